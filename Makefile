@@ -1,0 +1,49 @@
+# Developer tasks. `make run` and `make test` are the README's quick start.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CORPUS ?= corpus
+INDEX ?= instance/index
+
+.PHONY: install install-test run index test test-fast lint browser bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+install-test: $(VENV)/.installed-test
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+index: install
+	$(BIN)/presscut index --corpus $(CORPUS) --index $(INDEX)
+
+run: index
+	$(BIN)/presscut serve --index $(INDEX)
+
+# Browser tests drive Debian's Chromium; install it when we may (root) and it is missing.
+browser:
+	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) ; } \
+	  || echo "chromium is not installed: browser tests will be skipped"
+
+lint: install-test
+	$(BIN)/ruff check indexer webapp tests bench
+
+test: install-test browser lint
+	$(BIN)/python -m pytest
+
+test-fast: install-test
+	$(BIN)/python -m pytest -m "not browser and not slow"
+
+bench: install
+	$(BIN)/python bench/index_speed.py
+
+clean:
+	rm -rf $(VENV) instance build *.egg-info test-artifacts

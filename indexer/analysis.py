@@ -1,0 +1,86 @@
+"""How text becomes index terms, for English, Azerbaijani and Russian alike.
+
+Two analyzers share one tokenizer and one folding step:
+
+* ``exact``: folded words in their positions, nothing dropped, for phrases,
+  wildcards and spelling suggestions (a phrase must not match text that is not there);
+* ``stemmed``: the same words stemmed (Russian rules for Cyrillic words, English
+  rules for Latin ones), for ranking ordinary word queries.
+
+Folding lower-cases with Turkic dotted/dotless i in mind and strips accents, so that
+"Ilham" finds "İlham" and "qazaxistan" finds "Qazaxıstan".
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+import Stemmer
+from whoosh.analysis import Filter, RegexTokenizer
+
+# Words, with inner apostrophes and hyphens kept out: "Russia's" -> "russia", "s".
+WORD = re.compile(r"\w+", re.UNICODE)
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# Letters NFKD does not take apart, or takes apart into something else.
+_LATIN_FOLD = str.maketrans({
+    "ı": "i", "ə": "e", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "æ": "ae", "œ": "oe",
+    "þ": "th", "ð": "d", "ŋ": "n",
+})
+
+
+@functools.lru_cache(maxsize=200_000)
+def fold(word: str) -> str:
+    """Case- and accent-fold one word (``"İlham"`` -> ``"ilham"``, ``"Ёлка"`` -> ``"елка"``)."""
+    lowered = word.lower()
+    if _CYRILLIC.search(lowered):
+        # NFKD would turn "й" into "и": fold only what Russian spelling itself varies.
+        return lowered.replace("ё", "е")
+    decomposed = unicodedata.normalize("NFKD", lowered.translate(_LATIN_FOLD))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+class FoldFilter(Filter):
+    """Whoosh filter applying :func:`fold` to every token."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            token.text = fold(token.text)
+            yield token
+
+
+@functools.cache
+def _stemmers() -> tuple[Stemmer.Stemmer, Stemmer.Stemmer]:
+    return Stemmer.Stemmer("english"), Stemmer.Stemmer("russian")
+
+
+@functools.lru_cache(maxsize=200_000)
+def stem(folded: str) -> str:
+    """Stem a folded word: Russian rules for Cyrillic, English for the rest."""
+    english, russian = _stemmers()
+    if _CYRILLIC.search(folded):
+        return russian.stemWord(folded)
+    return english.stemWord(folded)
+
+
+class StemFilter(Filter):
+    """Whoosh filter applying :func:`stem` to every token."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            token.text = stem(token.text)
+            yield token
+
+
+def exact_analyzer():
+    return RegexTokenizer(WORD) | FoldFilter()
+
+
+def stemmed_analyzer():
+    return RegexTokenizer(WORD) | FoldFilter() | StemFilter()
+
+
+def terms(text: str) -> list[str]:
+    """The folded words of ``text``, as the exact analyzer indexes them."""
+    return [fold(m.group()) for m in WORD.finditer(text)]

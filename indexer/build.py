@@ -1,0 +1,246 @@
+"""The pipeline: corpus files -> loader -> cleaner -> metadata -> passages -> index.
+
+``index_corpus`` is incremental: a file whose bytes, manifest row and cleaning rules
+are unchanged is not processed again. A broken file is skipped with its reason.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import TypeVar
+
+from . import cleaner, loader, metadata, passages, store
+from .records import (
+    Document,
+    LoadedFile,
+    NotAnArticle,
+    Skipped,
+    document_from_record,
+    document_to_record,
+)
+from .schema import MULTI
+
+T = TypeVar("T")
+# Bump when loader/metadata/passages change what they produce for the same input.
+PIPELINE_VERSION = "1"
+REPORT_NAME = "presscut-report.json"
+Progress = Callable[[Iterable[T], int], Iterable[T]]
+
+
+@dataclasses.dataclass
+class Summary:
+    """What one indexing run did."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    skipped: list[Skipped] = dataclasses.field(default_factory=list)
+    passages: int = 0
+    documents: int = 0
+    seconds: float = 0.0
+
+    @property
+    def indexed_anything(self) -> bool:
+        return self.documents > 0
+
+    def line(self) -> str:
+        return (
+            f"{self.documents} documents ({self.added} added, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {self.deleted} deleted, {len(self.skipped)} skipped), "
+            f"{self.passages} passages, {self.seconds:.1f} s"
+        )
+
+    def to_json(self) -> dict:
+        data = dataclasses.asdict(self)
+        data["skipped"] = [dataclasses.asdict(s) for s in self.skipped]
+        return data
+
+
+def corpus_files(corpus: Path, skipped: list[Skipped]) -> list[tuple[Path, str]]:
+    """Every corpus file under ``corpus`` as (path, relative posix path), sorted.
+
+    Symbolic links to folders are not followed (no loops); a folder named like a
+    document is reported, and searched like any folder.
+    """
+    found: list[tuple[Path, str]] = []
+    for root, dirs, files in os.walk(corpus, followlinks=False):
+        dirs.sort()
+        for name in list(dirs):
+            path = Path(root) / name
+            if path.is_symlink():
+                skipped.append(Skipped(_rel(path, corpus), "is a link to a folder; not followed"))
+            elif loader.is_corpus_file(path) and path.suffix:
+                skipped.append(Skipped(_rel(path, corpus), "is a directory, not a file"))
+        for name in sorted(files):
+            path = Path(root) / name
+            if loader.is_corpus_file(path):
+                found.append((path, _rel(path, corpus)))
+    return found
+
+
+def _rel(path: Path, corpus: Path) -> str:
+    return path.relative_to(corpus).as_posix()
+
+
+def process(loaded: LoadedFile, row: Mapping[str, str],
+            repeated: frozenset[str] = frozenset()) -> Document:
+    """Clean, describe and split one loaded file into a :class:`Document`."""
+    clean = cleaner.clean(loaded.text, repeated)
+    paragraphs = clean.paragraphs
+    meta = metadata.describe(loaded, paragraphs, row, clean.removed)
+    if paragraphs and cleaner.normalise_line(paragraphs[0]) == cleaner.normalise_line(meta.title):
+        # The headline is metadata, not body text.
+        paragraphs = paragraphs[1:]
+    if not paragraphs:
+        raise NotAnArticle("has no article text left once boilerplate is removed")
+    doc_id = passages.document_id(loaded.relpath)
+    text, parts = passages.split(doc_id, paragraphs)
+    return Document(
+        doc_id=doc_id,
+        relpath=loaded.relpath,
+        fingerprint=fingerprint(loaded, row, repeated),
+        encoding=loaded.encoding,
+        cleaner_version=cleaner.rules().version,
+        metadata=meta,
+        text=text,
+        passages=parts,
+        removed=loaded.removed + clean.removed,
+    )
+
+
+def fingerprint(loaded: LoadedFile, row: Mapping[str, str], repeated: frozenset[str]) -> str:
+    """Changes when anything that shapes the document changes."""
+    digest = hashlib.sha256()
+    for part in (loaded.sha256, json.dumps(dict(row), sort_keys=True),
+                 cleaner.rules().version, PIPELINE_VERSION, *sorted(repeated)):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def extract(path: Path) -> Document:
+    """One file through the pipeline, as the indexer would keep it (``presscut extract``)."""
+    rows = metadata.read_manifests(path.parent)
+    return process(loader.load(path, path.name), rows.get(path.name, {}))
+
+
+def index_corpus(corpus: Path, index_path: Path, rebuild: bool = False,
+                 progress: Progress = lambda items, total: items, wait: float = 0.0) -> Summary:
+    """Bring the index at ``index_path`` up to date with ``corpus`` (call under no lock)."""
+    started = time.monotonic()
+    with store.writer_lock(index_path, wait=wait):
+        summary = Summary()
+        if rebuild or not store.exists(index_path):
+            with store.build_aside(index_path) as ix:
+                _update(ix, corpus, summary, progress, existing={})
+                _write_report(Path(ix.storage.folder), summary, started)
+        else:
+            ix = store.open_index(index_path)
+            _update(ix, corpus, summary, progress, existing=_existing(ix))
+            _write_report(index_path.resolve(), summary, started)
+    return summary
+
+
+def _write_report(folder: Path, summary: Summary, started: float) -> None:
+    summary.seconds = time.monotonic() - started
+    (folder / REPORT_NAME).write_text(json.dumps(summary.to_json(), indent=2, ensure_ascii=False))
+
+
+def _existing(ix) -> dict[str, str]:
+    with ix.searcher() as searcher:
+        return {f["path"]: f["fingerprint"] for f in searcher.all_stored_fields()}
+
+
+def _update(ix, corpus: Path, summary: Summary, progress: Progress, existing: dict[str, str]):
+    files = corpus_files(corpus, summary.skipped)
+    rows = metadata.read_manifests(corpus)
+    loaded = list(_load_all(files, summary.skipped, progress))
+    repeated = _repeated_by_outlet(loaded, rows)
+    seen: set[str] = set()
+    writer = ix.writer(limitmb=256)
+    try:
+        for item in loaded:
+            row = rows.get(item.relpath, {})
+            outlet_lines = repeated.get(_outlet_hint(item, row), frozenset())
+            seen.add(item.relpath)
+            if existing.get(item.relpath) == fingerprint(item, row, outlet_lines):
+                summary.unchanged += 1
+                continue
+            try:
+                doc = process(item, row, outlet_lines)
+            except NotAnArticle as exc:
+                summary.skipped.append(Skipped(item.relpath, str(exc)))
+                continue
+            writer.update_document(**index_fields(doc))
+            if item.relpath in existing:
+                summary.updated += 1
+            else:
+                summary.added += 1
+        for relpath in set(existing) - seen - {s.relpath for s in summary.skipped}:
+            writer.delete_by_term("path", relpath)
+            summary.deleted += 1
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    with ix.searcher() as searcher:
+        summary.documents = searcher.doc_count()
+        summary.passages = sum(len(f["record"]["passages"]) for f in searcher.all_stored_fields())
+
+
+def _load_all(files, skipped: list[Skipped], progress: Progress) -> Iterator[LoadedFile]:
+    for path, relpath in progress(files, len(files)):
+        try:
+            yield loader.load(path, relpath)
+        except NotAnArticle as exc:
+            skipped.append(Skipped(relpath, str(exc)))
+
+
+def _outlet_hint(item: LoadedFile, row: Mapping[str, str]) -> str:
+    if row.get("outlet"):
+        return row["outlet"]
+    outlet, _ = metadata.infer_outlet(item.text[:2000], item.page_meta, row.get("url"))
+    return outlet or ""
+
+
+def _repeated_by_outlet(loaded: list[LoadedFile], rows) -> dict[str, frozenset[str]]:
+    by_outlet: dict[str, list[str]] = defaultdict(list)
+    for item in loaded:
+        by_outlet[_outlet_hint(item, rows.get(item.relpath, {}))].append(item.text)
+    by_outlet.pop("", None)
+    return cleaner.repeated_lines(by_outlet)
+
+
+def index_fields(doc: Document) -> dict:
+    """The Whoosh fields of one document."""
+    meta = doc.metadata
+    return {
+        "doc_id": doc.doc_id,
+        "path": doc.relpath,
+        "fingerprint": doc.fingerprint,
+        "title": meta.title,
+        "text": doc.text,
+        "exact": doc.text,
+        "outlet": meta.outlet,
+        "outlet_facet": meta.outlet,
+        "lang": meta.language,
+        "date": meta.date or "",
+        "month": meta.month or "",
+        "speaker": ",".join(doc.speakers),
+        "speaker_facet": MULTI.join(doc.speakers),
+        "author": " ".join(meta.authors),
+        "record": document_to_record(doc),
+    }
+
+
+def stored_document(fields: Mapping) -> Document:
+    """The :class:`Document` kept in an index hit's stored fields."""
+    return document_from_record(fields["record"])

@@ -1,0 +1,154 @@
+"""Stage 2: split a loaded file into paragraphs and take out the boilerplate.
+
+The rules are data (``data/boilerplate.toml``); this module only applies them:
+line patterns, a sign-off code at a paragraph's end, a footer cut-off at the end
+of a dump, and lines that repeat across one outlet's documents.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+import tomllib
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from importlib import resources
+
+from .records import CleanText
+
+_SPACE = re.compile(r"[ \t\u00a0]+")
+_WORD = re.compile(r"\w+")
+
+
+@dataclasses.dataclass(frozen=True)
+class Rules:
+    version: str
+    line_patterns: tuple[tuple[str, re.Pattern[str]], ...]
+    signoff: re.Pattern[str]
+    footer_min_run: int
+    footer_min_words: int
+    sentence_end: re.Pattern[str]
+    repeat_min_documents: int
+    repeat_min_share: float
+
+
+@functools.cache
+def rules() -> Rules:
+    """The boilerplate rules shipped with Presscut, compiled once."""
+    data = tomllib.loads(resources.files("indexer").joinpath("data/boilerplate.toml").read_text())
+    patterns = tuple(
+        (kind, re.compile(pattern, re.I))
+        for kind, alternatives in data["line"].items()
+        for pattern in alternatives
+    )
+    return Rules(
+        version=data["version"],
+        line_patterns=patterns,
+        signoff=re.compile(data["tail"]["signoff"]),
+        footer_min_run=data["footer"]["min_run"],
+        footer_min_words=data["footer"]["min_words"],
+        sentence_end=re.compile(data["footer"]["sentence_end"]),
+        repeat_min_documents=data["repeats"]["min_documents"],
+        repeat_min_share=data["repeats"]["min_share"],
+    )
+
+
+def paragraphs(text: str) -> list[str]:
+    """Paragraphs of a dump: a line each, or blank-line blocks when the file is hard-wrapped."""
+    lines = [line.strip() for line in text.split("\n")]
+    blocks = [b for b in re.split(r"\n[ \t]*\n", text) if b.strip()]
+    multi_line = [b for b in blocks if b.strip().count("\n") >= 1]
+    if multi_line and len(multi_line) >= len(blocks) / 2 and _looks_wrapped(multi_line):
+        return [" ".join(line.strip() for line in b.strip().split("\n")) for b in blocks]
+    return [line for line in lines if line]
+
+
+def _looks_wrapped(blocks: list[str]) -> bool:
+    lengths = [len(line) for b in blocks for line in b.strip().split("\n")]
+    lengths.sort()
+    return lengths[len(lengths) // 2] < 100
+
+
+def normalise_line(line: str) -> str:
+    """The form in which lines are compared across documents."""
+    return _SPACE.sub(" ", line).strip().casefold()
+
+
+def clean(text: str, repeated: frozenset[str] = frozenset()) -> CleanText:
+    """Article paragraphs of ``text`` and, in order, every piece removed from it."""
+    r = rules()
+    kept: list[str] = []
+    removed: list[str] = []
+    for para in paragraphs(text):
+        para = para.strip()
+        tail = r.signoff.search(para)
+        if tail:
+            removed.append(tail.group(1))
+            para = para[: tail.start()].rstrip()
+        if not para:
+            continue
+        if normalise_line(para) in repeated or matching_rule(para):
+            removed.append(para)
+        else:
+            kept.append(para)
+    cut = _footer_start(kept, r)
+    # Keep removed lines in the order they stood in the file.
+    footer = kept[cut:]
+    kept = kept[:cut]
+    return CleanText(tuple(kept), tuple(_in_file_order(text, removed + footer)))
+
+
+def matching_rule(line: str) -> str | None:
+    """The kind of boilerplate a whole line is (e.g. ``photo_credit``), or None."""
+    stripped = line.strip()
+    for kind, pattern in rules().line_patterns:
+        if pattern.fullmatch(stripped):
+            return kind
+    return None
+
+
+def _footer_start(kept: list[str], r: Rules) -> int:
+    run = 0
+    for line in reversed(kept):
+        if _reads_as_article(line, r):
+            break
+        run += 1
+    if run >= r.footer_min_run and run < len(kept):
+        return len(kept) - run
+    return len(kept)
+
+
+def _reads_as_article(line: str, r: Rules) -> bool:
+    return len(_WORD.findall(line)) >= r.footer_min_words and bool(r.sentence_end.search(line))
+
+
+def _in_file_order(text: str, pieces: list[str]) -> list[str]:
+    return sorted(pieces, key=lambda piece: _position(text, piece))
+
+
+def _position(text: str, piece: str) -> int:
+    found = text.find(piece)
+    return found if found >= 0 else len(text)
+
+
+def repeated_lines(texts_by_outlet: dict[str, list[str]]) -> dict[str, frozenset[str]]:
+    """Per outlet, the lines that recur in enough of its documents to be its boilerplate."""
+    r = rules()
+    result: dict[str, frozenset[str]] = defaultdict(frozenset)
+    for outlet, texts in texts_by_outlet.items():
+        if len(texts) < r.repeat_min_documents:
+            continue
+        counts: Counter[str] = Counter()
+        for text in texts:
+            counts.update(set(_candidate_lines(text)))
+        threshold = max(r.repeat_min_documents, r.repeat_min_share * len(texts))
+        result[outlet] = frozenset(line for line, n in counts.items() if n >= threshold)
+    return result
+
+
+def _candidate_lines(text: str) -> Iterable[str]:
+    for para in paragraphs(text):
+        line = normalise_line(para)
+        if line:
+            yield line

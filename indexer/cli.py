@@ -1,0 +1,173 @@
+"""The ``presscut`` command line (see ../shared/CONTRACT.md)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import build, store
+from .records import NotAnArticle
+from .search import BadQuery, SearchRequest, SearchService
+from .settings import SETTINGS, Settings
+
+EXIT_NOTHING_INDEXED = 1
+EXIT_BAD_INPUT = 2
+EXIT_BUSY = 75  # EX_TEMPFAIL: try again later
+
+
+def _settings(**overrides) -> Settings:
+    return Settings.from_env(**overrides)
+
+
+@click.group(help="Presscut: search news archives and cite exact passages.",
+             epilog="Settings (environment variables): " + "; ".join(
+                 f"{s.env} ({s.help.rstrip('.')}, default {s.default})" for s in SETTINGS))
+def main() -> None:
+    pass
+
+
+index_option = click.option("--index", "index", type=click.Path(path_type=Path),
+                            help="Index folder [default: ./instance/index or $PRESSCUT_INDEX].")
+
+
+@main.command("index")
+@click.option("--corpus", type=click.Path(path_type=Path),
+              help="Corpus folder [default: ./corpus or $PRESSCUT_CORPUS].")
+@index_option
+@click.option("--rebuild", is_flag=True, help="Build from scratch (aside, then swap in).")
+@click.option("--wait", type=float, default=0.0, show_default=True,
+              help="Seconds to wait for another indexing run to finish.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def index_command(corpus, index, rebuild, wait, as_json):
+    """Index every document under the corpus folder (incremental unless --rebuild)."""
+    settings = _settings(corpus=corpus, index=index)
+    if not settings.corpus.is_dir():
+        raise click.ClickException(f"No corpus folder at {settings.corpus}.")
+    try:
+        summary = build.index_corpus(settings.corpus, settings.index, rebuild=rebuild,
+                                     progress=_progress_bar, wait=wait)
+    except store.IndexBusy as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_BUSY)
+    if as_json:
+        click.echo(json.dumps(summary.to_json(), indent=2, ensure_ascii=False))
+    else:
+        for skipped in summary.skipped:
+            click.echo(f"skipped {skipped.relpath}: {skipped.reason}", err=True)
+        click.echo(f"Indexed {settings.corpus} into {settings.index}: {summary.line()}")
+    if not summary.indexed_anything:
+        sys.exit(EXIT_NOTHING_INDEXED)
+
+
+def _progress_bar(items, total):
+    if not sys.stderr.isatty():
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, total=total, unit="file", desc="Reading", file=sys.stderr)
+
+
+@main.command()
+@index_option
+@click.option("--corpus", type=click.Path(path_type=Path),
+              help="Corpus to index first when there is no index yet.")
+@click.option("--host", help="Address to listen on [default: 127.0.0.1].")
+@click.option("--port", type=int, help="Port to listen on [default: 5000].")
+@click.option("--threads", type=int, help="Worker threads [default: 8].")
+def serve(index, corpus, host, port, threads):
+    """Serve the web app and JSON API with a production WSGI server."""
+    import waitress
+
+    from webapp import create_app
+
+    settings = _settings(index=index, corpus=corpus, host=host, port=port, threads=threads)
+    if not store.exists(settings.index):
+        click.echo(f"No index at {settings.index} yet: indexing {settings.corpus} first.")
+        summary = build.index_corpus(settings.corpus, settings.index, progress=_progress_bar,
+                                     wait=60)
+        click.echo(summary.line())
+    app = create_app(settings)
+    click.echo(f"Presscut serving {settings.index} on http://{settings.host}:{settings.port}/")
+    waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads,
+                   ident="presscut")
+
+
+@main.command()
+@click.argument("query")
+@index_option
+@click.option("--outlet", multiple=True, help="Only this outlet (repeat for several).")
+@click.option("--lang", multiple=True, help="Only this language code (repeat for several).")
+@click.option("--month", multiple=True, help="Only this month, YYYY-MM (repeat for several).")
+@click.option("--speaker", multiple=True, help="Only documents quoting this speaker.")
+@click.option("--sort", type=click.Choice(["relevance", "date", "-date"]), default="relevance")
+@click.option("--page", type=click.IntRange(min=1), default=1)
+@click.option("--per-page", type=click.IntRange(1, 100), default=10)
+@click.option("--json", "as_json", is_flag=True, help="Print the /api/search object.")
+def search(query, index, outlet, lang, month, speaker, sort, page, per_page, as_json):
+    """Search the index and print the results."""
+    service = _service(index)
+    filters = tuple((name, tuple(values)) for name, values in
+                    (("outlet", outlet), ("language", lang), ("month", month),
+                     ("speaker", speaker)) if values)
+    request = SearchRequest(q=query, filters=filters, sort=sort, page=page, per_page=per_page)
+    try:
+        result = service.search(request)
+    except BadQuery as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{result.total} documents match {query!r}"
+               f" (page {page} of {result.pages}, {result.seconds * 1000:.0f} ms)")
+    if result.suggestion:
+        click.echo(f"Did you mean: {result.suggestion}")
+    for number, doc in enumerate(result.results, start=(page - 1) * per_page + 1):
+        click.echo("")
+        click.secho(f"{number}. {doc.title}", bold=True)
+        click.echo(f"   {doc.outlet} · {doc.date or 'undated'} · {doc.language} · {doc.doc_id}")
+        for passage in doc.passages:
+            click.echo(f"   [{passage.passage_id}] " + _terminal_marks(passage.html))
+
+
+def _terminal_marks(html: str) -> str:
+    import html as html_lib
+
+    bold, plain = ("\x1b[1;33m", "\x1b[0m") if sys.stdout.isatty() else ("»", "«")
+    return html_lib.unescape(html.replace("<mark>", bold).replace("</mark>", plain))
+
+
+def _service(index: Path | None) -> SearchService:
+    settings = _settings(index=index)
+    if not store.exists(settings.index):
+        raise click.ClickException(f"No index at {settings.index}. Run `presscut index` first.")
+    return SearchService(settings.index, settings.passages_per_result,
+                         settings.max_query_length)
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True,
+              help="Also print the metadata found (and where) and the removed boilerplate.")
+def extract(file, as_json):
+    """Print the clean text the indexer would keep for FILE."""
+    try:
+        doc = build.extract(file)
+    except NotAnArticle as exc:
+        raise click.ClickException(f"{file} {exc}") from exc
+    if not as_json:
+        click.echo(doc.text)
+        return
+    meta = doc.metadata
+    click.echo(json.dumps({
+        "file": str(file), "encoding": doc.encoding, "cleaner_version": doc.cleaner_version,
+        "title": meta.title, "outlet": meta.outlet, "date": meta.date,
+        "language": meta.language, "authors": list(meta.authors), "url": meta.url,
+        "sources": meta.sources, "text": doc.text,
+        "passages": [{"passage_id": p.passage_id, "start": p.start, "end": p.end}
+                     for p in doc.passages],
+        "removed": list(doc.removed),
+    }, indent=2, ensure_ascii=False))

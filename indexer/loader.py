@@ -1,0 +1,98 @@
+"""Stage 1: a corpus file's bytes to text, with the encoding detected, not assumed."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+from pathlib import Path
+
+import charset_normalizer
+
+from . import htmlpage
+from .records import LoadedFile, NotAnArticle
+
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+# Files bigger than this are almost never one article; refuse rather than eat memory.
+MAX_BYTES = 50 * 1024 * 1024
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def is_corpus_file(path: Path) -> bool:
+    """True for the files the indexer reads: text dumps and saved HTML pages."""
+    suffix = path.suffix.lower()
+    if path.name.startswith(".") or path.name.lower() in {"readme.md", "sources.csv"}:
+        return False
+    return suffix in HTML_SUFFIXES or suffix in TEXT_SUFFIXES
+
+
+def load(path: Path, relpath: str) -> LoadedFile:
+    """Read and decode one corpus file; raise :class:`NotAnArticle` with the reason."""
+    if path.is_dir():
+        raise NotAnArticle("is a directory, not a file")
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise NotAnArticle(f"is {size // 2**20} MB, larger than the {MAX_BYTES // 2**20} MB limit")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise NotAnArticle(f"cannot be read: {exc.strerror or exc}") from exc
+    text, encoding = decode(data)
+    sha = hashlib.sha256(data).hexdigest()
+    if path.suffix.lower() in HTML_SUFFIXES:
+        page = htmlpage.parse(text)
+        return LoadedFile(relpath, "html", encoding, sha, page.text, page.meta, page.removed)
+    return LoadedFile(relpath, "text", encoding, sha, normalise_newlines(text))
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Bytes to text and the name of the encoding that was detected."""
+    if not data.strip():
+        raise NotAnArticle("is empty")
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return data.decode(name), name
+    if b"\x00" in data:
+        guessed = _utf16_without_bom(data)
+        if guessed is None:
+            raise NotAnArticle("looks binary (it contains NUL bytes), not text")
+        return data.decode(guessed), guessed
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise NotAnArticle("is not text in any encoding that could be detected")
+    text = str(best)
+    if _control_ratio(text) > 0.05:
+        raise NotAnArticle(f"looks binary (decoded as {best.encoding} it is mostly control codes)")
+    return text, best.encoding
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text of mostly Latin or Cyrillic has a NUL in every other byte."""
+    even, odd = data[0::2], data[1::2]
+    if len(data) % 2 == 0:
+        if odd.count(0) > 0.3 * len(odd) and even.count(0) < 0.05 * len(even):
+            return "utf-16-le"
+        if even.count(0) > 0.3 * len(even) and odd.count(0) < 0.05 * len(odd):
+            return "utf-16-be"
+    return None
+
+
+def _control_ratio(text: str) -> float:
+    sample = text[:4096]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
+    return controls / max(1, len(sample))
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -1,0 +1,259 @@
+"""Stage 3: what a document is. The manifest wins; otherwise each field is inferred by
+its own function, trying its sources in the order written there.
+
+Every ``infer_*`` function returns ``(value, source)`` so that ``presscut extract
+--json`` can show where each value came from.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from . import language
+from .records import LoadedFile, Metadata
+
+MANIFEST_NAMES = ("sources.csv", "manifest.csv")
+MANIFEST_COLUMNS = ("file", "url", "outlet", "title", "date", "language", "authors")
+
+Found = tuple[str | None, str]
+
+# "Baku/07.01.22/Turan: ..." (Turan's dateline: place/day.month.year/agency)
+_DATELINE_SLASH = re.compile(
+    r"^\s*(?P<place>[^\W\d][\w .'-]{1,30}?)\s*/\s*(?P<date>\d{1,2}\.\d{1,2}\.\d{2,4})\s*/\s*"
+    r"(?P<outlet>[^\W\d][\w .&'-]{1,40}?)\s*:"
+)
+# "BAKU, Jan 7 (Reuters) - ..." (wire-service dateline)
+_DATELINE_WIRE = re.compile(
+    r"^\s*[A-ZÀ-ÞА-Я][A-ZÀ-ÞА-Я .'-]{1,30},\s+[\w .]{3,20}?\s*\((?P<outlet>[\w .&'-]{2,40})\)\s*[-–—]"
+)
+# "Novator.az-ın məlumatına görə", "according to Report.az", "сообщает Trend.az"
+_SELF_REFERENCE = re.compile(
+    r"(?P<outlet>\b[A-Za-z][\w-]*\.(?:az|com|ru|net|org|kz|ge|info|news|de|uk))"
+    r"(?:-(?:ın|in|un|ün|nın|nin|nun|nün)\s+məlumatına\s+görə|\s+(?:reports|informs)\b)"
+    r"|(?:according\s+to|сообщает|передает)\s+(?P<outlet2>\b[A-Za-z][\w-]*\.(?:az|com|ru|net|org|kz))",
+    re.IGNORECASE,
+)
+# The outlet's name in its own promotion lines: "Sign up for Eurasianet's free newsletter".
+_PROMO = re.compile(
+    r"(?i:sign\s+up\s+for|subscribe\s+to|support|follow)\s+(?P<outlet>[A-Z][\w.]+(?:\s[A-Z][\w.]+)?)"
+    r"(?:'s|’s|\s*:|\s+on\b)"
+)
+_URL_DATE = re.compile(r"/(?P<y>(?:19|20)\d{2})[/-](?P<m>\d{1,2})(?:[/-](?P<d>\d{1,2}))?(?:/|$|-)")
+_ISO_DATE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})(?:-(?P<d>\d{2}))?")
+_STARTS_CAPITAL = re.compile(r"^[\W\d]*[A-ZÀ-ÞƏĞİÖŞÜÇА-ЯЁ]")
+
+
+def read_manifests(corpus: Path) -> dict[str, dict[str, str]]:
+    """Manifest rows of every ``sources.csv`` under ``corpus``, keyed by the file's path
+    relative to ``corpus`` (a manifest names files relative to its own folder)."""
+    rows: dict[str, dict[str, str]] = {}
+    for name in MANIFEST_NAMES:
+        for manifest in sorted(corpus.rglob(name)):
+            folder = manifest.parent.relative_to(corpus)
+            with manifest.open(newline="", encoding="utf-8-sig") as handle:
+                for row in csv.DictReader(handle):
+                    file = (row.get("file") or "").strip()
+                    if file:
+                        key = (folder / file).as_posix()
+                        rows[key] = {k: (v or "").strip() for k, v in row.items() if k}
+    return rows
+
+
+def describe(loaded: LoadedFile, paragraphs: tuple[str, ...], row: Mapping[str, str],
+             removed: tuple[str, ...] = ()) -> Metadata:
+    """Metadata of one document: manifest row first, then what the file gives away
+    (the removed boilerplate too: a newsletter line names its outlet)."""
+    text = "\n".join(paragraphs)
+    meta = loaded.page_meta
+    url, url_src = _manifest("url", row) or infer_url(meta)
+    outlet, outlet_src = _manifest("outlet", row) or infer_outlet(text, meta, url, removed)
+    date, date_src = _manifest_date(row) or infer_date(text, meta, url)
+    title, title_src = _manifest("title", row) or infer_title(paragraphs, meta, outlet, url)
+    lang, lang_src = _manifest("language", row) or infer_language(text, meta)
+    authors, authors_src = _manifest_authors(row) or infer_authors(meta)
+    return Metadata(
+        title=title or loaded.relpath,
+        outlet=outlet or "Unknown outlet",
+        date=date,
+        language=(lang or "und").lower(),
+        authors=authors,
+        url=url,
+        sources={"url": url_src, "outlet": outlet_src, "date": date_src, "title": title_src,
+                 "language": lang_src, "authors": authors_src},
+    )
+
+
+def _manifest(field: str, row: Mapping[str, str]) -> Found | None:
+    value = row.get(field, "").strip()
+    return (value, "manifest") if value else None
+
+
+def _manifest_date(row: Mapping[str, str]) -> Found | None:
+    value = row.get("date", "").strip()
+    return (normalise_date(value), "manifest") if value and normalise_date(value) else None
+
+
+def _manifest_authors(row: Mapping[str, str]) -> tuple[tuple[str, ...], str] | None:
+    value = row.get("authors", "").strip()
+    return (split_authors(value), "manifest") if value else None
+
+
+def split_authors(value: str) -> tuple[str, ...]:
+    """Authors are separated by ``;`` (a comma may sit inside "Last, First")."""
+    return tuple(a.strip() for a in re.split(r"[;|]", value) if a.strip())
+
+
+def normalise_date(value: str) -> str | None:
+    """``YYYY-MM-DD`` or ``YYYY-MM`` at the precision ``value`` has; None if not a date."""
+    match = _ISO_DATE.match(value.strip())
+    if not match:
+        return None
+    return _valid_date(match["y"], match["m"], match["d"])
+
+
+def _valid_date(year: str, month: str, day: str | None) -> str | None:
+    try:
+        if day:
+            return dt.date(int(year), int(month), int(day)).isoformat()
+        dt.date(int(year), int(month), 1)
+        return f"{int(year):04d}-{int(month):02d}"
+    except ValueError:
+        return None
+
+
+def infer_url(meta: Mapping[str, str]) -> Found:
+    """Canonical link, then og:url."""
+    for key in ("link:canonical", "og:url"):
+        if meta.get(key, "").startswith(("http://", "https://")):
+            return meta[key], key
+    return None, "none"
+
+
+def infer_outlet(text: str, meta: Mapping[str, str], url: str | None,
+                 removed: tuple[str, ...] = ()) -> Found:
+    """og:site_name, JSON-LD publisher, a dateline, a self-reference, the outlet named in
+    its own boilerplate ("Sign up for Eurasianet's newsletter"), the URL's domain."""
+    for key in ("og:site_name", "jsonld:publisher", "application-name"):
+        if meta.get(key):
+            return meta[key], key
+    head = text[:600]
+    for pattern, source in ((_DATELINE_SLASH, "dateline"), (_DATELINE_WIRE, "dateline")):
+        match = pattern.search(head)
+        if match:
+            return match["outlet"].strip(), source
+    match = _SELF_REFERENCE.search(text)
+    if match:
+        name = match["outlet"] or match["outlet2"]
+        return name[0].upper() + name[1:], "self-reference"
+    for line in removed:
+        match = _PROMO.search(line)
+        if match:
+            return match["outlet"], "boilerplate"
+    if url:
+        host = urlparse(url).hostname or ""
+        host = host.removeprefix("www.")
+        if host:
+            return host, "url-domain"
+    return None, "none"
+
+
+def infer_date(text: str, meta: Mapping[str, str], url: str | None) -> Found:
+    """Page metadata, the dateline's day, the URL path; never a day that is not given."""
+    for key in ("article:published_time", "jsonld:datePublished", "time:datetime",
+                "date", "pubdate", "dc.date", "dcterms.date"):
+        found = normalise_date(meta.get(key, ""))
+        if found:
+            return found, key
+    match = _DATELINE_SLASH.search(text[:600])
+    if match:
+        day, month, year = match["date"].split(".")
+        year = f"20{year}" if len(year) == 2 else year
+        found = _valid_date(year, month, day)
+        if found:
+            return found, "dateline"
+    if url:
+        match = _URL_DATE.search(urlparse(url).path)
+        if match:
+            found = _valid_date(match["y"], match["m"], match["d"])
+            if found:
+                return found, "url-path"
+    return None, "none"
+
+
+def infer_title(
+    paragraphs: tuple[str, ...], meta: Mapping[str, str], outlet: str | None, url: str | None
+) -> Found:
+    """og:title, JSON-LD headline, <h1>, <title> less the site's name, a dump's headline,
+    the URL's last segment."""
+    for key in ("og:title", "jsonld:headline", "h1"):
+        if meta.get(key):
+            return meta[key], key
+    if meta.get("html:title"):
+        return strip_site_suffix(meta["html:title"], outlet), "html:title"
+    if paragraphs and reads_as_headline(paragraphs[0]):
+        return paragraphs[0], "first-line"
+    if paragraphs:
+        return first_words(paragraphs[0]), "first-sentence"
+    if url and title_from_url(url):
+        return title_from_url(url), "url-path"
+    return None, "none"
+
+
+def reads_as_headline(line: str) -> bool:
+    """A short capitalised line that does not end a sentence."""
+    words = line.split()
+    return (
+        2 <= len(words) <= 20
+        and not line.rstrip().endswith((".", "?", ":", ";", ",", '"', "”", "»"))
+        and bool(_STARTS_CAPITAL.match(line))
+    )
+
+
+def strip_site_suffix(title: str, outlet: str | None) -> str:
+    """``"Headline | Outlet"`` -> ``"Headline"``."""
+    parts = re.split(r"\s+[|–—-]\s+", title)
+    if len(parts) > 1 and (outlet is None or len(parts[-1]) <= 40):
+        return " - ".join(parts[:-1])
+    return title
+
+
+def infer_language(text: str, meta: Mapping[str, str]) -> Found:
+    """Detection on the clean text, then the page's ``<html lang>``."""
+    detected = language.detect(text)
+    if detected:
+        return detected, "detected"
+    if meta.get("html:lang"):
+        return meta["html:lang"].split("-")[0].lower(), "html:lang"
+    return None, "none"
+
+
+def infer_authors(meta: Mapping[str, str]) -> tuple[tuple[str, ...], str]:
+    """Meta author, then JSON-LD author."""
+    for key in ("author", "article:author", "jsonld:author"):
+        value = meta.get(key, "")
+        if value and not value.startswith("http"):
+            return split_authors(value.replace(",", ";") if ";" not in value else value), key
+    return (), "none"
+
+
+def first_words(paragraph: str, limit: int = 12) -> str:
+    """The opening words of a paragraph, past any dateline, as a stand-in title."""
+    for pattern in (_DATELINE_SLASH, _DATELINE_WIRE):
+        match = pattern.search(paragraph)
+        if match:
+            paragraph = paragraph[match.end():]
+    sentence = re.split(r"(?<=[.!?])\s", paragraph.strip(), maxsplit=1)[0]
+    words = sentence.split()
+    return " ".join(words[:limit]) + ("…" if len(words) > limit else "")
+
+
+def title_from_url(url: str) -> str:
+    """A readable title from a URL's last path segment (a last resort)."""
+    slug = unquote(urlparse(url).path.rstrip("/").rsplit("/", 1)[-1])
+    slug = re.sub(r"\.\w{2,5}$", "", slug)
+    return re.sub(r"[-_]+", " ", slug).strip().capitalize()

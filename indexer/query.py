@@ -1,0 +1,163 @@
+"""Query strings to Whoosh queries, and what in a passage should light up for them.
+
+People type one syntax (phrases, AND/OR/NOT, wildcards, ``word~`` fuzzy, ``field:value``,
+``date:[2022-01-01 TO 2022-01-31]``). It is parsed against the ``exact`` field, then
+plain words are moved to the stemmed ``text`` field for ranking, while phrases,
+wildcards and fuzzy terms stay on ``exact``, where they mean what was typed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import re
+
+from whoosh import qparser
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from .analysis import fold, stem
+from .schema import FIELD_ALIASES, QUERYABLE
+
+MAX_EXPANSIONS = 200
+
+
+class BadQuery(ValueError):
+    """A query that cannot be searched; the message tells a person what to change."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Highlight:
+    """What to mark in passage text: stems of plain words, exact words, word patterns,
+    and phrases (which light up only where the whole phrase stands)."""
+
+    stems: frozenset[str] = frozenset()
+    words: frozenset[str] = frozenset()
+    patterns: tuple[re.Pattern[str], ...] = ()
+    phrases: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.stems or self.words or self.patterns or self.phrases)
+
+
+@dataclasses.dataclass(frozen=True)
+class ParsedQuery:
+    text: str
+    query: wq.Query  # what is searched
+    typed: wq.Query  # as parsed, on the exact field (for suggestions)
+
+    @property
+    def has_terms(self) -> bool:
+        return not isinstance(self.query, wq.Every)
+
+
+def parser(schema) -> qparser.QueryParser:
+    p = qparser.MultifieldParser(["title", "exact"], schema, group=qparser.AndGroup)
+    p.add_plugin(qparser.FuzzyTermPlugin())
+    p.add_plugin(qparser.GtLtPlugin())
+    p.add_plugin(qparser.FieldAliasPlugin({v: [k] for k, v in FIELD_ALIASES.items()}))
+    return p
+
+
+def parse(text: str, schema, max_length: int = 1000) -> ParsedQuery:
+    """Parse ``text``; raise :class:`BadQuery` with a sentence for a person."""
+    text = text.strip()
+    if len(text) > max_length:
+        raise BadQuery(f"The query is {len(text)} characters long; the limit is {max_length}.")
+    if not text:
+        return ParsedQuery("", wq.Every(), wq.Every())
+    _check_balanced(text)
+    try:
+        typed = parser(schema).parse(text)
+    except Exception as exc:  # Whoosh raises bare errors on exotic syntax
+        raise BadQuery(f"The query could not be read ({exc}). Check its quotes and brackets.") from exc
+    _check(typed)
+    if typed is wq.NullQuery:
+        raise BadQuery("The query has no words to search for.")
+    return ParsedQuery(text, _to_ranking_fields(typed), typed)
+
+
+def _check_balanced(text: str) -> None:
+    if text.count('"') % 2:
+        raise BadQuery('The query has an opening quote mark (") without a closing one.')
+    depth = 0
+    for ch in text:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            raise BadQuery("The query closes a bracket ) that was never opened.")
+    if depth:
+        raise BadQuery("The query opens a bracket ( that is never closed.")
+    if text.count("[") != text.count("]"):
+        raise BadQuery("A date range needs both brackets, as in date:[2022-01-01 TO 2022-01-31].")
+
+
+def _check(q: wq.Query) -> None:
+    for leaf in _leaves(q):
+        if isinstance(leaf, (wq.Wildcard, wq.Prefix)):
+            pattern = leaf.text if isinstance(leaf, wq.Wildcard) else leaf.text + "*"
+            if len(pattern.replace("*", "").replace("?", "")) < 2:
+                raise BadQuery(
+                    f"The wildcard {pattern!r} would match almost every word: "
+                    "give at least two letters before it."
+                )
+        if leaf.field() not in QUERYABLE and leaf.field() is not None:
+            raise BadQuery(f"Unknown field {leaf.field()!r}. Fields: {', '.join(QUERYABLE)}.")
+
+
+def _leaves(q: wq.Query):
+    if q.is_leaf():
+        yield q
+    else:
+        for child in q.children():
+            yield from _leaves(child)
+
+
+def _to_ranking_fields(q: wq.Query) -> wq.Query:
+    if type(q) is wq.Term and q.fieldname == "exact":
+        return wq.Term("text", stem(q.text), boost=q.boost)
+    if q.is_leaf():
+        return q
+    return q.apply(_to_ranking_fields)
+
+
+def highlight_for(parsed: ParsedQuery, searcher: Searcher) -> Highlight:
+    """What passages should mark for ``parsed`` (nothing under a NOT)."""
+    stems: set[str] = set()
+    words: set[str] = set()
+    patterns: list[re.Pattern[str]] = []
+    phrases: list[tuple[str, ...]] = []
+
+    def visit(q: wq.Query) -> None:
+        if isinstance(q, wq.Not):
+            return
+        if isinstance(q, wq.AndNot):
+            visit(q.a)
+            return
+        if not q.is_leaf():
+            for child in q.children():
+                visit(child)
+            return
+        if q.field() != "exact":
+            return
+        if isinstance(q, wq.Phrase):
+            phrases.append(tuple(q.words))
+        elif type(q) is wq.Term:
+            stems.add(stem(q.text))
+        elif isinstance(q, wq.FuzzyTerm):
+            words.update(_expand(q, searcher))
+        elif isinstance(q, (wq.Wildcard, wq.Prefix)):
+            pattern = q.text if isinstance(q, wq.Wildcard) else q.text + "*"
+            patterns.append(re.compile(fnmatch.translate(fold(pattern))))
+
+    visit(parsed.typed)
+    return Highlight(frozenset(stems), frozenset(words), tuple(patterns), tuple(phrases))
+
+
+def _expand(q: wq.MultiTerm, searcher: Searcher) -> set[str]:
+    found = set()
+    for btext in q._btexts(searcher.reader()):
+        found.add(btext.decode("utf-8") if isinstance(btext, bytes) else btext)
+        if len(found) >= MAX_EXPANSIONS:
+            break
+    return found

@@ -1,0 +1,104 @@
+"""The records that flow through the pipeline, one frozen dataclass per stage."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Literal
+
+
+class NotAnArticle(ValueError):
+    """A corpus file that cannot be indexed; the message says why, for a person."""
+
+
+@dataclasses.dataclass(frozen=True)
+class LoadedFile:
+    """A corpus file decoded to text (``loader``)."""
+
+    relpath: str
+    kind: Literal["text", "html"]
+    encoding: str
+    sha256: str
+    # Text dumps: the decoded file. HTML: one block of the page per line.
+    text: str
+    # Metadata the page itself declares (HTML only): field -> value.
+    page_meta: dict[str, str] = dataclasses.field(default_factory=dict)
+    # Blocks the HTML loader dropped (navigation, scripts' neighbours, forms...).
+    removed: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class CleanText:
+    """Article paragraphs and the boilerplate taken out of them (``cleaner``)."""
+
+    paragraphs: tuple[str, ...]
+    removed: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Metadata:
+    """What a document is: each field with the rule that found it in ``sources``."""
+
+    title: str
+    outlet: str
+    date: str | None  # "YYYY-MM-DD" or "YYYY-MM": the precision the source gives
+    language: str
+    authors: tuple[str, ...]
+    url: str | None
+    sources: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    @property
+    def month(self) -> str | None:
+        return self.date[:7] if self.date else None
+
+
+@dataclasses.dataclass(frozen=True)
+class Passage:
+    """One paragraph of a document's clean text: ``text == doc.text[start:end]``."""
+
+    passage_id: str
+    start: int
+    end: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Document:
+    """A cleaned, described, split document, ready for the index (``build``)."""
+
+    doc_id: str
+    relpath: str
+    fingerprint: str
+    encoding: str
+    cleaner_version: str
+    metadata: Metadata
+    text: str
+    passages: tuple[Passage, ...]
+    removed: tuple[str, ...]
+    speakers: tuple[str, ...] = ()
+
+    def passage_text(self, passage: Passage) -> str:
+        return self.text[passage.start : passage.end]
+
+
+@dataclasses.dataclass(frozen=True)
+class Skipped:
+    """A corpus file that was not indexed, and why."""
+
+    relpath: str
+    reason: str
+
+
+def document_to_record(doc: Document) -> dict:
+    """A plain dict of ``doc`` for the index's stored field."""
+    return dataclasses.asdict(doc)
+
+
+def document_from_record(record: dict) -> Document:
+    """The inverse of :func:`document_to_record`."""
+    meta = dict(record["metadata"])
+    meta["authors"] = tuple(meta["authors"])
+    fields = dict(record)
+    fields["metadata"] = Metadata(**meta)
+    fields["passages"] = tuple(Passage(**p) for p in record["passages"])
+    fields["removed"] = tuple(record["removed"])
+    fields["speakers"] = tuple(record.get("speakers", ()))
+    return Document(**fields)

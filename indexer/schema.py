@@ -1,0 +1,46 @@
+"""The Whoosh schema: the only place that names index fields."""
+
+from __future__ import annotations
+
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+from .analysis import exact_analyzer, stemmed_analyzer
+
+# Query-syntax names people may type, mapped to the field they search.
+FIELD_ALIASES = {
+    "language": "lang",
+    "speakers": "speaker",
+    "authors": "author",
+    "body": "exact",
+}
+# Fields a query may name ("outlet:turan"); anything else is searched as a word.
+QUERYABLE = ("title", "exact", "outlet", "lang", "date", "month", "speaker", "author")
+FACETS = ("outlet", "language", "month", "speaker")
+# Facet name -> column holding its values (several values joined by MULTI).
+FACET_COLUMNS = {"outlet": "outlet_facet", "language": "lang", "month": "month",
+                 "speaker": "speaker_facet"}
+MULTI = "\x1f"
+
+
+def build_schema() -> Schema:
+    exact, stemmed = exact_analyzer(), stemmed_analyzer()
+    return Schema(
+        doc_id=ID(stored=True, unique=True),
+        path=ID(stored=True),
+        fingerprint=STORED,
+        title=TEXT(analyzer=stemmed, stored=True, field_boost=2.0),
+        # Ranking: stemmed words, no positions needed.
+        text=TEXT(analyzer=stemmed, phrase=False),
+        # Phrases, wildcards, fuzzy terms and suggestions: folded words in place.
+        exact=TEXT(analyzer=exact, phrase=True),
+        outlet=TEXT(analyzer=exact, phrase=True),
+        outlet_facet=ID(stored=True, sortable=True),
+        lang=ID(stored=True, sortable=True),
+        date=ID(stored=True, sortable=True),
+        month=ID(stored=True, sortable=True),
+        speaker=KEYWORD(commas=True, lowercase=True, scorable=False),
+        speaker_facet=ID(sortable=True),
+        author=TEXT(analyzer=exact),
+        # The whole document (text, passages, removed lines, metadata), as a dict.
+        record=STORED,
+    )

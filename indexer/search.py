@@ -1,0 +1,311 @@
+"""The search service: the one door through which the web app and the CLI reach the index.
+
+It opens the index once, keeps a searcher per thread, and reopens when the index on
+disk changes (a new commit or a swapped-in rebuild). Results are plain dataclasses
+that the JSON API and the HTML pages both render.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+from whoosh.qparser import QueryParser
+
+from whoosh import query as wq
+
+from . import highlight, query, store, verify
+from .build import stored_document
+from .passages import doc_id_of
+from .query import BadQuery, Highlight, ParsedQuery
+from .records import Document, Passage
+from .schema import FACET_COLUMNS, FACETS, MULTI
+
+SORTS = ("relevance", "date", "-date")
+CHECK_EVERY = 1.0  # seconds between looks at the disk for a newer index
+
+__all__ = ["BadQuery", "SearchRequest", "SearchResult", "SearchService"]
+
+
+@dataclasses.dataclass(frozen=True)
+class SearchRequest:
+    """Everything that defines one page of results (all of it lives in the URL)."""
+
+    q: str = ""
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 10
+
+    def selected(self, facet: str) -> tuple[str, ...]:
+        return dict(self.filters).get(facet, ())
+
+
+@dataclasses.dataclass(frozen=True)
+class PassageHit:
+    passage_id: str
+    text: str
+    html: str
+    start: int
+    end: int
+
+
+@dataclasses.dataclass(frozen=True)
+class ResultDoc:
+    doc_id: str
+    title: str
+    outlet: str
+    url: str | None
+    date: str | None
+    language: str
+    authors: tuple[str, ...]
+    score: float
+    passages: tuple[PassageHit, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+    selected: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class SearchResult:
+    request: SearchRequest
+    total: int
+    results: tuple[ResultDoc, ...]
+    facets: dict[str, tuple[FacetValue, ...]]
+    suggestion: str | None
+    seconds: float
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.request.per_page))
+
+    def to_json(self) -> dict:
+        """The ``/api/search`` object of the contract."""
+        return {
+            "query": self.request.q,
+            "total": self.total,
+            "page": self.request.page,
+            "per_page": self.request.per_page,
+            "sort": self.request.sort,
+            "filters": {k: list(v) for k, v in self.request.filters},
+            "results": [
+                {
+                    "doc_id": r.doc_id, "title": r.title, "outlet": r.outlet, "url": r.url,
+                    "date": r.date, "language": r.language, "authors": list(r.authors),
+                    "score": r.score,
+                    "passages": [
+                        {"passage_id": p.passage_id, "text": p.text, "html": p.html,
+                         "start": p.start, "end": p.end}
+                        for p in r.passages
+                    ],
+                }
+                for r in self.results
+            ],
+            "facets": {
+                name: [{"value": v.value, "count": v.count, "selected": v.selected}
+                       for v in values]
+                for name, values in self.facets.items()
+            },
+            "suggestion": self.suggestion,
+        }
+
+
+class _Generation:
+    """One opened version of the index, with its facet columns read once."""
+
+    def __init__(self, path: Path):
+        self.key = store.generation_of(path)
+        self.index = store.open_index(path)
+        self.local = threading.local()
+        with self.index.searcher() as searcher:
+            reader = searcher.reader()
+            self.columns = {
+                facet: _column(reader, column) for facet, column in FACET_COLUMNS.items()
+            }
+
+    def searcher(self):
+        searcher = getattr(self.local, "searcher", None)
+        if searcher is None:
+            searcher = self.local.searcher = self.index.searcher()
+        return searcher
+
+
+def _column(reader, column: str) -> dict[int, tuple[str, ...]]:
+    values = reader.column_reader(column)
+    return {
+        docnum: tuple(v for v in str(values[docnum]).split(MULTI) if v)
+        for docnum in reader.all_doc_ids()
+    }
+
+
+class SearchService:
+    """Search, documents and passages of the index at ``path``."""
+
+    def __init__(self, path: Path, passages_per_result: int = 3, max_query_length: int = 1000):
+        self.path = path
+        self.passages_per_result = passages_per_result
+        self.max_query_length = max_query_length
+        self._lock = threading.Lock()
+        self._generation: _Generation | None = None
+        self._checked = 0.0
+
+    # -- the index behind it -------------------------------------------------------------
+    def _current(self) -> _Generation:
+        now = time.monotonic()
+        with self._lock:
+            gen = self._generation
+            if gen is None or now - self._checked > CHECK_EVERY:
+                self._checked = now
+                if gen is None or store.generation_of(self.path) != gen.key:
+                    gen = self._generation = _Generation(self.path)
+            return gen
+
+    def document_count(self) -> int:
+        return self._current().searcher().doc_count()
+
+    # -- search --------------------------------------------------------------------------
+    def search(self, request: SearchRequest) -> SearchResult:
+        """One page of results for ``request``, with facet counts over all matches."""
+        started = time.perf_counter()
+        if request.sort not in SORTS:
+            raise BadQuery(f"Sort must be one of {', '.join(SORTS)}, not {request.sort!r}.")
+        gen = self._current()
+        searcher = gen.searcher()
+        parsed = query.parse(request.q, searcher.schema, self.max_query_length)
+        matched = set(searcher.docs_for_query(parsed.query))
+        allowed = {d for d in matched if self._passes(gen, d, request.filters, skip=None)}
+        facets = {name: self._facet(gen, name, matched, request) for name in FACETS}
+        hits = self._page(searcher, parsed, allowed, request)
+        spec = query.highlight_for(parsed, searcher)
+        results = tuple(self._result(hit, spec, parsed) for hit in hits)
+        suggestion = self._suggest(searcher, parsed, len(allowed)) if len(allowed) < 3 else None
+        return SearchResult(request, len(allowed), results, facets, suggestion,
+                            time.perf_counter() - started)
+
+    @staticmethod
+    def _passes(gen: _Generation, docnum: int, filters, skip: str | None) -> bool:
+        for facet, values in filters:
+            if facet == skip or not values:
+                continue
+            if not set(values) & set(gen.columns[facet].get(docnum, ())):
+                return False
+        return True
+
+    def _facet(self, gen: _Generation, name: str, matched: set[int], request: SearchRequest):
+        counts: Counter[str] = Counter()
+        for docnum in matched:
+            if self._passes(gen, docnum, request.filters, skip=name):
+                counts.update(gen.columns[name].get(docnum, ()))
+        selected = request.selected(name)
+        for value in selected:
+            counts.setdefault(value, 0)
+        order = sorted(counts.items(), key=lambda kv: (kv[0] if name == "month" else -kv[1],
+                                                        kv[0]))
+        return tuple(FacetValue(value, count, value in selected) for value, count in order)
+
+    def _page(self, searcher, parsed: ParsedQuery, allowed: set[int], request: SearchRequest):
+        if not allowed:
+            return []
+        limit = request.page * request.per_page
+        sort = request.sort
+        if sort == "relevance" and not parsed.has_terms:
+            sort = "-date"
+        if sort == "relevance":
+            hits = searcher.search(parsed.query, filter=allowed, limit=limit)
+        else:
+            hits = searcher.search(parsed.query, filter=allowed, limit=limit,
+                                   sortedby="date", reverse=sort == "-date")
+        return list(hits)[(request.page - 1) * request.per_page :]
+
+    def _result(self, hit, spec: Highlight, parsed: ParsedQuery) -> ResultDoc:
+        doc = stored_document(hit.fields())
+        meta = doc.metadata
+        return ResultDoc(
+            doc_id=doc.doc_id, title=meta.title, outlet=meta.outlet, url=meta.url,
+            date=meta.date, language=meta.language, authors=meta.authors,
+            score=round(hit.score, 4) if isinstance(hit.score, float) else 0.0,
+            passages=self.best_passages(doc, spec),
+        )
+
+    def best_passages(self, doc: Document, spec: Highlight) -> tuple[PassageHit, ...]:
+        """The passages with most of the query in them, best first (the lead if none)."""
+        scored = []
+        for order, passage in enumerate(doc.passages):
+            text = doc.passage_text(passage)
+            marked = highlight.mark(text, spec)
+            if marked.hits:
+                scored.append(((-marked.matched, -marked.hits, order), passage, text, marked))
+        if not scored:
+            lead = doc.passages[0]
+            text = doc.passage_text(lead)
+            return (PassageHit(lead.passage_id, text, highlight.mark(text, spec).html,
+                               lead.start, lead.end),)
+        scored.sort(key=lambda item: item[0])
+        return tuple(
+            PassageHit(p.passage_id, text, marked.html, p.start, p.end)
+            for _, p, text, marked in scored[: self.passages_per_result]
+        )
+
+    def marked_passages(self, doc: Document, q: str) -> tuple[PassageHit, ...]:
+        """Every passage of ``doc`` as HTML, with ``q``'s hits marked."""
+        searcher = self._current().searcher()
+        spec = query.highlight_for(query.parse(q, searcher.schema, self.max_query_length),
+                                   searcher)
+        return tuple(
+            PassageHit(p.passage_id, doc.passage_text(p),
+                       highlight.mark(doc.passage_text(p), spec).html, p.start, p.end)
+            for p in doc.passages
+        )
+
+    def _suggest(self, searcher, parsed: ParsedQuery, total: int) -> str | None:
+        if not parsed.has_terms:
+            return None
+        try:
+            typed = QueryParser("exact", searcher.schema).parse(parsed.text)
+            corrected = searcher.correct_query(typed, parsed.text)
+        except Exception:  # a suggestion is a nicety; never fail a search for it
+            return None
+        if corrected.query == typed or corrected.string.strip() == parsed.text:
+            return None
+        try:
+            better = query.parse(corrected.string, searcher.schema)
+        except BadQuery:
+            return None
+        count = len(set(searcher.docs_for_query(better.query)))
+        return corrected.string if count > total else None
+
+    # -- documents and passages ----------------------------------------------------------
+    def document(self, doc_id: str) -> Document | None:
+        """The stored document ``doc_id``, or None."""
+        fields = self._current().searcher().document(doc_id=doc_id)
+        return stored_document(fields) if fields else None
+
+    def passage(self, passage_id: str) -> tuple[Document, Passage] | None:
+        """The passage and its document, or None."""
+        doc = self.document(doc_id_of(passage_id))
+        if doc is None:
+            return None
+        for passage in doc.passages:
+            if passage.passage_id == passage_id:
+                return doc, passage
+        return None
+
+    def verify(self, quote: str, limit: int = 5) -> list[verify.Match]:
+        """Where ``quote`` stands in the archive, verbatim or altered, best first."""
+        if not quote.strip():
+            raise BadQuery("Paste a quote to check.")
+        if len(quote) > 20 * self.max_query_length:
+            raise BadQuery("The quote is too long to check; paste one paragraph at most.")
+        terms = [wq.Term("exact", w) for w in verify.query_words(quote)]
+        if not terms:
+            raise BadQuery("The quote has no words to look for.")
+        searcher = self._current().searcher()
+        hits = searcher.search(wq.Or(terms), limit=20)
+        return verify.best_matches(quote, [stored_document(h.fields()) for h in hits], limit)

@@ -1,0 +1,80 @@
+"""Every setting in one table: name, default, environment variable and help.
+
+Nothing here runs at import time: callers build a :class:`Settings` from the
+environment (``Settings.from_env``) or from explicit values (tests).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+
+@dataclasses.dataclass(frozen=True)
+class Setting:
+    name: str
+    default: object
+    env: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("corpus", "corpus", "PRESSCUT_CORPUS", "Folder of documents to index."),
+    Setting("index", "instance/index", "PRESSCUT_INDEX", "Folder of the Whoosh index."),
+    Setting("host", "127.0.0.1", "PRESSCUT_HOST", "Address `presscut serve` listens on."),
+    Setting("port", 5000, "PRESSCUT_PORT", "Port `presscut serve` listens on."),
+    Setting("threads", 8, "PRESSCUT_THREADS", "Worker threads of the WSGI server."),
+    Setting("per_page", 10, "PRESSCUT_PER_PAGE", "Results per page unless the request asks."),
+    Setting("max_per_page", 100, "PRESSCUT_MAX_PER_PAGE", "Largest `per_page` a request may ask."),
+    Setting("max_query_length", 1000, "PRESSCUT_MAX_QUERY_LENGTH",
+            "Longest query string accepted, in characters."),
+    Setting("passages_per_result", 3, "PRESSCUT_PASSAGES_PER_RESULT",
+            "Best matching passages shown for each document."),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """Resolved settings; build with :meth:`from_env` or :meth:`defaults`."""
+
+    corpus: Path
+    index: Path
+    host: str
+    port: int
+    threads: int
+    per_page: int
+    max_per_page: int
+    max_query_length: int
+    passages_per_result: int
+
+    @classmethod
+    def defaults(cls, **overrides: object) -> Settings:
+        return cls.from_env({}, **overrides)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Defaults, then the environment, then explicit ``overrides`` (not None)."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for setting in SETTINGS:
+            value = overrides.get(setting.name)
+            if value is None:
+                value = environ.get(setting.env, setting.default)
+            values[setting.name] = _coerce(setting, value)
+        return cls(**values)
+
+    def replace(self, **changes: object) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+def _coerce(setting: Setting, value: object) -> object:
+    if isinstance(setting.default, int):
+        try:
+            return int(value)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{setting.env} must be a whole number, not {value!r}") from exc
+    if setting.name in ("corpus", "index"):
+        return Path(str(value))
+    return str(value)

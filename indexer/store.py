@@ -1,0 +1,134 @@
+"""Where the index lives on disk, and how it is changed safely.
+
+``<index>`` is a symbolic link to one generation under ``<index>.generations/``. A
+rebuild writes a new generation aside and swaps the link atomically, so readers see
+the old index or the new one, never half of one. Writers hold an exclusive lock on
+``<index>.lock``; the kernel releases it if the process dies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from .schema import build_schema
+
+KEEP_GENERATIONS = 2
+
+
+class IndexBusy(RuntimeError):
+    """Another process is writing this index."""
+
+
+class IndexMissing(FileNotFoundError):
+    """There is no index at the path given."""
+
+
+def exists(path: Path) -> bool:
+    return path.is_dir() and whoosh_index.exists_in(str(path))
+
+
+def open_index(path: Path) -> whoosh_index.Index:
+    """Open the index for reading; raise :class:`IndexMissing` with a hint."""
+    if not exists(path):
+        raise IndexMissing(f"No index at {path}. Build one with `presscut index`.")
+    return whoosh_index.open_dir(str(path.resolve()))
+
+
+def generation_of(path: Path) -> str:
+    """What identifies the index currently behind ``path`` (changes on every commit)."""
+    real = path.resolve()
+    tocs = sorted(p.name for p in real.glob("_MAIN_*.toc")) if real.is_dir() else []
+    return f"{real}:{tocs[-1] if tocs else ''}"
+
+
+@contextlib.contextmanager
+def writer_lock(path: Path, wait: float = 0.0) -> Iterator[None]:
+    """Hold the exclusive writer lock of ``path``, waiting up to ``wait`` seconds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = path.with_name(path.name + ".lock")
+    with open(lock_path, "a+") as handle:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "another process"
+                    raise IndexBusy(
+                        f"The index at {path} is being written by {holder}. "
+                        "Wait for it to finish, or pass --wait SECONDS."
+                    ) from None
+                time.sleep(0.2)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"process {os.getpid()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.truncate(0)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _generations_dir(path: Path) -> Path:
+    return path.with_name(path.name + ".generations")
+
+
+@contextlib.contextmanager
+def build_aside(path: Path) -> Iterator[whoosh_index.Index]:
+    """Create an empty index beside ``path``; on success swap it in, on error drop it.
+
+    Call with the writer lock held.
+    """
+    generations = _generations_dir(path)
+    generations.mkdir(parents=True, exist_ok=True)
+    _remove_partials(generations)
+    target = generations / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}.partial"
+    target.mkdir()
+    try:
+        yield whoosh_index.create_in(str(target), build_schema())
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    final = target.with_suffix("")
+    target.rename(final)
+    _swap_link(path, final)
+    _prune(generations, keep=final)
+
+
+def _swap_link(path: Path, target: Path) -> None:
+    if path.exists() and not path.is_symlink():
+        # An index from before generations existed: move it among them first.
+        path.rename(_generations_dir(path) / f"legacy-{time.strftime('%Y%m%dT%H%M%S')}")
+    tmp_link = path.with_name(f".{path.name}.{os.getpid()}.link")
+    with contextlib.suppress(FileNotFoundError):
+        tmp_link.unlink()
+    tmp_link.symlink_to(os.path.relpath(target, path.parent))
+    os.replace(tmp_link, path)
+
+
+def _remove_partials(generations: Path) -> None:
+    """What a killed build left behind (only called under the writer lock)."""
+    for partial in generations.glob("*.partial"):
+        shutil.rmtree(partial, ignore_errors=True)
+
+
+def _prune(generations: Path, keep: Path) -> None:
+    # Keep the previous generation too: a server may still be reading it.
+    old = sorted((g for g in generations.iterdir() if g.is_dir() and g != keep),
+                 key=lambda g: g.stat().st_mtime)
+    for stale in old[: max(0, len(old) - (KEEP_GENERATIONS - 1))]:
+        shutil.rmtree(stale, ignore_errors=True)

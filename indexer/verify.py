@@ -1,0 +1,104 @@
+"""The quote checker: is a quote verbatim in the archive, altered, or not there?
+
+Candidates come from the index (documents sharing the quote's rarer words); each of
+their passages is then aligned word by word with the quote.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import unicodedata
+
+from .analysis import fold
+from .records import Document, Passage
+
+_ELLIPSIS = re.compile(r"\[\s*(?:…|\.\.\.)\s*\]|…|\.{3}")
+_WORDS = re.compile(r"\w+")
+MIN_SIMILARITY = 0.35
+
+
+@dataclasses.dataclass(frozen=True)
+class Match:
+    doc: Document
+    passage: Passage
+    similarity: float
+    exact: bool
+
+    @property
+    def text(self) -> str:
+        return self.doc.passage_text(self.passage)
+
+
+def words(text: str) -> list[str]:
+    """Folded words: quote-mark style, dashes, spacing and case no longer count."""
+    return [fold(w) for w in _WORDS.findall(unicodedata.normalize("NFKC", text))]
+
+
+def segments(quote: str) -> list[list[str]]:
+    """The quote's runs of words between ellipses (which stand for left-out words)."""
+    return [w for w in (words(part) for part in _ELLIPSIS.split(quote)) if w]
+
+
+def query_words(quote: str, limit: int = 12) -> list[str]:
+    """The longest distinct words of the quote: rare enough to find candidates."""
+    distinct = list(dict.fromkeys(w for part in segments(quote) for w in part))
+    return sorted(distinct, key=len, reverse=True)[:limit]
+
+
+def compare(quote: str, doc: Document, passage: Passage) -> Match:
+    """How closely ``passage`` carries ``quote``."""
+    parts = segments(quote)
+    target = words(doc.passage_text(passage))
+    exact = bool(parts) and _in_order(parts, target)
+    flat = [w for part in parts for w in part]
+    if exact:
+        similarity = 1.0
+    else:
+        matcher = difflib.SequenceMatcher(None, flat, target, autojunk=False)
+        matched = sum(block.size for block in matcher.get_matching_blocks())
+        similarity = matched / max(1, len(flat))
+    return Match(doc, passage, round(similarity, 4), exact)
+
+
+def _in_order(parts: list[list[str]], target: list[str]) -> bool:
+    position = 0
+    for part in parts:
+        found = _find(target, part, position)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return True
+
+
+def _find(haystack: list[str], needle: list[str], start: int) -> int:
+    n = len(needle)
+    for i in range(start, len(haystack) - n + 1):
+        if haystack[i : i + n] == needle:
+            return i
+    return -1
+
+
+def best_matches(quote: str, documents: list[Document], limit: int = 5) -> list[Match]:
+    """The passages of ``documents`` that best carry ``quote``, best first."""
+    found = [compare(quote, doc, p) for doc in documents for p in doc.passages]
+    found = [m for m in found if m.exact or m.similarity >= MIN_SIMILARITY]
+    found.sort(key=lambda m: (not m.exact, -m.similarity, m.doc.metadata.date or "9999"))
+    return found[:limit]
+
+
+def diff(quote: str, archived: str) -> list[tuple[str, str]]:
+    """Word-level differences: ("=", w), ("-", quoted only), ("+", archived only)."""
+    a, b = _WORDS.findall(quote), _WORDS.findall(archived)
+    fa, fb = [fold(w) for w in a], [fold(w) for w in b]
+    out: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, fa, fb, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(("=", " ".join(b[j1:j2])))
+            continue
+        if i2 > i1:
+            out.append(("-", " ".join(a[i1:i2])))
+        if j2 > j1:
+            out.append(("+", " ".join(b[j1:j2])))
+    return out

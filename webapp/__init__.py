@@ -1,0 +1,37 @@
+"""Presscut's web app: HTML pages and the JSON API, both rendered from the search
+service's result objects. It never imports Whoosh or bs4: it goes through
+:mod:`indexer.search`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from indexer.search import SearchService
+from indexer.settings import Settings
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Application factory; ``settings`` defaults to the environment's."""
+    settings = settings or Settings.from_env()
+    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"))
+    app.config["PRESSCUT"] = settings
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    app.extensions["presscut.search"] = SearchService(
+        settings.index, settings.passages_per_result, settings.max_query_length
+    )
+
+    from . import api, errors, views
+    from .params import url_with
+
+    app.jinja_env.globals["url_with"] = url_with
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(views.bp)
+    errors.init_app(app)
+    return app

@@ -1,0 +1,93 @@
+"""The JSON API (../shared/CONTRACT.md). Every route returns what a page also shows."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
+
+from indexer import cite as citations
+from indexer.search import BadQuery, SearchService
+
+from .params import BadParameter, search_request
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def service() -> SearchService:
+    return current_app.extensions["presscut.search"]
+
+
+@bp.get("/search")
+def search():
+    return jsonify(service().search(search_request(request.args)).to_json())
+
+
+@bp.get("/documents/<doc_id>")
+def document(doc_id: str):
+    doc = service().document(doc_id) or abort(404, f"No document with id {doc_id!r}.")
+    return jsonify(document_json(doc))
+
+
+def document_json(doc) -> dict:
+    meta = doc.metadata
+    return {
+        "doc_id": doc.doc_id, "title": meta.title, "outlet": meta.outlet, "url": meta.url,
+        "date": meta.date, "language": meta.language, "authors": list(meta.authors),
+        "text": doc.text,
+        "passages": [{"passage_id": p.passage_id, "start": p.start, "end": p.end}
+                     for p in doc.passages],
+        "removed": list(doc.removed),
+        "file": doc.relpath, "encoding": doc.encoding, "cleaner_version": doc.cleaner_version,
+        "metadata_sources": meta.sources, "speakers": list(doc.speakers),
+    }
+
+
+@bp.get("/passages/<passage_id>")
+def passage(passage_id: str):
+    doc, p = find_passage(passage_id)
+    meta = doc.metadata
+    return jsonify({
+        "passage_id": p.passage_id, "doc_id": doc.doc_id, "text": doc.passage_text(p),
+        "start": p.start, "end": p.end, "title": meta.title, "outlet": meta.outlet,
+        "url": meta.url, "date": meta.date, "language": meta.language,
+        "speakers": list(doc.speakers),
+        "permalink": url_for("views.passage", passage_id=p.passage_id, _external=True),
+    })
+
+
+def find_passage(passage_id: str):
+    found = service().passage(passage_id)
+    if found is None:
+        abort(404, f"No passage with id {passage_id!r}.")
+    return found
+
+
+@bp.get("/cite/<passage_id>")
+def cite(passage_id: str):
+    fmt = request.args.get("format", "text") or "text"
+    doc, p = find_passage(passage_id)
+    permalink = url_for("views.passage", passage_id=passage_id, _external=True)
+    try:
+        body = citations.cite(doc, p, fmt, permalink)
+    except citations.UnknownFormat as exc:
+        raise BadParameter(str(exc)) from None
+    mimetype = citations.MEDIA_TYPES.get(fmt, "text/plain; charset=utf-8")
+    return Response(body, mimetype=mimetype)
+
+
+@bp.post("/verify")
+def verify():
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict) or not isinstance(payload.get("quote"), str):
+        raise BadParameter('Send JSON like {"quote": "the words to check"}.')
+    return jsonify({"quote": payload["quote"],
+                    "matches": [match_json(m) for m in service().verify(payload["quote"])]})
+
+
+def match_json(m) -> dict:
+    meta = m.doc.metadata
+    return {"passage_id": m.passage.passage_id, "doc_id": m.doc.doc_id, "outlet": meta.outlet,
+            "title": meta.title, "date": meta.date, "url": meta.url,
+            "similarity": m.similarity, "exact": m.exact, "text": m.text}
+
+
+__all__ = ["BadQuery", "bp"]

@@ -1,0 +1,40 @@
+"""One error handler: JSON for /api, an HTML page otherwise. Never a bare 500."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from indexer.search import BadQuery
+from indexer.store import IndexMissing
+
+from .params import BadParameter
+
+log = logging.getLogger(__name__)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(BadQuery, lambda exc: _answer(400, str(exc)))
+    app.register_error_handler(BadParameter, lambda exc: _answer(400, str(exc)))
+    app.register_error_handler(IndexMissing, lambda exc: _answer(503, str(exc)))
+    app.register_error_handler(HTTPException, _http)
+    app.register_error_handler(Exception, _unexpected)
+
+
+def _http(exc: HTTPException):
+    return _answer(exc.code or 500, exc.description or exc.name)
+
+
+def _unexpected(exc: Exception):
+    log.exception("unexpected error on %s", request.path)
+    return _answer(500, "Something went wrong on our side; the error has been logged.")
+
+
+def _answer(status: int, message: str):
+    if request.path.startswith("/api/") or request.path == "/api":
+        response = jsonify({"error": message})
+    else:
+        response = render_template("error.html", status=status, message=message)
+    return response, status

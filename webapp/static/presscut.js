@@ -1,0 +1,23 @@
+// Progressive enhancement only: every page works without this file.
+document.addEventListener("keydown", (event) => {
+  const box = document.getElementById("q");
+  const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName);
+  if (event.key === "/" && box && !typing) {
+    event.preventDefault();
+    box.focus();
+    box.select();
+  }
+});
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("button.copy").forEach((button) => {
+    const source = document.querySelector(`pre[aria-labelledby="${button.dataset.copy}"]`);
+    if (!source || !navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      await navigator.clipboard.writeText(source.textContent);
+      button.textContent = "Copied";
+    });
+  });
+  const sort = document.getElementById("sort");
+  if (sort) sort.addEventListener("change", () => sort.form.submit());
+});

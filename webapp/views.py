@@ -1,0 +1,164 @@
+"""HTML pages. Each renders the same result objects as its JSON twin in ``api``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+
+from indexer import cite as citations
+from indexer import verify as quotecheck
+from indexer.search import BadQuery, SearchResult
+
+from .api import document_json, find_passage, match_json, service
+from .params import FACET_PARAMS, search_request, toggle_url, url_with
+
+bp = Blueprint("views", __name__)
+FACET_LABELS = {"outlet": "Outlet", "language": "Language", "month": "Month",
+                "speaker": "Speaker"}
+PARAM_OF = {facet: param for param, facet in FACET_PARAMS.items()}
+
+
+@bp.get("/")
+def search():
+    req = search_request(request.args)
+    hidden = [(PARAM_OF[facet], value) for facet, values in req.filters for value in values]
+    try:
+        result = service().search(req)
+    except BadQuery as exc:
+        return render_template("search.html", req=req, result=None, error=str(exc),
+                               facets=[], selected=[], charts=None,
+                               hidden_filters=hidden), 400
+    return render_template("search.html", req=req, result=result, error=None,
+                           facets=facet_views(result), selected=selected_views(result),
+                           charts=chart_views(result), hidden_filters=hidden,
+                           json_url=url_with("api.search"),
+                           pages=page_links(result))
+
+
+def facet_views(result: SearchResult) -> list[dict]:
+    """Facets as the template shows them: each value knows its count and toggle URL."""
+    views = []
+    for name, values in result.facets.items():
+        if not values:
+            continue  # e.g. no speakers known yet: hide the facet
+        param = PARAM_OF[name]
+        views.append({"name": name, "label": FACET_LABELS[name], "options": [
+            {"value": v.value, "count": v.count, "selected": v.selected,
+             "toggle_url": toggle_url(param, v.value)} for v in values]})
+    return views
+
+
+def selected_views(result: SearchResult) -> list[dict]:
+    return [{"label": FACET_LABELS[facet], "value": value,
+             "remove_url": toggle_url(PARAM_OF[facet], value)}
+            for facet, values in result.request.filters for value in values]
+
+
+def chart_views(result: SearchResult) -> dict:
+    """Bars for matches per month and per outlet, scaled to the largest count."""
+    def bars(name: str) -> list[dict]:
+        values = result.facets.get(name, ())
+        top = max((v.count for v in values), default=0) or 1
+        return [{"label": v.value, "count": v.count, "percent": round(100 * v.count / top),
+                 "url": toggle_url(PARAM_OF[name], v.value)} for v in values if v.count]
+    return {"month": bars("month"), "outlet": bars("outlet")}
+
+
+def page_links(result: SearchResult) -> dict:
+    page, pages = result.request.page, result.pages
+    return {
+        "prev": url_with(page=page - 1) if page > 1 else None,
+        "next": url_with(page=page + 1) if page < pages else None,
+        "numbers": [{"number": n, "url": url_with(page=n), "current": n == page}
+                    for n in range(max(1, page - 4), min(pages, page + 4) + 1)],
+    }
+
+
+@bp.get("/export.<fmt>")
+def export(fmt: str):
+    """All results of the current query and filters, as CSV or JSON."""
+    if fmt not in ("csv", "json"):
+        return Response("Export as .csv or .json.", status=404)
+    result = service().search(search_request(request.args, all_pages=True))
+    rows = [{"doc_id": r.doc_id, "title": r.title, "outlet": r.outlet, "date": r.date,
+             "language": r.language, "url": r.url, "score": r.score,
+             "passage_id": r.passages[0].passage_id if r.passages else "",
+             "passage": r.passages[0].text if r.passages else ""} for r in result.results]
+    headers = {"Content-Disposition": f'attachment; filename="presscut-results.{fmt}"'}
+    if fmt == "json":
+        return Response(json.dumps(result.to_json(), ensure_ascii=False, indent=2),
+                        mimetype="application/json", headers=headers)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["doc_id"])
+    writer.writeheader()
+    writer.writerows(rows)
+    return Response(out.getvalue(), mimetype="text/csv", headers=headers)
+
+
+@bp.get("/doc/<doc_id>")
+def document(doc_id: str):
+    doc = service().document(doc_id) or abort(404, f"No document with id {doc_id!r}.")
+    q = request.args.get("q", "")
+    try:
+        passages = service().marked_passages(doc, q)
+        error = None
+    except BadQuery as exc:
+        passages, error = service().marked_passages(doc, ""), str(exc)
+    return render_template("document.html", doc=doc, meta=doc.metadata, passages=passages,
+                           q=q, error=error, json=document_json(doc),
+                           json_url=url_for("api.document", doc_id=doc_id))
+
+
+@bp.get("/p/<passage_id>")
+def passage(passage_id: str):
+    doc, p = find_passage(passage_id)
+    index = doc.passages.index(p)
+    permalink = url_for("views.passage", passage_id=passage_id, _external=True)
+    cites = [{"format": fmt, "text": citations.cite(doc, p, fmt, permalink),
+              "url": url_for("api.cite", passage_id=passage_id, format=fmt)}
+             for fmt in citations.FORMATS]
+    return render_template(
+        "passage.html", doc=doc, meta=doc.metadata, passage=p, text=doc.passage_text(p),
+        before=[doc.passage_text(x) for x in doc.passages[max(0, index - 1) : index]],
+        after=[doc.passage_text(x) for x in doc.passages[index + 1 : index + 2]],
+        cites=cites, permalink=permalink, fragment_url=fragment_url(doc, p),
+        json_url=url_for("api.passage", passage_id=passage_id))
+
+
+def fragment_url(doc, p) -> str | None:
+    """The original article's URL with a text fragment that scrolls to the passage."""
+    if not doc.metadata.url:
+        return None
+    words = doc.passage_text(p).split()
+    if len(words) <= 8:
+        fragment = quote(" ".join(words), safe="")
+    else:
+        fragment = quote(" ".join(words[:4]), safe="") + "," + quote(" ".join(words[-4:]), safe="")
+    return f"{doc.metadata.url}#:~:text={fragment}"
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+def verify():
+    quote_text = request.form.get("quote", "") if request.method == "POST" else ""
+    matches, error = [], None
+    if quote_text.strip():
+        try:
+            found = service().verify(quote_text)
+            matches = [dict(match_json(m), diff=quotecheck.diff(quote_text, m.text))
+                       for m in found]
+        except BadQuery as exc:
+            error = str(exc)
+    return render_template("verify.html", quote=quote_text, matches=matches, error=error,
+                           checked=bool(quote_text.strip()))
+
+
+@bp.get("/opensearch.xml")
+def opensearch():
+    xml = render_template("opensearch.xml",
+                          search_url=url_for("views.search", _external=True),
+                          json_url=url_for("api.search", _external=True))
+    return Response(xml, mimetype="application/opensearchdescription+xml")
