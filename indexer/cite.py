@@ -83,7 +83,7 @@ def _mla(f: _Facts) -> str:
         first = f.authors[0].split()
         who = (f"{first[-1]}, {' '.join(first[:-1])}" if len(first) > 1 else first[0]) + ". "
     date = " ".join(str(x) for x in (f.day, f.month_name(short=True), f.year) if x)
-    return f"{who}“{f.title}.” {f.outlet}, {date or 'n.d.'}, {_bare(f.url)}. “{f.quote}”"
+    return f"{who}“{f.title}.” {f.outlet}, {date or 'n.d.'}, {f.url}. “{f.quote}”"
 
 
 def _chicago(f: _Facts) -> str:
@@ -91,10 +91,6 @@ def _chicago(f: _Facts) -> str:
     date = " ".join(str(x) for x in (f.month_name(), f"{f.day}," if f.day else "", f.year) if x)
     date = date.replace(" ,", ",").strip() or "n.d."
     return f"{who}“{f.title},” {f.outlet}, {date}, {f.url}. Quoted passage: “{f.quote}”"
-
-
-def _bare(url: str) -> str:
-    return re.sub(r"^https?://", "", url)
 
 
 def _bibtex(f: _Facts) -> str:

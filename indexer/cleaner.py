@@ -59,7 +59,7 @@ def paragraphs(text: str) -> list[str]:
     lines = [line.strip() for line in text.split("\n")]
     blocks = [b for b in re.split(r"\n[ \t]*\n", text) if b.strip()]
     multi_line = [b for b in blocks if b.strip().count("\n") >= 1]
-    if multi_line and len(multi_line) >= len(blocks) / 2 and _looks_wrapped(multi_line):
+    if len(blocks) > 1 and len(multi_line) >= len(blocks) / 2 and _looks_wrapped(multi_line):
         return [" ".join(line.strip() for line in b.strip().split("\n")) for b in blocks]
     return [line for line in lines if line]
 

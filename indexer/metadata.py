@@ -71,6 +71,8 @@ def describe(loaded: LoadedFile, paragraphs: tuple[str, ...], row: Mapping[str, 
     text = "\n".join(paragraphs)
     meta = loaded.page_meta
     url, url_src = _manifest("url", row) or infer_url(meta)
+    if url and not is_web_url(url):
+        url, url_src = None, f"refused ({url_src} gave no http(s) URL)"
     outlet, outlet_src = _manifest("outlet", row) or infer_outlet(text, meta, url, removed)
     date, date_src = _manifest_date(row) or infer_date(text, meta, url)
     title, title_src = _manifest("title", row) or infer_title(paragraphs, meta, outlet, url)
@@ -124,6 +126,12 @@ def _valid_date(year: str, month: str, day: str | None) -> str | None:
         return f"{int(year):04d}-{int(month):02d}"
     except ValueError:
         return None
+
+
+def is_web_url(value: str) -> bool:
+    """Only http(s) addresses become links: a corpus may carry ``javascript:`` ones."""
+    parsed = urlparse(value)
+    return parsed.scheme in ("http", "https") and bool(parsed.netloc)
 
 
 def infer_url(meta: Mapping[str, str]) -> Found:

@@ -13,6 +13,7 @@ import errno
 import fcntl
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -96,8 +97,8 @@ def build_aside(path: Path) -> Iterator[whoosh_index.Index]:
     generations = _generations_dir(path)
     generations.mkdir(parents=True, exist_ok=True)
     _remove_partials(generations)
-    target = generations / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}.partial"
-    target.mkdir()
+    target = Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%dT%H%M%S-"), suffix=".partial",
+                                   dir=generations))
     try:
         yield whoosh_index.create_in(str(target), build_schema())
     except BaseException:

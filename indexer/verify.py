@@ -16,7 +16,7 @@ from .records import Document, Passage
 
 _ELLIPSIS = re.compile(r"\[\s*(?:…|\.\.\.)\s*\]|…|\.{3}")
 _WORDS = re.compile(r"\w+")
-MIN_SIMILARITY = 0.35
+MIN_SIMILARITY = 0.5
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,7 +57,8 @@ def compare(quote: str, doc: Document, passage: Passage) -> Match:
         similarity = 1.0
     else:
         matcher = difflib.SequenceMatcher(None, flat, target, autojunk=False)
-        matched = sum(block.size for block in matcher.get_matching_blocks())
+        # Single shared words ("the", "and") are chance, not quotation: count runs of two+.
+        matched = sum(b.size for b in matcher.get_matching_blocks() if b.size >= min(2, len(flat)))
         similarity = matched / max(1, len(flat))
     return Match(doc, passage, round(similarity, 4), exact)
 
@@ -89,7 +90,8 @@ def best_matches(quote: str, documents: list[Document], limit: int = 5) -> list[
 
 
 def diff(quote: str, archived: str) -> list[tuple[str, str]]:
-    """Word-level differences: ("=", w), ("-", quoted only), ("+", archived only)."""
+    """Word-level differences: ("=", w), ("-", quoted only), ("+", archived only), and
+    ("~", archived words before or after the quoted stretch)."""
     a, b = _WORDS.findall(quote), _WORDS.findall(archived)
     fa, fb = [fold(w) for w in a], [fold(w) for w in b]
     out: list[tuple[str, str]] = []
@@ -101,4 +103,7 @@ def diff(quote: str, archived: str) -> list[tuple[str, str]]:
             out.append(("-", " ".join(a[i1:i2])))
         if j2 > j1:
             out.append(("+", " ".join(b[j1:j2])))
+    for end in (0, -1):
+        if out and out[end][0] == "+":
+            out[end] = ("~", out[end][1])
     return out

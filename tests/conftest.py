@@ -1,0 +1,70 @@
+"""Fixtures: the seed corpus indexed once per session into its own temporary index."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from indexer import build
+from indexer.passages import document_id
+from indexer.search import SearchService
+from indexer.settings import Settings
+from webapp import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SHARED = ROOT.parent / "shared"
+SEEDS = {
+    "caucasus": "000_eb6fef543613bdbe.txt",
+    "eurasianet": "001_67b0699eded614e1.txt",
+    "turan": "002_938856376b445d97.txt",
+    "vikendi": "003_5d244a4e81530a41.txt",
+    "novator": "004_2f0483cb1381373d.txt",
+}
+
+
+def shared(path: str) -> Path:
+    """A file under ../shared, or a clear skip when that folder is absent."""
+    found = SHARED / path
+    if not found.exists():
+        pytest.skip(f"../shared/{path} is not here: this test needs the shared data")
+    return found
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory) -> Path:
+    index = tmp_path_factory.mktemp("seed") / "index"
+    summary = build.index_corpus(CORPUS, index)
+    assert summary.documents == 5 and not summary.skipped
+    return index
+
+
+@pytest.fixture(scope="session")
+def service(seed_index) -> SearchService:
+    return SearchService(seed_index)
+
+
+@pytest.fixture(scope="session")
+def app(seed_index):
+    return create_app(Settings.defaults(index=seed_index, corpus=CORPUS))
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def seed_docs(service) -> dict:
+    """Seed documents by short name (see SEEDS)."""
+    return {name: service.document(document_id(file)) for name, file in SEEDS.items()}
+
+
+@pytest.fixture()
+def corpus_copy(tmp_path) -> Path:
+    """A writable copy of the seed corpus."""
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target)
+    return target

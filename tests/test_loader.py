@@ -1,0 +1,82 @@
+"""Encodings are detected, not assumed; files that are not text are refused with a reason."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from indexer import loader
+from indexer.records import NotAnArticle
+
+from .conftest import CORPUS, SEEDS
+
+AZ = (CORPUS / SEEDS["novator"]).read_text(encoding="utf-8")
+EN = (CORPUS / SEEDS["turan"]).read_text(encoding="utf-8")
+RU = "Дорогой житель города Баку! Вы тоже можете внести свой вклад в борьбу с изменением климата."
+# cp1254 has no ə: Turkish-alphabet Azerbaijani of the 1990s wrote ä in its place.
+TR = AZ[:400].replace("ə", "ä").replace("Ə", "Ä")
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        (AZ, "utf-8"),
+        (AZ, "utf-8-sig"),
+        (AZ, "utf-16"),
+        (AZ, "utf-16-le"),
+        (RU * 5, "cp1251"),
+        (RU * 5, "koi8-r"),
+        (TR, "cp1254"),
+        (EN, "utf-8"),
+    ],
+)
+def test_encodings_are_detected(tmp_path, text, encoding):
+    path = tmp_path / "article.txt"
+    path.write_bytes(text.encode(encoding))
+    loaded = loader.load(path, "article.txt")
+    assert loaded.text.strip() == text.strip().replace("\r\n", "\n")
+
+
+def test_utf8_bom_is_not_part_of_the_text(tmp_path):
+    path = tmp_path / "bom.txt"
+    path.write_bytes(codecs.BOM_UTF8 + EN.encode())
+    assert not loader.load(path, "bom.txt").text.startswith("\ufeff")
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "is empty"),
+        (b"   \n\n  ", "is empty"),
+        (bytes(range(256)) * 20, "binary"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(300), "binary"),
+    ],
+)
+def test_bad_files_are_refused_with_a_reason(tmp_path, content, reason):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(NotAnArticle, match=reason):
+        loader.load(path, "bad.txt")
+
+
+def test_a_directory_named_like_a_file_is_refused(tmp_path):
+    (tmp_path / "folder.txt").mkdir()
+    with pytest.raises(NotAnArticle, match="directory"):
+        loader.load(tmp_path / "folder.txt", "folder.txt")
+
+
+def test_html_keeps_body_blocks_and_page_metadata(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_text(
+        "<html lang='en'><head><title>Talks resume | Daily Wire</title>"
+        "<meta property='og:site_name' content='Daily Wire'>"
+        "<meta property='article:published_time' content='2022-01-09T10:00:00Z'>"
+        "<script>alert('x')</script></head><body><nav><a>Home</a><a>World</a></nav>"
+        "<article><h1>Talks resume</h1><p>The first paragraph of the story.</p>"
+        "<p>The second paragraph, <b>with</b> markup.</p></article>"
+        "<footer>Follow us</footer></body></html>", encoding="utf-8")
+    loaded = loader.load(path, "page.html")
+    assert loaded.text == "The first paragraph of the story.\nThe second paragraph, with markup."
+    assert loaded.page_meta["og:site_name"] == "Daily Wire"
+    assert loaded.page_meta["h1"] == "Talks resume"

@@ -1,0 +1,92 @@
+"""Metadata: the manifest wins; without it each field is inferred at its real precision."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+
+import pytest
+
+from indexer import build, metadata
+
+from .conftest import CORPUS, SEEDS
+
+
+def manifest_rows():
+    with (CORPUS / "sources.csv").open(encoding="utf-8") as handle:
+        return {row["file"]: row for row in csv.DictReader(handle)}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_manifest_metadata_for_every_seed(seed_docs, seed):
+    row = manifest_rows()[SEEDS[seed]]
+    meta = seed_docs[seed].metadata
+    assert (meta.title, meta.outlet, meta.date, meta.language, meta.url) == (
+        row["title"], row["outlet"], row["date"], row["language"], row["url"])
+    assert meta.authors == metadata.split_authors(row["authors"])
+
+
+def test_month_precision_is_kept(seed_docs):
+    assert seed_docs["caucasus"].metadata.date == "2022-01"
+    assert seed_docs["caucasus"].metadata.month == "2022-01"
+
+
+@pytest.fixture()
+def bare_corpus(tmp_path):
+    """The seeds without their manifest."""
+    for file in SEEDS.values():
+        shutil.copy(CORPUS / file, tmp_path / file)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("seed", "outlet", "date", "language"),
+    [
+        ("turan", "Turan", "2022-01-07", "en"),  # dateline Baku/07.01.22/Turan:
+        ("novator", "Novator.az", None, "az"),  # "Novator.az-ın məlumatına görə"
+        ("eurasianet", "Eurasianet", None, "en"),  # its own newsletter line names it
+        ("vikendi", "Unknown outlet", None, "en"),  # nothing gives it away: say so
+    ],
+)
+def test_inferred_without_manifest(bare_corpus, seed, outlet, date, language):
+    meta = build.extract(bare_corpus / SEEDS[seed]).metadata
+    assert (meta.outlet, meta.date, meta.language) == (outlet, date, language)
+
+
+def test_title_from_a_dumps_headline_line(bare_corpus):
+    doc = build.extract(bare_corpus / SEEDS["caucasus"])
+    assert doc.metadata.title == "Opinion from Azerbaijan regarding Kazakhstan protests"
+    assert doc.metadata.sources["title"] == "first-line"
+    assert not doc.text.startswith("Opinion from Azerbaijan")  # the headline is metadata
+
+
+def test_date_from_url_path_has_the_precision_of_the_path():
+    assert metadata.infer_date("", {}, "https://x.az/2022/01/08/slug")[0] == "2022-01-08"
+    assert metadata.infer_date("", {}, "https://x.az/news/2022/01/slug")[0] == "2022-01"
+    assert metadata.infer_date("", {}, "https://x.az/news/slug")[0] is None
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2022-01-07", "2022-01-07"), ("2022-01", "2022-01"), ("2022-01-07T10:00:00+04:00",
+                                                           "2022-01-07"),
+    ("2022-13", None), ("2022-02-30", None), ("January 2022", None)])
+def test_normalise_date(value, expected):
+    assert metadata.normalise_date(value) == expected
+
+
+def test_html_page_metadata_fallbacks(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html lang='ru'><head><title>Переговоры возобновятся — Новости Дня</title>"
+        "<link rel='canonical' href='https://news.example.kz/2022/01/09/talks'>"
+        "<meta name='author' content='Anna Ivanova'></head><body><main>"
+        "<p>Переговоры между сторонами возобновятся на следующей неделе в Астане, "
+        "сообщили в министерстве иностранных дел.</p></main></body></html>",
+        encoding="utf-8")
+    meta = build.extract(page).metadata
+    assert meta.title == "Переговоры возобновятся"
+    assert meta.url == "https://news.example.kz/2022/01/09/talks"
+    assert meta.outlet == "news.example.kz"
+    assert meta.date == "2022-01-09"
+    assert meta.language == "ru"
+    assert meta.authors == ("Anna Ivanova",)

@@ -1,0 +1,125 @@
+"""Passages, ids and the index: offsets exact, ids stable, runs incremental and safe."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from indexer import build, store
+from indexer.search import SearchRequest, SearchService
+
+from .conftest import CORPUS, SEEDS
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_passage_offsets_are_exact(seed_docs, seed):
+    doc = seed_docs[seed]
+    assert doc.passages
+    for passage in doc.passages:
+        text = doc.text[passage.start : passage.end]
+        assert text and text == text.strip() and "\n\n" not in text
+    assert doc.text[doc.passages[-1].end :] == ""
+
+
+def ids(index) -> dict[str, list[str]]:
+    service = SearchService(index)
+    return {file: [p.passage_id for p in service.document(build.passages.document_id(file))
+                   .passages] for file in SEEDS.values()}
+
+
+def test_ids_are_stable_across_reindexing_and_added_files(tmp_path, seed_index, corpus_copy):
+    first = ids(seed_index)
+    index = tmp_path / "again"
+    build.index_corpus(corpus_copy, index, rebuild=True)
+    assert ids(index) == first
+    (corpus_copy / "extra.txt").write_text(
+        "A new outlet reports that the talks in Almaty ended without agreement today.\n")
+    summary = build.index_corpus(corpus_copy, index)
+    assert (summary.added, summary.unchanged) == (1, 5)
+    assert ids(index) == first
+
+
+def test_incremental_run_updates_and_deletes(tmp_path, corpus_copy):
+    index = tmp_path / "index"
+    build.index_corpus(corpus_copy, index)
+    path = corpus_copy / SEEDS["vikendi"]
+    path.write_text(path.read_text() + "\nA paragraph the editors added later, with Zhanaozen.\n")
+    (corpus_copy / SEEDS["caucasus"]).unlink()
+    summary = build.index_corpus(corpus_copy, index)
+    assert (summary.updated, summary.deleted, summary.unchanged) == (1, 1, 3)
+    service = SearchService(index)
+    assert service.search(SearchRequest(q='"editors added later"')).total == 1
+    assert service.search(SearchRequest(q="Jeyhun Mammadov")).total == 0
+
+
+def test_bad_files_are_skipped_with_reasons_and_the_rest_indexed(tmp_path, corpus_copy):
+    (corpus_copy / "empty.txt").write_bytes(b"")
+    (corpus_copy / "image.txt").write_bytes(bytes(range(256)) * 10)
+    (corpus_copy / "folder.html").mkdir()
+    (corpus_copy / "cp1251.txt").write_bytes(
+        "Дорогой житель города Баку! Вы тоже можете внести свой вклад в борьбу с изменением "
+        "климата, сообщили в министерстве.".encode("cp1251"))
+    summary = build.index_corpus(corpus_copy, tmp_path / "index")
+    reasons = {s.relpath: s.reason for s in summary.skipped}
+    assert set(reasons) == {"empty.txt", "image.txt", "folder.html"}
+    assert "empty" in reasons["empty.txt"] and "binary" in reasons["image.txt"]
+    assert "directory" in reasons["folder.html"]
+    assert summary.documents == 6
+    report = (tmp_path / "index" / build.REPORT_NAME).read_text()
+    assert "image.txt" in report
+
+
+def test_rebuild_swaps_generations_and_keeps_the_previous(tmp_path):
+    index = tmp_path / "index"
+    build.index_corpus(CORPUS, index)
+    first = index.resolve()
+    build.index_corpus(CORPUS, index, rebuild=True)
+    assert index.is_symlink() and index.resolve() != first
+    assert first.exists()  # a server may still read it
+    assert SearchService(index).search(SearchRequest(q="Tokayev")).total == 5
+
+
+def test_a_second_writer_is_refused_with_a_clear_message(tmp_path):
+    index = tmp_path / "index"
+    with store.writer_lock(index), pytest.raises(store.IndexBusy, match="being written"):
+        build.index_corpus(CORPUS, index)
+
+
+def test_a_killed_rebuild_leaves_the_previous_index_serving(tmp_path):
+    index = tmp_path / "index"
+    build.index_corpus(CORPUS, index)
+    # A rebuild in another process, killed while it writes.
+    script = textwrap.dedent(f"""
+        import os, signal
+        from pathlib import Path
+        from indexer import build
+        real = build._update
+        def dying(ix, *args, **kwargs):
+            real(ix, *args, **kwargs)
+            os.kill(os.getpid(), signal.SIGKILL)
+        build._update = dying
+        build.index_corpus(Path({str(CORPUS)!r}), Path({str(index)!r}), rebuild=True)
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], env=dict(os.environ))
+    assert proc.returncode == -9
+    assert SearchService(index).search(SearchRequest(q="Tokayev")).total == 5
+    partials = list((tmp_path / "index.generations").glob("*.partial"))
+    assert partials  # what the killed run left ...
+    build.index_corpus(CORPUS, index, rebuild=True)
+    assert not list((tmp_path / "index.generations").glob("*.partial"))  # ... is cleaned up
+
+
+def test_server_side_service_sees_a_new_index_without_restart(tmp_path, corpus_copy, monkeypatch):
+    index = tmp_path / "index"
+    build.index_corpus(corpus_copy, index)
+    service = SearchService(index)
+    assert service.search(SearchRequest(q="Zhanaozen")).total == 1
+    monkeypatch.setattr("indexer.search.CHECK_EVERY", 0.0)
+    shutil.copy(corpus_copy / SEEDS["vikendi"], corpus_copy / "copy-of-vikendi.txt")
+    build.index_corpus(corpus_copy, index, rebuild=True)
+    assert service.search(SearchRequest(q="Zhanaozen")).total == 2

@@ -1,0 +1,129 @@
+"""Search over the seed index: analysis, phrases, facets, sorting, paging, suggestions."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.analysis import fold, stemmed_analyzer
+from indexer.search import BadQuery, SearchRequest
+
+
+def search(service, q="", **kwargs):
+    return service.search(SearchRequest(q=q, **kwargs))
+
+
+def outlets(result):
+    return {r.outlet for r in result.results}
+
+
+@pytest.mark.parametrize(("typed", "found"), [
+    ("Ilham", "Eurasianet"),  # the text has "Ilham"; Turkic İ must fold to i too
+    ("qazaxistan", "Novator.az"),  # the text has "Qazaxıstan"
+    ("kerimli", "Novator.az"),  # and "Kərimli"
+])
+def test_folding_finds_azerbaijani_spellings(service, typed, found):
+    assert found in outlets(search(service, typed))
+
+
+def test_turkic_capital_i_folds_to_plain_i():
+    assert fold("İlham") == "ilham" == fold("ILHAM")
+    assert fold("Qazaxıstan") == "qazaxistan"
+    assert fold("Ёлка") == "елка" and fold("Мой") == "мой"  # й stays й
+
+
+def test_stemming_english_and_russian():
+    analyzer = stemmed_analyzer()
+    assert [t.text for t in analyzer("protests protesting")] == ["protest", "protest"]
+    assert [t.text for t in analyzer("Казахстана Казахстан")] == ["казахста", "казахста"]
+
+
+def test_phrase_matches_only_the_words_in_a_row(service):
+    """'Kazakh people' is in two articles; its words apart are in more."""
+    assert search(service, "Kazakh people").total > search(service, '"Kazakh people"').total == 2
+
+
+def test_phrase_highlighting_is_strict(service):
+    result = search(service, '"Kazakh people"')
+    for doc in result.results:
+        for passage in doc.passages:
+            for marked in passage.html.split("<mark>")[1:]:
+                assert marked.split("</mark>")[0].lower() == "kazakh people"
+
+
+def test_phrase_does_not_match_across_dropped_words(service):
+    # "people will not reconcile" is in 000; "people not reconcile" is not.
+    assert search(service, '"people will not reconcile"').total == 1
+    assert search(service, '"people not reconcile"').total == 0
+
+
+def test_highlights_escape_document_text(service):
+    result = search(service, "Kassym")
+    html = result.results[0].passages[0].html
+    assert "<mark>Kassym</mark>" in html and "<script" not in html
+
+
+def test_facets_count_documents_over_all_matches(service):
+    result = search(service, "Tokayev", per_page=1)
+    assert result.total == 5 and len(result.results) == 1
+    counts = {f.value: f.count for f in result.facets["outlet"]}
+    assert counts == {"Caucasus Watch": 1, "Eurasianet": 1, "Turan": 1, "Vikendi": 1,
+                      "Novator.az": 1}
+    assert {f.value: f.count for f in result.facets["language"]} == {"en": 4, "az": 1}
+    assert result.facets["speaker"] == ()  # no speakers known yet: the facet is empty
+
+
+def test_multi_select_facets_or_within_and_across(service):
+    both = search(service, "Tokayev", filters=(("outlet", ("Turan", "Vikendi")),))
+    assert both.total == 2 and outlets(both) == {"Turan", "Vikendi"}
+    # The outlet facet still counts the other outlets (its own filter is not applied) ...
+    assert {f.value for f in both.facets["outlet"]} >= {"Eurasianet", "Novator.az"}
+    assert [f.value for f in both.facets["outlet"] if f.selected] == ["Turan", "Vikendi"]
+    # ... while other facets count only what the outlet filter lets through.
+    assert {f.value: f.count for f in both.facets["language"]} == {"en": 2}
+    anded = search(service, "Tokayev", filters=(("outlet", ("Turan", "Novator.az")),
+                                                ("language", ("az",))))
+    assert outlets(anded) == {"Novator.az"}
+
+
+def test_month_filter(service):
+    assert search(service, "", filters=(("month", ("2022-01",)),)).total == 5
+    assert search(service, "", filters=(("month", ("2021-12",)),)).total == 0
+
+
+def test_sort_by_date_both_ways(service):
+    ascending = [r.date for r in search(service, "Kazakhstan", sort="date").results]
+    descending = [r.date for r in search(service, "Kazakhstan", sort="-date").results]
+    assert ascending == sorted(ascending) and descending == sorted(descending, reverse=True)
+
+
+def test_pagination_covers_every_result_once(service):
+    pages = [search(service, "Kazakhstan", per_page=2, page=n) for n in (1, 2, 3)]
+    seen = [r.doc_id for page in pages for r in page.results]
+    assert len(seen) == len(set(seen)) == pages[0].total
+
+
+def test_did_you_mean_comes_from_the_index_vocabulary(service):
+    result = search(service, "Tokayv Kazahstan")
+    assert result.total == 0 and result.suggestion == "tokayev kazakhstan"
+    assert search(service, "Tokayev").suggestion is None
+
+
+def test_wildcard_fuzzy_and_field_queries(service):
+    assert search(service, "Kazakh*").total == 4  # all but the Azerbaijani "Qazax..." one
+    assert search(service, "Tokaev~").total == 5
+    assert outlets(search(service, "outlet:turan")) == {"Turan"}
+    assert outlets(search(service, "lang:az")) == {"Novator.az"}
+    assert search(service, "date:[2022-01-07 TO 2022-01-08]").total == 2
+
+
+def test_not_excludes_and_is_not_highlighted(service):
+    result = search(service, "Tokayev NOT CSTO")
+    assert outlets(result) == {"Novator.az"}
+
+
+@pytest.mark.parametrize("bad", ['"Kazakh people', "(Tokayev AND", "Tokayev)", "a*",
+                                 "date:[2022-01-01 TO", "x" * 2000])
+def test_bad_queries_raise_a_sentence(service, bad):
+    with pytest.raises(BadQuery) as info:
+        search(service, bad)
+    assert str(info.value)[0].isupper() and str(info.value).endswith(".")

@@ -1,0 +1,147 @@
+"""HTML pages, read through selectors."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+from indexer import build
+from indexer.settings import Settings
+from webapp import create_app
+
+from .conftest import SEEDS
+
+
+def page(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, response.data[:300]
+    return BeautifulSoup(response.data, "lxml")
+
+
+def test_search_page_shows_highlighted_results_and_facets(client):
+    soup = page(client, "/?q=Tokayev")
+    assert soup.select_one("#q")["value"] == "Tokayev"
+    assert soup.select_one("#results-heading").get_text(" ", strip=True).startswith("5 documents")
+    hits = soup.select("li.hit")
+    assert len(hits) == 5
+    assert all(hit.select("blockquote.passage mark") for hit in hits)
+    assert {m.get_text() for m in soup.select("mark")} == {"Tokayev"}
+    outlets = {a["data-value"]: a for a in soup.select('a[data-facet="outlet"]')}
+    assert set(outlets) == {"Caucasus Watch", "Eurasianet", "Turan", "Vikendi", "Novator.az"}
+    assert not soup.select('a[data-facet="speaker"]')  # hidden while no speakers are known
+    assert soup.select("figure.chart svg rect")
+    assert soup.select_one('link[rel="alternate"][type="application/json"]')["href"].startswith(
+        "/api/search?q=Tokayev")
+
+
+def test_facet_links_toggle_and_clear(client):
+    soup = page(client, "/?q=Tokayev")
+    turan = soup.select_one('a[data-facet="outlet"][data-value="Turan"]')["href"]
+    soup = page(client, turan)
+    assert [h.select_one(".outlet").get_text() for h in soup.select("li.hit")] == ["Turan"]
+    selected = soup.select_one('a[data-facet="outlet"][data-value="Turan"]')
+    assert selected["aria-current"] == "true"
+    vikendi = soup.select_one('a[data-facet="outlet"][data-value="Vikendi"]')["href"]
+    soup = page(client, vikendi)
+    assert len(soup.select("li.hit")) == 2
+    removal = soup.select(".selected a")
+    assert [a.get_text(" ", strip=True) for a in removal][-1] == "Clear all"
+    soup = page(client, removal[0]["href"])  # remove Turan only
+    assert [h.select_one(".outlet").get_text() for h in soup.select("li.hit")] == ["Vikendi"]
+
+
+def test_bad_query_is_an_inline_message_with_the_query_kept(client):
+    soup = page(client, "/?q=%22Kazakh+people", status=400)
+    assert "quote" in soup.select_one("#query-error").get_text()
+    assert soup.select_one("#q")["value"] == '"Kazakh people'
+
+
+def test_pagination_links(client):
+    soup = page(client, "/?q=Kazakhstan&per_page=2")
+    assert soup.select_one('a[rel="next"]')["href"].endswith("page=2")
+    soup = page(client, soup.select_one('a[rel="next"]')["href"])
+    assert soup.select_one('.pagination [aria-current="page"]').get_text() == "2"
+
+
+def test_document_page_anchors_every_passage(client, seed_docs):
+    doc = seed_docs["turan"]
+    soup = page(client, f"/doc/{doc.doc_id}?q=Kerimli")
+    anchors = [p["id"] for p in soup.select(".text p.para")]
+    assert anchors == [f"p-{p.passage_id}" for p in doc.passages]
+    assert soup.select_one(".text mark").get_text() == "Kerimli"
+    removed = soup.select("details.removed li")
+    assert "Leave a review" in [li.get_text() for li in removed]
+    assert soup.select_one("h1").get_text() == doc.metadata.title
+
+
+def test_passage_page_has_context_citations_and_meta_tags(client, seed_docs):
+    doc = seed_docs["eurasianet"]
+    passage = doc.passages[5]
+    soup = page(client, f"/p/{passage.passage_id}")
+    assert soup.select_one("blockquote.quoted").get_text(strip=True) == doc.passage_text(passage)
+    assert len(soup.select(".context p.dim")) == 2
+    formats = [pre["data-format"] for pre in soup.select(".citation pre")]
+    assert formats == ["text", "apa", "mla", "chicago", "bibtex", "ris", "csl-json", "annotation"]
+    assert soup.select_one('meta[name="citation_title"]')["content"] == doc.metadata.title
+    assert soup.select_one('meta[name="citation_author"]')["content"] == "Heydar Isayev"
+    original = soup.select_one('a[href*="#:~:text="]')["href"]
+    assert original.startswith(doc.metadata.url)
+
+
+def test_verify_page(client):
+    response = client.post("/verify", data={"quote": "The effect of introducing soldiers "
+                                                     "cannot be long-term"})
+    soup = BeautifulSoup(response.data, "lxml")
+    assert "Not verbatim" in soup.select_one(".verdict").get_text()
+    assert soup.select_one(".diff del").get_text() == "soldiers"
+    assert soup.select_one(".diff ins").get_text() == "troops"
+
+
+def test_opensearch_and_exports(client):
+    assert b"{searchTerms}" in client.get("/opensearch.xml").data
+    csv_text = client.get("/export.csv?q=CSTO").get_data(as_text=True)
+    assert csv_text.splitlines()[0].startswith("doc_id,title,outlet")
+    assert len(csv_text.strip().splitlines()) == 1 + 4
+    assert client.get("/export.json?q=CSTO").get_json()["total"] == 4
+
+
+HOSTILE = (
+    '<script>alert("doc")</script> Tokayev spoke <img src=x onerror=alert(1)> '
+    "to reporters in Almaty about the crisis & its <b>end</b>.\n"
+)
+
+
+@pytest.fixture()
+def hostile_client(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "evil.txt").write_text(HOSTILE, encoding="utf-8")
+    (corpus / "sources.csv").write_text(
+        'file,url,outlet,title,date,language,authors\n'
+        'evil.txt,javascript:alert(1),<i>Evil</i>,"<script>t()</script>",2022-01-05,en,\n',
+        encoding="utf-8")
+    build.index_corpus(corpus, tmp_path / "index")
+    return create_app(Settings.defaults(index=tmp_path / "index")).test_client()
+
+
+@pytest.mark.parametrize("url", ["/?q=Tokayev", "/?q=script", "/doc/{id}", "/p/{pid}"])
+def test_everything_from_a_document_is_escaped(hostile_client, url):
+    doc = hostile_client.get("/api/search?q=Tokayev").get_json()["results"][0]
+    url = url.format(id=doc["doc_id"], pid=doc["passages"][0]["passage_id"])
+    soup = BeautifulSoup(hostile_client.get(url).data, "lxml")
+    assert [s.get("src") for s in soup.select("script")] == ["/static/presscut.js"]
+    assert not soup.select("img, b, i") and not soup.select("[onerror]")
+    assert not soup.select('a[href^="javascript:"]')
+
+
+def test_every_setting_is_documented():
+    readme = (build.Path(__file__).parent.parent / "README.md").read_text()
+    from indexer.settings import SETTINGS
+
+    for setting in SETTINGS:
+        assert setting.env in readme, f"{setting.env} is not in the README"
+
+
+def test_seed_file_names_are_the_manifests():
+    assert set(SEEDS.values()) <= {p.name for p in (build.Path(__file__).parent.parent /
+                                                    "corpus").iterdir()}
