@@ -54,7 +54,8 @@ class _Facts:
 
 
 def _text(f: _Facts) -> str:
-    return f"“{f.quote}” — {f.outlet}, “{f.title}”, {f.date or 'n.d.'}, {f.url} (passage {f.passage.passage_id}: {f.permalink})"
+    return (f"“{f.quote}” — {f.outlet}, “{f.title}”, {f.date or 'n.d.'}, {f.url} "
+            f"(passage {f.passage.passage_id}: {f.permalink})")
 
 
 def _apa_date(f: _Facts) -> str:

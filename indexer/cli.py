@@ -9,6 +9,8 @@ from pathlib import Path
 import click
 
 from . import build, store
+from . import cite as citations
+from .cite import FORMATS
 from .records import NotAnArticle
 from .search import BadQuery, SearchRequest, SearchService
 from .settings import SETTINGS, Settings
@@ -171,3 +173,39 @@ def extract(file, as_json):
                      for p in doc.passages],
         "removed": list(doc.removed),
     }, indent=2, ensure_ascii=False))
+
+
+@main.command()
+@click.argument("passage_id")
+@index_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+def cite(passage_id, index, fmt):
+    """Print the citation of a passage."""
+    found = _service(index).passage(passage_id)
+    if found is None:
+        raise click.ClickException(f"No passage with id {passage_id!r}.")
+    doc, passage = found
+    click.echo(citations.cite(doc, passage, fmt, f"/p/{passage_id}"))
+
+
+@main.command()
+@click.argument("quote")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the /api/verify object.")
+def verify(quote, index, as_json):
+    """Check whether QUOTE stands in the archive verbatim, altered, or not at all."""
+    try:
+        matches = _service(index).verify(quote)
+    except BadQuery as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if as_json:
+        click.echo(json.dumps({"quote": quote, "matches": [m.to_json() for m in matches]},
+                              indent=2, ensure_ascii=False))
+        return
+    if not matches:
+        click.echo("Not in the archive.")
+    for m in matches:
+        verdict = "verbatim" if m.exact else f"{m.similarity:.0%} similar"
+        click.echo(f"{verdict}: {m.doc.metadata.outlet}, {m.doc.metadata.date or 'undated'} "
+                   f"[{m.passage.passage_id}]\n  {m.text}")

@@ -13,9 +13,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from whoosh.qparser import QueryParser
-
 from whoosh import query as wq
+from whoosh.qparser import QueryParser
 
 from . import highlight, query, store, verify
 from .build import stored_document

@@ -80,14 +80,7 @@ def verify():
     if not isinstance(payload, dict) or not isinstance(payload.get("quote"), str):
         raise BadParameter('Send JSON like {"quote": "the words to check"}.')
     return jsonify({"quote": payload["quote"],
-                    "matches": [match_json(m) for m in service().verify(payload["quote"])]})
-
-
-def match_json(m) -> dict:
-    meta = m.doc.metadata
-    return {"passage_id": m.passage.passage_id, "doc_id": m.doc.doc_id, "outlet": meta.outlet,
-            "title": meta.title, "date": meta.date, "url": meta.url,
-            "similarity": m.similarity, "exact": m.exact, "text": m.text}
+                    "matches": [m.to_json() for m in service().verify(payload["quote"])]})
 
 
 __all__ = ["BadQuery", "bp"]

@@ -13,7 +13,7 @@ from indexer import cite as citations
 from indexer import verify as quotecheck
 from indexer.search import BadQuery, SearchResult
 
-from .api import document_json, find_passage, match_json, service
+from .api import document_json, find_passage, service
 from .params import FACET_PARAMS, search_request, toggle_url, url_with
 
 bp = Blueprint("views", __name__)
@@ -148,7 +148,7 @@ def verify():
     if quote_text.strip():
         try:
             found = service().verify(quote_text)
-            matches = [dict(match_json(m), diff=quotecheck.diff(quote_text, m.text))
+            matches = [dict(m.to_json(), diff=quotecheck.diff(quote_text, m.text))
                        for m in found]
         except BadQuery as exc:
             error = str(exc)

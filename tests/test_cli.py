@@ -1,0 +1,69 @@
+"""The `presscut` command line, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from indexer import store
+from indexer.cli import EXIT_BUSY, main
+
+from .conftest import CORPUS, SEEDS
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_index_search_cite_round_trip(tmp_path):
+    index = tmp_path / "index"
+    result = run("index", "--corpus", CORPUS, "--index", index)
+    assert result.exit_code == 0
+    assert "5 documents (5 added, 0 updated, 0 unchanged" in result.output
+    again = run("index", "--corpus", CORPUS, "--index", index)
+    assert "5 unchanged" in again.output
+
+    text = run("search", "Tokayev", "--index", index, "--outlet", "Turan")
+    assert text.exit_code == 0 and "1 documents match" in text.output
+    assert "»Tokayev«" in text.output
+
+    data = json.loads(run("search", "Tokayev", "--index", index, "--json").output)
+    assert data["total"] == 5 and set(data["facets"]) == {"outlet", "language", "month",
+                                                          "speaker"}
+    pid = data["results"][0]["passages"][0]["passage_id"]
+    bib = run("cite", pid, "--index", index, "--format", "bibtex")
+    assert bib.exit_code == 0 and bib.output.startswith("@article{")
+    verified = json.loads(run("verify", data["results"][0]["passages"][0]["text"],
+                              "--index", index, "--json").output)
+    assert verified["matches"][0]["exact"] is True
+
+
+def test_bad_query_exits_2_with_a_message(tmp_path):
+    index = tmp_path / "index"
+    run("index", "--corpus", CORPUS, "--index", index)
+    result = run("search", '"unclosed', "--index", index)
+    assert result.exit_code == 2 and "quote" in result.output
+
+
+def test_second_writer_gets_a_distinct_exit_code(tmp_path):
+    index = tmp_path / "index"
+    with store.writer_lock(index):
+        result = run("index", "--corpus", CORPUS, "--index", index)
+    assert result.exit_code == EXIT_BUSY and "being written" in result.output
+
+
+def test_nothing_indexable_exits_1(tmp_path):
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "empty.txt").write_text("")
+    result = run("index", "--corpus", tmp_path / "c", "--index", tmp_path / "i")
+    assert result.exit_code == 1 and "empty.txt: is empty" in result.output
+
+
+def test_extract_prints_clean_text_and_json():
+    path = CORPUS / SEEDS["turan"]
+    text = run("extract", path).output
+    assert "Leave a review" not in text and text.startswith("Baku/07.01.22/Turan:")
+    data = json.loads(run("extract", path, "--json").output)
+    assert data["outlet"] == "Turan" and data["sources"]["outlet"] == "manifest"
+    assert "Leave a review" in data["removed"]
