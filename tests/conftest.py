@@ -68,3 +68,12 @@ def corpus_copy(tmp_path) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(CORPUS, target)
     return target
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Let fixtures see whether the test failed (browser tests keep a screenshot then)."""
+    report = yield
+    if report.when == "call":
+        item.rep_call = report
+    return report

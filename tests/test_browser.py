@@ -1,0 +1,112 @@
+"""End to end in a real headless Chromium (Debian's, driven by Playwright)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+pytestmark = pytest.mark.browser
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def base_url(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it as root)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(browser, request):
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    failed = getattr(request.node, "rep_call", None)
+    if failed is None or failed.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+def test_type_a_query_see_highlights_filter_and_open_a_passage(page, base_url):
+    page.goto(base_url + "/")
+    page.keyboard.press("/")  # progressive enhancement: / focuses the search box
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.keyboard.type("Tokayev")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("li.hit")
+    assert page.locator("#results-heading").inner_text().startswith("5 documents")
+    assert page.locator("li.hit mark").first.inner_text() == "Tokayev"
+    page.click('a[data-facet="outlet"][data-value="Turan"]')
+    page.wait_for_url("**outlet=Turan**")
+    assert page.locator("li.hit").count() == 1
+    assert page.locator('a[data-facet="language"] .count').first.inner_text() == "1"
+    page.click("text=in context")
+    page.wait_for_url("**/doc/**#p-*")
+    anchor = page.evaluate("location.hash").removeprefix("#")
+    assert page.locator(f"#{anchor} mark").count() >= 1
+    assert page.evaluate(f"document.getElementById('{anchor}').matches(':target')")
+
+
+def test_page_through_results(page, base_url):
+    page.goto(base_url + "/?q=Kazakhstan&per_page=2")
+    first = page.locator("li.hit h3").all_inner_texts()
+    page.click('a[rel="next"]')
+    second = page.locator("li.hit h3").all_inner_texts()
+    assert len(first) == len(second) == 2 and not set(first) & set(second)
+
+
+def test_keyboard_only_reaches_results_and_facets(page, base_url):
+    page.goto(base_url + "/?q=CSTO")
+    seen = []
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate("document.activeElement.className + '|' + "
+                                  "(document.activeElement.dataset.facet || '') + '|' + "
+                                  "document.activeElement.tagName"))
+    assert seen[0].startswith("skip")
+    assert any("|outlet|" in s for s in seen)
+    page.keyboard.press("Enter")  # follows whatever link has focus without a mouse
+
+
+def test_pages_pass_axe(page, base_url, seed_docs):
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+    doc = seed_docs["turan"]
+    for url in ["/", "/?q=Tokayev", f"/doc/{doc.doc_id}", f"/p/{doc.passages[0].passage_id}",
+                "/verify"]:
+        page.goto(base_url + url)
+        results = axe_module.Axe().run(page)
+        serious = [v for v in results.response["violations"]
+                   if v["impact"] in ("serious", "critical")]
+        assert not serious, (url, [(v["id"], v["help"]) for v in serious])
+
+
+def test_works_without_javascript(browser, base_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + "/")
+    page.fill("#q", '"Kazakh people"')
+    page.click("button[type=submit]")
+    page.wait_for_selector("li.hit")
+    assert {m.lower() for m in page.locator("mark").all_inner_texts()} == {"kazakh people"}
+    context.close()
