@@ -145,3 +145,12 @@ def test_every_setting_is_documented():
 def test_seed_file_names_are_the_manifests():
     assert set(SEEDS.values()) <= {p.name for p in (build.Path(__file__).parent.parent /
                                                     "corpus").iterdir()}
+
+
+@pytest.mark.parametrize("url", ["/", "/api/search?q=CSTO", "/nope"])
+def test_security_headers(client, url):
+    headers = client.get(url).headers
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "no-referrer"
