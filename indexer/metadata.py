@@ -197,7 +197,7 @@ def infer_title(
     paragraphs: tuple[str, ...], meta: Mapping[str, str], outlet: str | None, url: str | None
 ) -> Found:
     """og:title, JSON-LD headline, <h1>, <title> less the site's name, a dump's headline,
-    the URL's last segment."""
+    the URL's last segment, the text's opening words."""
     for key in ("og:title", "jsonld:headline", "h1"):
         if meta.get(key):
             return meta[key], key
@@ -205,10 +205,10 @@ def infer_title(
         return strip_site_suffix(meta["html:title"], outlet), "html:title"
     if paragraphs and reads_as_headline(paragraphs[0]):
         return paragraphs[0], "first-line"
-    if paragraphs:
-        return first_words(paragraphs[0]), "first-sentence"
     if url and title_from_url(url):
         return title_from_url(url), "url-path"
+    if paragraphs:
+        return first_words(paragraphs[0]), "first-sentence"
     return None, "none"
 
 

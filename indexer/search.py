@@ -166,9 +166,6 @@ class SearchService:
                     gen = self._generation = _Generation(self.path)
             return gen
 
-    def document_count(self) -> int:
-        return self._current().searcher().doc_count()
-
     # -- search --------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
         """One page of results for ``request``, with facet counts over all matches."""

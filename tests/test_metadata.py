@@ -90,3 +90,13 @@ def test_html_page_metadata_fallbacks(tmp_path):
     assert meta.date == "2022-01-09"
     assert meta.language == "ru"
     assert meta.authors == ("Anna Ivanova",)
+
+
+def test_title_from_the_url_slug_when_nothing_else_names_it():
+    meta = {}
+    title, source = metadata.infer_title(("Baku/07.01.22/Turan: The entry of CSTO troops.",),
+                                         meta, None, "https://turan.az/en/csto-troop-deployment")
+    assert (title, source) == ("Csto troop deployment", "url-path")
+    title, source = metadata.infer_title(("Baku/07.01.22/Turan: The entry of CSTO troops.",),
+                                         meta, None, None)
+    assert (title, source) == ("The entry of CSTO troops.", "first-sentence")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 
 from indexer import cite as citations
-from indexer.search import BadQuery, SearchService
+from indexer.search import SearchService
 
 from .params import BadParameter, search_request
 
@@ -82,5 +82,3 @@ def verify():
     return jsonify({"quote": payload["quote"],
                     "matches": [m.to_json() for m in service().verify(payload["quote"])]})
 
-
-__all__ = ["BadQuery", "bp"]
