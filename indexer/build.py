@@ -154,24 +154,29 @@ def _write_report(folder: Path, summary: Summary, started: float) -> None:
     (folder / REPORT_NAME).write_text(json.dumps(summary.to_json(), indent=2, ensure_ascii=False))
 
 
-def _existing(ix) -> dict[str, str]:
+def _existing(ix) -> dict[str, tuple[str, int]]:
+    """Indexed documents: path -> (fingerprint, number of passages)."""
     with ix.searcher() as searcher:
-        return {f["path"]: f["fingerprint"] for f in searcher.all_stored_fields()}
+        return {f["path"]: (f["fingerprint"], len(f["record"]["passages"]))
+                for f in searcher.all_stored_fields()}
 
 
-def _update(ix, corpus: Path, summary: Summary, progress: Progress, existing: dict[str, str]):
+def _update(ix, corpus: Path, summary: Summary, progress: Progress,
+            existing: dict[str, tuple[str, int]]):
     files = corpus_files(corpus, summary.skipped)
     rows = metadata.read_manifests(corpus)
     loaded = list(_load_all(files, summary.skipped, progress))
     repeated = _repeated_by_outlet(loaded, rows)
     seen: set[str] = set()
+    # Passages per indexed path, kept current here so the summary needs no second read.
+    counts = {path: n for path, (_, n) in existing.items()}
     writer = ix.writer(limitmb=256)
     try:
         for item in loaded:
             row = rows.get(item.relpath, {})
             outlet_lines = repeated.get(_outlet_hint(item, row), frozenset())
             seen.add(item.relpath)
-            if existing.get(item.relpath) == fingerprint(item, row, outlet_lines):
+            if existing.get(item.relpath, ("",))[0] == fingerprint(item, row, outlet_lines):
                 summary.unchanged += 1
                 continue
             try:
@@ -180,20 +185,21 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress, existing: di
                 summary.skipped.append(Skipped(item.relpath, str(exc)))
                 continue
             writer.update_document(**index_fields(doc))
+            counts[item.relpath] = len(doc.passages)
             if item.relpath in existing:
                 summary.updated += 1
             else:
                 summary.added += 1
         for relpath in set(existing) - seen - {s.relpath for s in summary.skipped}:
             writer.delete_by_term("path", relpath)
+            del counts[relpath]
             summary.deleted += 1
         writer.commit()
     except BaseException:
         writer.cancel()
         raise
-    with ix.searcher() as searcher:
-        summary.documents = searcher.doc_count()
-        summary.passages = sum(len(f["record"]["passages"]) for f in searcher.all_stored_fields())
+    summary.documents = len(counts)
+    summary.passages = sum(counts.values())
 
 
 def _load_all(files, skipped: list[Skipped], progress: Progress) -> Iterator[LoadedFile]:

@@ -176,28 +176,28 @@ class SearchService:
         searcher = gen.searcher()
         parsed = query.parse(request.q, searcher.schema, self.max_query_length)
         matched = set(searcher.docs_for_query(parsed.query))
-        allowed = {d for d in matched if self._passes(gen, d, request.filters, skip=None)}
-        facets = {name: self._facet(gen, name, matched, request) for name in FACETS}
+        wanted = {facet: frozenset(values) for facet, values in request.filters if values}
+        allowed = {d for d in matched if self._passes(gen, d, wanted, skip=None)}
+        facets = {name: self._facet(gen, name, matched, wanted, request) for name in FACETS}
         hits = self._page(searcher, parsed, allowed, request)
         spec = query.highlight_for(parsed, searcher)
-        results = tuple(self._result(hit, spec, parsed) for hit in hits)
+        results = tuple(self._result(hit, spec) for hit in hits)
         suggestion = self._suggest(searcher, parsed, len(allowed)) if len(allowed) < 3 else None
         return SearchResult(request, len(allowed), results, facets, suggestion,
                             time.perf_counter() - started)
 
     @staticmethod
-    def _passes(gen: _Generation, docnum: int, filters, skip: str | None) -> bool:
-        for facet, values in filters:
-            if facet == skip or not values:
-                continue
-            if not set(values) & set(gen.columns[facet].get(docnum, ())):
-                return False
-        return True
+    def _passes(gen: _Generation, docnum: int, wanted: dict[str, frozenset[str]],
+                skip: str | None) -> bool:
+        """Values of one facet are OR-ed, facets AND-ed; ``skip`` is left out (its own counts)."""
+        return all(facet == skip or not values.isdisjoint(gen.columns[facet].get(docnum, ()))
+                   for facet, values in wanted.items())
 
-    def _facet(self, gen: _Generation, name: str, matched: set[int], request: SearchRequest):
+    def _facet(self, gen: _Generation, name: str, matched: set[int],
+               wanted: dict[str, frozenset[str]], request: SearchRequest):
         counts: Counter[str] = Counter()
         for docnum in matched:
-            if self._passes(gen, docnum, request.filters, skip=name):
+            if self._passes(gen, docnum, wanted, skip=name):
                 counts.update(gen.columns[name].get(docnum, ()))
         selected = request.selected(name)
         for value in selected:
@@ -220,7 +220,7 @@ class SearchService:
                                    sortedby="date", reverse=sort == "-date")
         return list(hits)[(request.page - 1) * request.per_page :]
 
-    def _result(self, hit, spec: Highlight, parsed: ParsedQuery) -> ResultDoc:
+    def _result(self, hit, spec: Highlight) -> ResultDoc:
         doc = stored_document(hit.fields())
         meta = doc.metadata
         return ResultDoc(
