@@ -102,7 +102,7 @@ def process(loaded: LoadedFile, row: Mapping[str, str],
     if not paragraphs:
         raise NotAnArticle("has no article text left once boilerplate is removed")
     doc_id = passages.document_id(loaded.relpath)
-    text, parts = passages.split(doc_id, paragraphs)
+    text, parts = passages.split(doc_id, paragraphs, loaded.block_kinds)
     return Document(
         doc_id=doc_id,
         relpath=loaded.relpath,
@@ -170,6 +170,11 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress,
     seen: set[str] = set()
     # Passages per indexed path, kept current here so the summary needs no second read.
     counts = {path: n for path, (_, n) in existing.items()}
+    searcher = ix.searcher()
+
+    def previous(relpath: str) -> Document:
+        return stored_document(searcher.document(path=relpath))
+
     writer = ix.writer(limitmb=256)
     try:
         for item in loaded:
@@ -184,6 +189,8 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress,
             except NotAnArticle as exc:
                 summary.skipped.append(Skipped(item.relpath, str(exc)))
                 continue
+            if item.relpath in existing:
+                doc = _carry_history(doc, previous(item.relpath))
             writer.update_document(**index_fields(doc))
             counts[item.relpath] = len(doc.passages)
             if item.relpath in existing:
@@ -198,8 +205,15 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress,
     except BaseException:
         writer.cancel()
         raise
+    finally:
+        searcher.close()
     summary.documents = len(counts)
     summary.passages = sum(counts.values())
+
+
+def _carry_history(doc: Document, old: Document) -> Document:
+    """``doc`` knowing which of ``old``'s passage ids are gone, and where to send readers."""
+    return dataclasses.replace(doc, retired=passages.retire(old, doc))
 
 
 def _load_all(files, skipped: list[Skipped], progress: Progress) -> Iterator[LoadedFile]:

@@ -21,6 +21,7 @@ _CHROME_WORDS = re.compile(
     re.I,
 )
 _SPACE = re.compile(r"\s+")
+_CAPTION = re.compile(r"caption|credit", re.I)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Page:
     text: str
     meta: dict[str, str]
     removed: tuple[str, ...]
+    kinds: dict[str, str]  # block text -> "caption" / "quote box", for blocks not body
 
 
 def parse(html: str) -> Page:
@@ -51,11 +53,29 @@ def parse(html: str) -> Page:
         # The headline is metadata, not body text.
         meta.setdefault("h1", _text(h1))
         h1.decompose()
-    lines = [_text(block) for block in root.find_all(BLOCKS) if not block.find(BLOCKS)]
-    lines = [line for line in lines if line]
+    lines: list[str] = []
+    kinds: dict[str, str] = {}
+    for block in root.find_all(BLOCKS):
+        text = _text(block)
+        if text and not block.find(BLOCKS):
+            lines.append(text)
+            kind = _kind(block)
+            if kind != "body":
+                kinds[text] = kind
     if not lines:
         lines = [line.strip() for line in root.get_text("\n").splitlines() if line.strip()]
-    return Page("\n".join(lines), meta, tuple(removed))
+    return Page("\n".join(lines), meta, tuple(removed), kinds)
+
+
+def _kind(block: Tag) -> str:
+    """What a kept block is, if the page says it is not plain article body."""
+    for tag in (block, *block.parents):
+        if tag.name == "blockquote":
+            return "quote box"
+        names = " ".join(tag.get("class") or []) if tag.attrs is not None else ""
+        if tag.name == "figcaption" or _CAPTION.search(names):
+            return "caption"
+    return "body"
 
 
 def _is_chrome_box(tag: Tag) -> bool:

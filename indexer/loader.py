@@ -48,7 +48,8 @@ def load(path: Path, relpath: str) -> LoadedFile:
     sha = hashlib.sha256(data).hexdigest()
     if path.suffix.lower() in HTML_SUFFIXES:
         page = htmlpage.parse(text)
-        return LoadedFile(relpath, "html", encoding, sha, page.text, page.meta, page.removed)
+        return LoadedFile(relpath, "html", encoding, sha, page.text, page.meta, page.removed,
+                          page.kinds)
     return LoadedFile(relpath, "text", encoding, sha, normalise_newlines(text))
 
 

@@ -7,10 +7,12 @@ adding other files, or moving a paragraph inside its document keeps the id.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from collections import Counter
+from collections.abc import Mapping
 
-from .records import Passage
+from .records import Document, Passage
 
 SEPARATOR = "\n\n"
 
@@ -20,14 +22,18 @@ def document_id(relpath: str) -> str:
     return hashlib.blake2b(relpath.encode("utf-8"), digest_size=6).hexdigest()
 
 
-def split(doc_id: str, paragraphs: tuple[str, ...]) -> tuple[str, tuple[Passage, ...]]:
-    """The clean text (paragraphs joined by a blank line) and a passage per paragraph."""
+def split(doc_id: str, paragraphs: tuple[str, ...],
+          kinds: Mapping[str, str] | None = None) -> tuple[str, tuple[Passage, ...]]:
+    """The clean text (paragraphs joined by a blank line) and a passage per paragraph;
+    ``kinds`` names paragraphs that are not article body (captions, quote boxes)."""
+    kinds = kinds or {}
     passages: list[Passage] = []
     seen: Counter[str] = Counter()
     offset = 0
     for para in paragraphs:
         start, end = offset, offset + len(para)
-        passages.append(Passage(passage_id(doc_id, para, seen[para]), start, end))
+        passages.append(Passage(passage_id(doc_id, para, seen[para]), start, end,
+                                kinds.get(para, "body")))
         seen[para] += 1
         offset = end + len(SEPARATOR)
     return SEPARATOR.join(paragraphs), tuple(passages)
@@ -42,3 +48,30 @@ def passage_id(doc_id: str, text: str, occurrence: int = 0) -> str:
 def doc_id_of(passage_id_: str) -> str:
     """The document a passage id belongs to."""
     return passage_id_.rsplit("-", 1)[0]
+
+
+def retire(old: Document, new: Document) -> dict[str, str | None]:
+    """Passage ids ``old`` had and ``new`` lost, each with its nearest passage in ``new``.
+
+    A paragraph that only moved keeps its id (ids follow the text), so what is retired
+    here was edited or deleted; earlier retirements are carried over and re-pointed.
+    """
+    current = {p.passage_id for p in new.passages}
+    texts = {p.passage_id: new.passage_text(p) for p in new.passages}
+    retired: dict[str, str | None] = {}
+    for passage in old.passages:
+        if passage.passage_id not in current:
+            retired[passage.passage_id] = _nearest(old.passage_text(passage), texts)
+    for old_id, target in old.retired.items():
+        if old_id not in current:
+            retired[old_id] = target if target in current else retired.get(target)
+    return retired
+
+
+def _nearest(text: str, candidates: dict[str, str]) -> str | None:
+    best, best_ratio = None, 0.5  # below half alike, nothing is "the same passage"
+    for pid, other in candidates.items():
+        matcher = difflib.SequenceMatcher(None, text, other, autojunk=False)
+        if matcher.quick_ratio() > best_ratio and matcher.ratio() > best_ratio:
+            best, best_ratio = pid, matcher.ratio()
+    return best

@@ -24,6 +24,8 @@ class LoadedFile:
     page_meta: dict[str, str] = dataclasses.field(default_factory=dict)
     # Blocks the HTML loader dropped (navigation, scripts' neighbours, forms...).
     removed: tuple[str, ...] = ()
+    # Blocks that are not article body, by their text: "caption", "quote box".
+    block_kinds: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,6 +60,8 @@ class Passage:
     passage_id: str
     start: int
     end: int
+    # "body", or what else the extractor saw it in ("caption", "quote box"): cite with care.
+    kind: str = "body"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,6 +78,8 @@ class Document:
     passages: tuple[Passage, ...]
     removed: tuple[str, ...]
     speakers: tuple[str, ...] = ()
+    # Ids of passages an earlier version had and this one lost -> the nearest current one.
+    retired: dict[str, str | None] = dataclasses.field(default_factory=dict)
 
     def passage_text(self, passage: Passage) -> str:
         return self.text[passage.start : passage.end]
@@ -101,4 +107,5 @@ def document_from_record(record: dict) -> Document:
     fields["passages"] = tuple(Passage(**p) for p in record["passages"])
     fields["removed"] = tuple(record["removed"])
     fields["speakers"] = tuple(record.get("speakers", ()))
+    fields["retired"] = dict(record.get("retired", {}))
     return Document(**fields)

@@ -26,7 +26,7 @@ from .schema import FACET_COLUMNS, FACETS, MULTI
 SORTS = ("relevance", "date", "-date")
 CHECK_EVERY = 1.0  # seconds between looks at the disk for a newer index
 
-__all__ = ["BadQuery", "SearchRequest", "SearchResult", "SearchService"]
+__all__ = ["BadQuery", "PassageGone", "SearchRequest", "SearchResult", "SearchService"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -114,6 +114,18 @@ class SearchResult:
             },
             "suggestion": self.suggestion,
         }
+
+
+class PassageGone(LookupError):
+    """A permalink whose passage was edited away when its document changed."""
+
+    def __init__(self, doc: Document, nearest: Passage | None):
+        super().__init__(
+            "This passage is no longer in its document: the document changed since it was "
+            "cited." + (" The nearest passage of the current version is linked." if nearest
+                        else "")
+        )
+        self.doc, self.nearest = doc, nearest
 
 
 class _Generation:
@@ -284,14 +296,33 @@ class SearchService:
         return stored_document(fields) if fields else None
 
     def passage(self, passage_id: str) -> tuple[Document, Passage] | None:
-        """The passage and its document, or None."""
+        """The passage and its document, or None; :class:`PassageGone` when the passage
+        was in an earlier version of its document."""
         doc = self.document(doc_id_of(passage_id))
         if doc is None:
             return None
         for passage in doc.passages:
             if passage.passage_id == passage_id:
                 return doc, passage
+        if passage_id in doc.retired:
+            nearest = next((p for p in doc.passages if p.passage_id == doc.retired[passage_id]),
+                           None)
+            raise PassageGone(doc, nearest)
         return None
+
+    def elsewhere(self, doc: Document, passage: Passage) -> list[verify.Match]:
+        """Other documents carrying this passage, or a quotation in it, earliest first."""
+        text = doc.passage_text(passage)
+        found: dict[str, verify.Match] = {}
+        for piece in (text, *verify.quotations(text)):
+            for match in self.verify(piece, limit=10):
+                pid = match.passage.passage_id
+                if match.doc.doc_id == doc.doc_id or match.similarity < verify.SAME_STATEMENT:
+                    continue
+                if pid not in found or found[pid].similarity < match.similarity:
+                    found[pid] = match
+        return sorted(found.values(),
+                      key=lambda m: (m.doc.metadata.date or "9999", m.doc.metadata.outlet))
 
     def verify(self, quote: str, limit: int = 5) -> list[verify.Match]:
         """Where ``quote`` stands in the archive, verbatim or altered, best first."""

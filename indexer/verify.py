@@ -17,6 +17,10 @@ from .records import Document, Passage
 _ELLIPSIS = re.compile(r"\[\s*(?:…|\.\.\.)\s*\]|…|\.{3}")
 _WORDS = re.compile(r"\w+")
 MIN_SIMILARITY = 0.5
+# Alike enough to be the same statement reported twice (a word or two changed).
+SAME_STATEMENT = 0.8
+# Quoted speech inside a paragraph, six words or more.
+_QUOTATION = re.compile(r'[“"«„]([^“”"«»„]{30,}?)[”"»“]')
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,6 +50,11 @@ def words(text: str) -> list[str]:
 def segments(quote: str) -> list[list[str]]:
     """The quote's runs of words between ellipses (which stand for left-out words)."""
     return [w for w in (words(part) for part in _ELLIPSIS.split(quote)) if w]
+
+
+def quotations(text: str) -> list[str]:
+    """The quoted statements inside ``text`` (long enough to be worth tracing)."""
+    return [q for q in _QUOTATION.findall(text) if len(q.split()) >= 6]
 
 
 def query_words(quote: str, limit: int = 12) -> list[str]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from indexer.search import BadQuery
+from indexer.search import BadQuery, PassageGone
 from indexer.store import IndexMissing
 
 from .params import BadParameter
@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(BadQuery, lambda exc: _answer(400, str(exc)))
     app.register_error_handler(BadParameter, lambda exc: _answer(400, str(exc)))
     app.register_error_handler(IndexMissing, lambda exc: _answer(503, str(exc)))
+    app.register_error_handler(PassageGone, _gone)
     app.register_error_handler(HTTPException, _http)
     app.register_error_handler(Exception, _unexpected)
 
@@ -27,14 +28,25 @@ def _http(exc: HTTPException):
     return _answer(exc.code or 500, exc.description or exc.name)
 
 
+def _gone(exc: PassageGone):
+    """A retired permalink: 404, with the way to the document and its nearest passage."""
+    links = {"doc_id": exc.doc.doc_id,
+             "document_url": url_for("views.document", doc_id=exc.doc.doc_id),
+             "nearest": exc.nearest.passage_id if exc.nearest else None,
+             "nearest_url": url_for("views.passage", passage_id=exc.nearest.passage_id)
+             if exc.nearest else None}
+    return _answer(404, str(exc), links)
+
+
 def _unexpected(exc: Exception):
     log.exception("unexpected error on %s", request.path)
     return _answer(500, "Something went wrong on our side; the error has been logged.")
 
 
-def _answer(status: int, message: str):
+def _answer(status: int, message: str, links: dict | None = None):
     if request.path.startswith("/api/") or request.path == "/api":
-        response = jsonify({"error": message})
+        response = jsonify({"error": message, **(links or {})})
     else:
-        response = render_template("error.html", status=status, message=message)
+        response = render_template("error.html", status=status, message=message,
+                                   links=links or {})
     return response, status

@@ -126,19 +126,34 @@ def passage(passage_id: str):
         before=[doc.passage_text(x) for x in doc.passages[max(0, index - 1) : index]],
         after=[doc.passage_text(x) for x in doc.passages[index + 1 : index + 2]],
         cites=cites, permalink=permalink, fragment_url=fragment_url(doc, p),
+        elsewhere=[m.to_json() for m in service().elsewhere(doc, p)],
         json_url=url_for("api.passage", passage_id=passage_id))
 
 
 def fragment_url(doc, p) -> str | None:
-    """The original article's URL with a text fragment that scrolls to the passage."""
+    """The original article's URL with a text fragment that scrolls to the passage:
+    start and end words, with a prefix or suffix where those alone are not unique."""
     if not doc.metadata.url:
         return None
     words = doc.passage_text(p).split()
-    if len(words) <= 8:
-        fragment = quote(" ".join(words), safe="")
+    before = doc.text[: p.start].split()[-3:]
+    after = doc.text[p.end :].split()[:3]
+    start, end = " ".join(words[:4]), " ".join(words[-4:])
+    parts = [_fragment(start)]
+    if len(words) > 8:
+        parts.append(_fragment(end))
     else:
-        fragment = quote(" ".join(words[:4]), safe="") + "," + quote(" ".join(words[-4:]), safe="")
-    return f"{doc.metadata.url}#:~:text={fragment}"
+        parts[0] = _fragment(" ".join(words))
+    if before and doc.text.count(start) > 1:
+        parts.insert(0, _fragment(" ".join(before)) + "-")
+    if after and len(words) > 8 and doc.text.count(end) > 1:
+        parts.append("-" + _fragment(" ".join(after)))
+    return f"{doc.metadata.url}#:~:text={','.join(parts)}"
+
+
+def _fragment(words: str) -> str:
+    # In a text directive "-", "," and "&" are syntax: they must be percent-encoded.
+    return quote(words, safe="").replace("-", "%2D")
 
 
 @bp.route("/verify", methods=["GET", "POST"])

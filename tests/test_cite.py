@@ -1,0 +1,87 @@
+"""Citations, read back by the programs researchers import them with."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import bibtexparser
+import citeproc
+import pytest
+import rispy
+from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+from citeproc.source.json import CiteProcJSON
+
+from indexer import cite
+
+PERMALINK = "http://127.0.0.1:5000/p/x"
+STYLE = Path(citeproc.__file__).parent / "data" / "styles" / "harvard-cite-them-right.csl"
+
+
+@pytest.fixture(params=["eurasianet", "turan", "novator"])
+def cited(request, seed_docs):
+    doc = seed_docs[request.param]
+    return doc, doc.passages[1]
+
+
+def test_bibtex_parses(cited):
+    doc, passage = cited
+    library = bibtexparser.parse_string(cite.cite(doc, passage, "bibtex", PERMALINK))
+    assert not library.failed_blocks and len(library.entries) == 1
+    entry = library.entries[0]
+    assert entry["title"] == doc.metadata.title and entry["journal"] == doc.metadata.outlet
+    assert entry["url"] == doc.metadata.url and entry["year"] == "2022"
+    assert doc.passage_text(passage) in entry["note"]
+
+
+def test_ris_parses(cited):
+    doc, passage = cited
+    [entry] = rispy.loads(cite.cite(doc, passage, "ris", PERMALINK))
+    assert entry["type_of_reference"] == "NEWS"
+    assert (entry["title"], entry["secondary_title"]) == (doc.metadata.title, doc.metadata.outlet)
+    assert entry["urls"] == [doc.metadata.url]
+    assert entry["date"].startswith(doc.metadata.date.replace("-", "/"))
+    assert list(entry.get("authors", [])) == list(doc.metadata.authors)
+
+
+def test_csl_json_renders_with_a_real_style(cited):
+    doc, passage = cited
+    items = json.loads(cite.cite(doc, passage, "csl-json", PERMALINK))
+    bibliography = CitationStylesBibliography(
+        CitationStylesStyle(str(STYLE), validate=False), CiteProcJSON(items), formatter.plain)
+    bibliography.register(Citation([CitationItem(items[0]["id"])]))
+    [rendered] = [str(entry) for entry in bibliography.bibliography()]
+    assert doc.metadata.title in rendered and doc.metadata.outlet in rendered
+    assert "2022" in rendered
+    date_parts = items[0]["issued"]["date-parts"][0]
+    assert "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(date_parts)) == \
+        doc.metadata.date
+
+
+def test_annotation_has_the_data_models_required_fields(cited):
+    """W3C Web Annotation Data Model: @context, id, type, target (with source + selectors)."""
+    doc, passage = cited
+    note = json.loads(cite.cite(doc, passage, "annotation", PERMALINK))
+    assert note["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    assert note["id"] == PERMALINK and note["type"] == "Annotation"
+    assert note["target"]["source"] == doc.metadata.url
+    quote, position = note["target"]["selector"]
+    assert quote["type"] == "TextQuoteSelector" and position["type"] == "TextPositionSelector"
+    assert quote["exact"] == doc.text[position["start"] : position["end"]]
+    assert doc.text[: position["start"]].endswith(quote["prefix"])
+    assert doc.text[position["end"] :].startswith(quote["suffix"])
+
+
+def test_apa_mla_chicago_carry_the_date_at_its_precision(seed_docs):
+    month_only = seed_docs["eurasianet"]  # 2022-01
+    day = seed_docs["turan"]  # 2022-01-07
+    apa = cite.cite(month_only, month_only.passages[0], "apa", PERMALINK)
+    assert apa.startswith("Isayev, H. (2022, January).")
+    assert "(2022, January 7)" in cite.cite(day, day.passages[0], "apa", PERMALINK)
+    assert "Jan. 2022," in cite.cite(month_only, month_only.passages[0], "mla", PERMALINK)
+    assert "January 7, 2022" in cite.cite(day, day.passages[0], "chicago", PERMALINK)
+
+
+def test_unknown_format_is_refused():
+    with pytest.raises(cite.UnknownFormat, match="one of text, apa"):
+        cite.cite(None, None, "harvard", PERMALINK)
