@@ -107,19 +107,33 @@ def best_matches(quote: str, documents: list[Document], limit: int = 5) -> list[
 
 def diff(quote: str, archived: str) -> list[tuple[str, str]]:
     """Word-level differences: ("=", w), ("-", quoted only), ("+", archived only), and
-    ("~", archived words before or after the quoted stretch)."""
+    ("~", archived words before or after the stretch the quote stands for)."""
     a, b = _WORDS.findall(quote), _WORDS.findall(archived)
     fa, fb = [fold(w) for w in a], [fold(w) for w in b]
-    out: list[tuple[str, str]] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, fa, fb, autojunk=False).get_opcodes():
+    start, stop = _window(fa, fb)
+    out: list[tuple[str, str]] = [("~", " ".join(b[:start]))] if start else []
+    matcher = difflib.SequenceMatcher(None, fa, fb[start:stop], autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            out.append(("=", " ".join(b[j1:j2])))
+            out.append(("=", " ".join(b[start + j1 : start + j2])))
             continue
         if i2 > i1:
             out.append(("-", " ".join(a[i1:i2])))
         if j2 > j1:
-            out.append(("+", " ".join(b[j1:j2])))
-    for end in (0, -1):
-        if out and out[end][0] == "+":
-            out[end] = ("~", out[end][1])
+            out.append(("+", " ".join(b[start + j1 : start + j2])))
+    if stop < len(b):
+        out.append(("~", " ".join(b[stop:])))
     return out
+
+
+def _window(quote: list[str], archived: list[str]) -> tuple[int, int]:
+    """The stretch of ``archived`` the quote stands for: from its first to its last run of
+    two or more shared words, widened by the quote's words outside those runs."""
+    blocks = [m for m in difflib.SequenceMatcher(None, quote, archived, autojunk=False)
+              .get_matching_blocks() if m.size >= min(2, len(quote))]
+    if not blocks:
+        return 0, len(archived)
+    first, last = blocks[0], blocks[-1]
+    start = max(0, first.b - first.a)
+    stop = min(len(archived), last.b + last.size + (len(quote) - last.a - last.size))
+    return start, stop
