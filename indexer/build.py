@@ -12,11 +12,11 @@ import json
 import os
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
-from . import cleaner, loader, metadata, passages, store
+from . import cleaner, dedup, loader, metadata, passages, store
 from .records import (
     Document,
     LoadedFile,
@@ -31,6 +31,11 @@ T = TypeVar("T")
 # Bump when loader/metadata/passages change what they produce for the same input.
 PIPELINE_VERSION = "1"
 REPORT_NAME = "presscut-report.json"
+COPIES_NAME = "presscut-copies.json"
+# A document's text beyond this is not indexed (bounded memory; the rest is noted).
+MAX_DOCUMENT_CHARS = 2_000_000
+# Texts kept in memory between the two passes over the corpus; past it files are read twice.
+MEMORY_BUDGET = 256 * 2**20
 Progress = Callable[[Iterable[T], int], Iterable[T]]
 
 
@@ -45,6 +50,10 @@ class Summary:
     skipped: list[Skipped] = dataclasses.field(default_factory=list)
     passages: int = 0
     documents: int = 0
+    # A file that is a copy of an indexed one -> the indexed one's path.
+    copies: dict[str, str] = dataclasses.field(default_factory=dict)
+    # Files indexed only in part, with why.
+    warnings: list[str] = dataclasses.field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -54,7 +63,8 @@ class Summary:
     def line(self) -> str:
         return (
             f"{self.documents} documents ({self.added} added, {self.updated} updated, "
-            f"{self.unchanged} unchanged, {self.deleted} deleted, {len(self.skipped)} skipped), "
+            f"{self.unchanged} unchanged, {self.deleted} deleted, {len(self.skipped)} skipped, "
+            f"{len(self.copies)} copies of others), "
             f"{self.passages} passages, {self.seconds:.1f} s"
         )
 
@@ -96,11 +106,13 @@ def process(loaded: LoadedFile, row: Mapping[str, str],
     clean = cleaner.clean(loaded.text, repeated)
     paragraphs = clean.paragraphs
     meta = metadata.describe(loaded, paragraphs, row, clean.removed)
-    if paragraphs and cleaner.normalise_line(paragraphs[0]) == cleaner.normalise_line(meta.title):
+    if (paragraphs and meta.sources.get("title") != "first-sentence"
+            and cleaner.normalise_line(paragraphs[0]) == cleaner.normalise_line(meta.title)):
         # The headline is metadata, not body text.
         paragraphs = paragraphs[1:]
     if not paragraphs:
         raise NotAnArticle("has no article text left once boilerplate is removed")
+    paragraphs, notes = _within_limit(paragraphs)
     doc_id = passages.document_id(loaded.relpath)
     text, parts = passages.split(doc_id, paragraphs, loaded.block_kinds)
     return Document(
@@ -113,7 +125,22 @@ def process(loaded: LoadedFile, row: Mapping[str, str],
         text=text,
         passages=parts,
         removed=loaded.removed + clean.removed,
+        notes=notes,
     )
+
+
+def _within_limit(paragraphs: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Paragraphs up to MAX_DOCUMENT_CHARS, and a note when some had to be left out."""
+    total = 0
+    for count, para in enumerate(paragraphs):
+        total += len(para) + len(passages.SEPARATOR)
+        if total > MAX_DOCUMENT_CHARS:
+            kept = paragraphs[: max(1, count)]
+            if len(kept[0]) > MAX_DOCUMENT_CHARS:
+                kept = (kept[0][:MAX_DOCUMENT_CHARS],)
+            return kept, (f"only the first {sum(map(len, kept)):,} characters were indexed "
+                          f"(the limit is {MAX_DOCUMENT_CHARS:,} a document)",)
+    return paragraphs, ()
 
 
 def fingerprint(loaded: LoadedFile, row: Mapping[str, str], repeated: frozenset[str]) -> str:
@@ -152,54 +179,90 @@ def index_corpus(corpus: Path, index_path: Path, rebuild: bool = False,
 def _write_report(folder: Path, summary: Summary, started: float) -> None:
     summary.seconds = time.monotonic() - started
     (folder / REPORT_NAME).write_text(json.dumps(summary.to_json(), indent=2, ensure_ascii=False))
+    (folder / COPIES_NAME).write_text(json.dumps(summary.copies, indent=1, ensure_ascii=False))
 
 
-def _existing(ix) -> dict[str, tuple[str, int]]:
-    """Indexed documents: path -> (fingerprint, number of passages)."""
+def _existing(ix) -> dict[str, _Indexed]:
+    """What the index holds, by path."""
     with ix.searcher() as searcher:
-        return {f["path"]: (f["fingerprint"], len(f["record"]["passages"]))
+        return {f["path"]: _Indexed(f["fingerprint"], len(f["record"]["passages"]),
+                                    dedup.Signature.from_json(f["signature"]))
                 for f in searcher.all_stored_fields()}
 
 
+@dataclasses.dataclass(frozen=True)
+class _Indexed:
+    fingerprint: str
+    passages: int
+    signature: dedup.Signature
+
+
+@dataclasses.dataclass
+class _Seen:
+    """A corpus file after the first pass: loaded, or to be loaded again (memory budget)."""
+
+    path: Path
+    relpath: str
+    outlet: str
+    loaded: LoadedFile | None
+    lines: frozenset[str] = frozenset()
+
+
 def _update(ix, corpus: Path, summary: Summary, progress: Progress,
-            existing: dict[str, tuple[str, int]]):
+            existing: dict[str, _Indexed]):
     files = corpus_files(corpus, summary.skipped)
     rows = metadata.read_manifests(corpus)
-    loaded = list(_load_all(files, summary.skipped, progress))
-    repeated = _repeated_by_outlet(loaded, rows)
-    seen: set[str] = set()
+    seen = _first_pass(files, rows, summary.skipped, progress)
+    repeated = cleaner.repeated_lines(_outlet_texts(seen))
+    present = {item.relpath for item in seen}
+    registry = dedup.Registry()
+    for relpath, indexed in existing.items():
+        if relpath in present:
+            registry.add(relpath, indexed.signature)
     # Passages per indexed path, kept current here so the summary needs no second read.
-    counts = {path: n for path, (_, n) in existing.items()}
+    counts = {path: indexed.passages for path, indexed in existing.items()}
+    copies: dict[str, str] = {}
     searcher = ix.searcher()
-
-    def previous(relpath: str) -> Document:
-        return stored_document(searcher.document(path=relpath))
-
     writer = ix.writer(limitmb=256)
     try:
-        for item in loaded:
+        for item in seen:
+            loaded = item.loaded or _reload(item, summary.skipped)
+            if loaded is None:
+                continue
             row = rows.get(item.relpath, {})
-            outlet_lines = repeated.get(_outlet_hint(item, row), frozenset())
-            seen.add(item.relpath)
-            if existing.get(item.relpath, ("",))[0] == fingerprint(item, row, outlet_lines):
+            outlet_lines = repeated.get(item.outlet, frozenset())
+            old = existing.get(item.relpath)
+            if old and old.fingerprint == fingerprint(loaded, row, outlet_lines):
                 summary.unchanged += 1
                 continue
             try:
-                doc = process(item, row, outlet_lines)
+                doc = process(loaded, row, outlet_lines)
             except NotAnArticle as exc:
                 summary.skipped.append(Skipped(item.relpath, str(exc)))
                 continue
-            if item.relpath in existing:
-                doc = _carry_history(doc, previous(item.relpath))
-            writer.update_document(**index_fields(doc))
+            summary.warnings += [f"{item.relpath}: {note}" for note in doc.notes]
+            sig = dedup.signature(doc.text)
+            registry.remove(item.relpath)
+            original = registry.original_of(sig)
+            if original:
+                copies[item.relpath] = original
+                if old:  # it was indexed on its own before: now it is a copy
+                    writer.delete_by_term("path", item.relpath)
+                    del counts[item.relpath]
+                continue
+            registry.add(item.relpath, sig)
+            if old:
+                doc = _carry_history(doc, stored_document(searcher.document(path=item.relpath)))
+            writer.update_document(**index_fields(doc, sig))
             counts[item.relpath] = len(doc.passages)
-            if item.relpath in existing:
+            if old:
                 summary.updated += 1
             else:
                 summary.added += 1
-        for relpath in set(existing) - seen - {s.relpath for s in summary.skipped}:
+        gone = set(existing) - present - {s.relpath for s in summary.skipped}
+        for relpath in gone:
             writer.delete_by_term("path", relpath)
-            del counts[relpath]
+            counts.pop(relpath, None)
             summary.deleted += 1
         writer.commit()
     except BaseException:
@@ -207,6 +270,7 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress,
         raise
     finally:
         searcher.close()
+    summary.copies = copies
     summary.documents = len(counts)
     summary.passages = sum(counts.values())
 
@@ -216,12 +280,38 @@ def _carry_history(doc: Document, old: Document) -> Document:
     return dataclasses.replace(doc, retired=passages.retire(old, doc))
 
 
-def _load_all(files, skipped: list[Skipped], progress: Progress) -> Iterator[LoadedFile]:
+def _first_pass(files, rows, skipped: list[Skipped], progress: Progress) -> list[_Seen]:
+    """Load every file once (keeping texts up to MEMORY_BUDGET) and note its outlet."""
+    seen: list[_Seen] = []
+    kept = 0
     for path, relpath in progress(files, len(files)):
         try:
-            yield loader.load(path, relpath)
+            loaded = loader.load(path, relpath)
         except NotAnArticle as exc:
             skipped.append(Skipped(relpath, str(exc)))
+            continue
+        outlet = _outlet_hint(loaded, rows.get(relpath, {}))
+        kept += len(loaded.text)
+        # The repeated-line statistics need each text once: keep its short lines only.
+        seen.append(_Seen(path, relpath, outlet, loaded if kept <= MEMORY_BUDGET else None,
+                          cleaner.short_lines(loaded.text)))
+    return seen
+
+
+def _reload(item: _Seen, skipped: list[Skipped]) -> LoadedFile | None:
+    try:
+        return loader.load(item.path, item.relpath)
+    except NotAnArticle as exc:  # changed on disk between the passes
+        skipped.append(Skipped(item.relpath, str(exc)))
+        return None
+
+
+def _outlet_texts(seen: list[_Seen]) -> dict[str, list[frozenset[str]]]:
+    by_outlet: dict[str, list[frozenset[str]]] = defaultdict(list)
+    for item in seen:
+        if item.outlet:
+            by_outlet[item.outlet].append(item.lines)
+    return by_outlet
 
 
 def _outlet_hint(item: LoadedFile, row: Mapping[str, str]) -> str:
@@ -231,15 +321,7 @@ def _outlet_hint(item: LoadedFile, row: Mapping[str, str]) -> str:
     return outlet or ""
 
 
-def _repeated_by_outlet(loaded: list[LoadedFile], rows) -> dict[str, frozenset[str]]:
-    by_outlet: dict[str, list[str]] = defaultdict(list)
-    for item in loaded:
-        by_outlet[_outlet_hint(item, rows.get(item.relpath, {}))].append(item.text)
-    by_outlet.pop("", None)
-    return cleaner.repeated_lines(by_outlet)
-
-
-def index_fields(doc: Document) -> dict:
+def index_fields(doc: Document, sig: dedup.Signature) -> dict:
     """The Whoosh fields of one document."""
     meta = doc.metadata
     return {
@@ -258,6 +340,7 @@ def index_fields(doc: Document) -> dict:
         "speaker_facet": MULTI.join(doc.speakers),
         "author": " ".join(meta.authors),
         "record": document_to_record(doc),
+        "signature": sig.to_json(),
     }
 
 

@@ -12,13 +12,14 @@ import functools
 import re
 import tomllib
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from importlib import resources
 
 from .records import CleanText
 
 _SPACE = re.compile(r"[ \t\u00a0]+")
 _WORD = re.compile(r"\w+")
+# Menus, banners and sign-up lines are short; longer lines are never counted as repeats.
+MAX_BOILERPLATE_LINE = 300
 
 
 @dataclasses.dataclass(frozen=True)
@@ -132,23 +133,25 @@ def _position(text: str, piece: str) -> int:
     return found if found >= 0 else len(text)
 
 
-def repeated_lines(texts_by_outlet: dict[str, list[str]]) -> dict[str, frozenset[str]]:
-    """Per outlet, the lines that recur in enough of its documents to be its boilerplate."""
+def short_lines(text: str) -> frozenset[str]:
+    """A text's lines short enough to be boilerplate, normalised (for :func:`repeated_lines`)."""
+    return frozenset(line for line in map(normalise_line, paragraphs(text))
+                     if line and len(line) <= MAX_BOILERPLATE_LINE)
+
+
+def repeated_lines(lines_by_outlet: dict[str, list[frozenset[str]]]) -> dict[str, frozenset[str]]:
+    """Per outlet, the lines that recur in enough of its documents to be its boilerplate.
+
+    ``lines_by_outlet`` holds each document's :func:`short_lines`.
+    """
     r = rules()
     result: dict[str, frozenset[str]] = defaultdict(frozenset)
-    for outlet, texts in texts_by_outlet.items():
-        if len(texts) < r.repeat_min_documents:
+    for outlet, documents in lines_by_outlet.items():
+        if len(documents) < r.repeat_min_documents:
             continue
         counts: Counter[str] = Counter()
-        for text in texts:
-            counts.update(set(_candidate_lines(text)))
-        threshold = max(r.repeat_min_documents, r.repeat_min_share * len(texts))
+        for lines in documents:
+            counts.update(lines)
+        threshold = max(r.repeat_min_documents, r.repeat_min_share * len(documents))
         result[outlet] = frozenset(line for line, n in counts.items() if n >= threshold)
     return result
-
-
-def _candidate_lines(text: str) -> Iterable[str]:
-    for para in paragraphs(text):
-        line = normalise_line(para)
-        if line:
-            yield line

@@ -59,6 +59,8 @@ def index_command(corpus, index, rebuild, wait, as_json):
     else:
         for skipped in summary.skipped:
             click.echo(f"skipped {skipped.relpath}: {skipped.reason}", err=True)
+        for warning in summary.warnings:
+            click.echo(f"warning {warning}", err=True)
         click.echo(f"Indexed {settings.corpus} into {settings.index}: {summary.line()}")
     if not summary.indexed_anything:
         sys.exit(EXIT_NOTHING_INDEXED)

@@ -34,7 +34,14 @@ class Page:
 
 def parse(html: str) -> Page:
     """Split a page into article lines, page metadata and the blocks dropped."""
-    soup = BeautifulSoup(html, "lxml")
+    page = _parse(BeautifulSoup(html, "lxml"))
+    if not page.text:
+        # libxml2 stops at 256 levels of nesting; Python's parser has no such limit.
+        page = _parse(BeautifulSoup(html, "html.parser"))
+    return page
+
+
+def _parse(soup: BeautifulSoup) -> Page:
     meta = _page_meta(soup)
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()

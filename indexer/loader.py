@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 from pathlib import Path
 
 import charset_normalizer
@@ -15,6 +16,12 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 # Files bigger than this are almost never one article; refuse rather than eat memory.
 MAX_BYTES = 50 * 1024 * 1024
+
+# Code pages of the region's archives, tried when charset-normalizer's reading is poor.
+REGIONAL_ENCODINGS = ("cp1251", "koi8-r", "cp1254", "iso-8859-9", "cp1252", "iso-8859-5")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_EDGE_PUNCTUATION = ".,;:!?\"'()[]{}«»“”„‘’-–—…"
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -72,10 +79,44 @@ def decode(data: bytes) -> tuple[str, str]:
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise NotAnArticle("is not text in any encoding that could be detected")
-    text = str(best)
+    text, encoding = _most_plausible(data, str(best), best.encoding)
     if _control_ratio(text) > 0.05:
-        raise NotAnArticle(f"looks binary (decoded as {best.encoding} it is mostly control codes)")
-    return text, best.encoding
+        raise NotAnArticle(f"looks binary (decoded as {encoding} it is mostly control codes)")
+    return text, encoding
+
+
+def _most_plausible(data: bytes, text: str, encoding: str) -> tuple[str, str]:
+    """charset-normalizer's reading, unless a regional code page reads as cleaner words.
+
+    Single-byte code pages all decode anything; what tells them apart is whether the
+    words come out as words: letters only, in one case pattern ("g—sterilere" and
+    "дПТПЗПК" do not).
+    """
+    best, best_score = (text, encoding), _word_score(text)
+    for candidate in REGIONAL_ENCODINGS:
+        try:
+            decoded = data.decode(candidate)
+        except UnicodeDecodeError:
+            continue
+        score = _word_score(decoded)
+        if score > best_score + 0.02:
+            best, best_score = (decoded, candidate), score
+    return best
+
+
+def _word_score(text: str) -> float:
+    tokens = [t.strip(_EDGE_PUNCTUATION) for t in text[:20000].split()]
+    tokens = [t for t in tokens if t and not t.isdigit()]
+    if not tokens:
+        return 0.0
+    return sum(1 for t in tokens if _is_word(t)) / len(tokens)
+
+
+def _is_word(token: str) -> bool:
+    letters = token.replace("'", "").replace("’", "").replace("-", "")
+    one_case = letters.islower() or letters.isupper() or letters.istitle()
+    mixed_scripts = bool(_CYRILLIC.search(letters)) and bool(_LATIN.search(letters))
+    return letters.isalpha() and one_case and not mixed_scripts
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from .records import Document, Passage
 
 SEPARATOR = "\n\n"
+# A paragraph longer than this (a dump without line breaks) is cited in several passages.
+MAX_PASSAGE_CHARS = 3000
 
 
 def document_id(relpath: str) -> str:
@@ -24,19 +26,40 @@ def document_id(relpath: str) -> str:
 
 def split(doc_id: str, paragraphs: tuple[str, ...],
           kinds: Mapping[str, str] | None = None) -> tuple[str, tuple[Passage, ...]]:
-    """The clean text (paragraphs joined by a blank line) and a passage per paragraph;
-    ``kinds`` names paragraphs that are not article body (captions, quote boxes)."""
+    """The clean text (paragraphs joined by a blank line) and its passages: one per
+    paragraph, or several for a paragraph longer than MAX_PASSAGE_CHARS (cut between
+    sentences, so the text itself is unchanged). ``kinds`` names paragraphs that are not
+    article body (captions, quote boxes)."""
     kinds = kinds or {}
     passages: list[Passage] = []
     seen: Counter[str] = Counter()
     offset = 0
     for para in paragraphs:
-        start, end = offset, offset + len(para)
-        passages.append(Passage(passage_id(doc_id, para, seen[para]), start, end,
-                                kinds.get(para, "body")))
-        seen[para] += 1
-        offset = end + len(SEPARATOR)
+        for start, end in _pieces(para):
+            piece = para[start:end]
+            passages.append(Passage(passage_id(doc_id, piece, seen[piece]), offset + start,
+                                    offset + end, kinds.get(para, "body")))
+            seen[piece] += 1
+        offset += len(para) + len(SEPARATOR)
     return SEPARATOR.join(paragraphs), tuple(passages)
+
+
+def _pieces(para: str) -> list[tuple[int, int]]:
+    if len(para) <= MAX_PASSAGE_CHARS:
+        return [(0, len(para))]
+    pieces, start = [], 0
+    while len(para) - start > MAX_PASSAGE_CHARS:
+        window = para[start : start + MAX_PASSAGE_CHARS]
+        cut = max(window.rfind(". "), window.rfind("! "), window.rfind("? "))
+        cut = cut + 1 if cut > MAX_PASSAGE_CHARS // 3 else window.rfind(" ")
+        if cut <= 0:
+            cut = MAX_PASSAGE_CHARS
+        pieces.append((start, start + cut))
+        start += cut
+        while start < len(para) and para[start] == " ":
+            start += 1
+    pieces.append((start, len(para)))
+    return pieces
 
 
 def passage_id(doc_id: str, text: str, occurrence: int = 0) -> str:

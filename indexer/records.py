@@ -80,6 +80,8 @@ class Document:
     speakers: tuple[str, ...] = ()
     # Ids of passages an earlier version had and this one lost -> the nearest current one.
     retired: dict[str, str | None] = dataclasses.field(default_factory=dict)
+    # What a person should know about how this file was indexed (e.g. truncation).
+    notes: tuple[str, ...] = ()
 
     def passage_text(self, passage: Passage) -> str:
         return self.text[passage.start : passage.end]
@@ -108,4 +110,5 @@ def document_from_record(record: dict) -> Document:
     fields["removed"] = tuple(record["removed"])
     fields["speakers"] = tuple(record.get("speakers", ()))
     fields["retired"] = dict(record.get("retired", {}))
+    fields["notes"] = tuple(record.get("notes", ()))
     return Document(**fields)

@@ -43,4 +43,6 @@ def build_schema() -> Schema:
         author=TEXT(analyzer=exact),
         # The whole document (text, passages, removed lines, metadata), as a dict.
         record=STORED,
+        # Exact hash and MinHash of the text, to recognise copies in later runs.
+        signature=STORED,
     )

@@ -8,16 +8,17 @@ that the JSON API and the HTML pages both render.
 from __future__ import annotations
 
 import dataclasses
+import json
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from whoosh import query as wq
 from whoosh.qparser import QueryParser
 
 from . import highlight, query, store, verify
-from .build import stored_document
+from .build import COPIES_NAME, stored_document
 from .passages import doc_id_of
 from .query import BadQuery, Highlight, ParsedQuery
 from .records import Document, Passage
@@ -140,6 +141,11 @@ class _Generation:
             self.columns = {
                 facet: _column(reader, column) for facet, column in FACET_COLUMNS.items()
             }
+        self.copies: dict[str, list[str]] = defaultdict(list)
+        copies_file = path.resolve() / COPIES_NAME
+        if copies_file.exists():
+            for copy, original in json.loads(copies_file.read_text()).items():
+                self.copies[original].append(copy)
 
     def searcher(self):
         searcher = getattr(self.local, "searcher", None)
@@ -309,6 +315,10 @@ class SearchService:
                            None)
             raise PassageGone(doc, nearest)
         return None
+
+    def copies_of(self, doc: Document) -> list[str]:
+        """Corpus files that hold the same article as ``doc`` and were not indexed apart."""
+        return sorted(self._current().copies.get(doc.relpath, ()))
 
     def elsewhere(self, doc: Document, passage: Passage) -> list[verify.Match]:
         """Other documents carrying this passage, or a quotation in it, earliest first."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -120,6 +119,7 @@ def test_server_side_service_sees_a_new_index_without_restart(tmp_path, corpus_c
     service = SearchService(index)
     assert service.search(SearchRequest(q="Zhanaozen")).total == 1
     monkeypatch.setattr("indexer.search.CHECK_EVERY", 0.0)
-    shutil.copy(corpus_copy / SEEDS["vikendi"], corpus_copy / "copy-of-vikendi.txt")
+    (corpus_copy / "zhanaozen.txt").write_text(
+        "Oil workers in Zhanaozen gathered again on Monday, a week after the first protests.\n")
     build.index_corpus(corpus_copy, index, rebuild=True)
     assert service.search(SearchRequest(q="Zhanaozen")).total == 2

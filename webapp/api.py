@@ -38,6 +38,7 @@ def document_json(doc) -> dict:
         "removed": list(doc.removed),
         "file": doc.relpath, "encoding": doc.encoding, "cleaner_version": doc.cleaner_version,
         "metadata_sources": meta.sources, "speakers": list(doc.speakers),
+        "copies": service().copies_of(doc),
     }
 
 
