@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 
 from indexer import cite as citations
@@ -14,6 +16,15 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 def service() -> SearchService:
     return current_app.extensions["presscut.search"]
+
+
+OPENAPI = Path(__file__).with_name("openapi.json")
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI description of this API (fuzzed by the test suite with schemathesis)."""
+    return Response(OPENAPI.read_text(encoding="utf-8"), mimetype="application/json")
 
 
 @bp.get("/search")
