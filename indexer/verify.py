@@ -99,10 +99,18 @@ def _find(haystack: list[str], needle: list[str], start: int) -> int:
 
 def best_matches(quote: str, documents: list[Document], limit: int = 5) -> list[Match]:
     """The passages of ``documents`` that best carry ``quote``, best first."""
-    found = [compare(quote, doc, p) for doc in documents for p in doc.passages]
+    quoted = [w for part in segments(quote) for w in part]
+    # Similarity can be no higher than the share of the quote's words a passage has: a
+    # set look-up spares the word alignment for passages that cannot qualify.
+    found = [compare(quote, doc, p) for doc in documents for p in doc.passages
+             if _could_match(quoted, set(words(doc.passage_text(p))))]
     found = [m for m in found if m.exact or m.similarity >= MIN_SIMILARITY]
     found.sort(key=lambda m: (not m.exact, -m.similarity, m.doc.metadata.date or "9999"))
     return found[:limit]
+
+
+def _could_match(quoted: list[str], passage_words: set[str]) -> bool:
+    return sum(w in passage_words for w in quoted) >= MIN_SIMILARITY * len(quoted)
 
 
 def diff(quote: str, archived: str) -> list[tuple[str, str]]:
