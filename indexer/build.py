@@ -103,7 +103,7 @@ def _rel(path: Path, corpus: Path) -> str:
 def process(loaded: LoadedFile, row: Mapping[str, str],
             repeated: frozenset[str] = frozenset()) -> Document:
     """Clean, describe and split one loaded file into a :class:`Document`."""
-    clean = cleaner.clean(loaded.text, repeated)
+    clean = cleaner.clean(loaded.text, repeated, footer=loaded.kind == "text")
     paragraphs = clean.paragraphs
     meta = metadata.describe(loaded, paragraphs, row, clean.removed)
     if (paragraphs and meta.sources.get("title") != "first-sentence"

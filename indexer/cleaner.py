@@ -76,8 +76,13 @@ def normalise_line(line: str) -> str:
     return _SPACE.sub(" ", line).strip().casefold()
 
 
-def clean(text: str, repeated: frozenset[str] = frozenset()) -> CleanText:
-    """Article paragraphs of ``text`` and, in order, every piece removed from it."""
+def clean(text: str, repeated: frozenset[str] = frozenset(), footer: bool = True) -> CleanText:
+    """Article paragraphs of ``text`` and, in order, every piece removed from it.
+
+    ``footer``: cut a trailing run of non-article lines (for dumps of whole pages; an
+    extractor that already found the article body does not need it, and measured on
+    saved pages the cut cost recall).
+    """
     r = rules()
     kept: list[str] = []
     removed: list[str] = []
@@ -93,7 +98,7 @@ def clean(text: str, repeated: frozenset[str] = frozenset()) -> CleanText:
             removed.append(para)
         else:
             kept.append(para)
-    cut = _footer_start(kept, r)
+    cut = _footer_start(kept, r) if footer else len(kept)
     # Keep removed lines in the order they stood in the file.
     footer = kept[cut:]
     kept = kept[:cut]

@@ -1,20 +1,28 @@
-"""Saved HTML pages: the article's blocks as lines of text, and the page's own metadata.
+"""Saved HTML pages: the article's paragraphs, the blocks dropped, and the page's metadata.
 
-Basic extraction for now: drop what is never article text (scripts, navigation,
-forms, asides), then keep each block element's text as one line.
+The article body comes from trafilatura (precision mode), the best of the extractors
+measured on ../shared/bench/extraction (docs/extraction.md); its XML output keeps the
+page's own paragraphs, headings, list items and quotes, one line each. Where it finds
+nothing (odd or very deep markup), a plain block walk of the page stands in.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 
+import lxml.html
+import trafilatura
 from bs4 import BeautifulSoup, Comment, Tag
+from lxml import etree
+
+from .htmlmeta import page_meta
 
 NEVER_TEXT = ("script", "style", "noscript", "template", "svg", "iframe", "object", "head")
 CHROME = ("nav", "header", "footer", "aside", "form", "button", "select", "figure")
 BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "td", "figcaption")
+# trafilatura's XML elements that hold one paragraph each, and what they are.
+TRAFILATURA_BLOCKS = ("p", "head", "item", "cell", "quote", "code")
 _CHROME_WORDS = re.compile(
     r"(^|[-_ ])(nav|menu|breadcrumb|share|social|related|newsletter|subscribe|cookie|banner|"
     r"footer|sidebar|comment|promo|advert|ads?)([-_ ]|$)",
@@ -22,6 +30,7 @@ _CHROME_WORDS = re.compile(
 )
 _SPACE = re.compile(r"\s+")
 _CAPTION = re.compile(r"caption|credit", re.I)
+MAX_REMOVED = 300
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,44 +43,101 @@ class Page:
 
 def parse(html: str) -> Page:
     """Split a page into article lines, page metadata and the blocks dropped."""
-    page = _parse(BeautifulSoup(html, "lxml"))
-    if not page.text:
+    meta = page_meta(html)
+    blocks = _trafilatura_blocks(html)
+    every_block = _all_blocks(html)
+    if not blocks:
+        blocks = _basic_blocks(html, "lxml", drop_chrome=True)
+    if not blocks:
         # libxml2 stops at 256 levels of nesting; Python's parser has no such limit.
-        page = _parse(BeautifulSoup(html, "html.parser"))
-    return page
+        blocks = _basic_blocks(html, "html.parser", drop_chrome=True)
+        every_block = every_block or blocks
+    headline = {_key(meta.get(k, "")) for k in ("h1", "og:title", "html:title")} - {""}
+    # The headline is metadata, not body text.
+    blocks = [(text, kind) for text, kind in blocks if _key(text) not in headline]
+    kept = {_key(text) for text, _ in blocks}
+    removed = [text for text, _ in every_block if _key(text) not in kept and _key(text)
+               not in headline][:MAX_REMOVED]
+    kinds = {text: kind for text, kind in blocks if kind != "body"}
+    return Page("\n".join(text for text, _ in blocks), meta, tuple(removed), kinds)
 
 
-def _parse(soup: BeautifulSoup) -> Page:
-    meta = _page_meta(soup)
+def _key(text: str) -> str:
+    return _SPACE.sub(" ", text).strip().casefold()
+
+
+def _trafilatura_blocks(html: str) -> list[tuple[str, str]]:
+    xml = trafilatura.extract(html, output_format="xml", favor_precision=True,
+                              include_comments=False, include_images=False, with_metadata=False)
+    if not xml:
+        return []
+    root = etree.fromstring(xml.encode("utf-8"))
+    main = root.find("main")
+    blocks: list[tuple[str, str]] = []
+    _walk(main if main is not None else root, "body", blocks)
+    return blocks
+
+
+def _walk(element, kind: str, blocks: list[tuple[str, str]]) -> None:
+    """Paragraph elements in document order; text loose in a container (after a heading,
+    say) is a paragraph of its own."""
+    _emit(element.text, kind, blocks)
+    for child in element:
+        child_kind = "quote box" if child.tag == "quote" else kind
+        is_leaf = not any(d.tag in TRAFILATURA_BLOCKS for d in child.iterdescendants())
+        if child.tag in TRAFILATURA_BLOCKS and is_leaf:
+            _emit("".join(child.itertext()), child_kind, blocks)
+        else:
+            _walk(child, child_kind, blocks)
+        _emit(child.tail, kind, blocks)
+
+
+def _emit(text: str | None, kind: str, blocks: list[tuple[str, str]]) -> None:
+    text = _SPACE.sub(" ", text or "").strip()
+    if text:
+        blocks.append((text, kind))
+
+
+def _all_blocks(html: str) -> list[tuple[str, str]]:
+    """Every leaf block's text, quickly (lxml alone): what was dropped is shown from it."""
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return []
+    for bad in list(root.iter(*NEVER_TEXT)):
+        bad.drop_tree()
+    blocks = []
+    for element in root.iter(*BLOCKS):
+        if not any(d.tag in BLOCKS for d in element.iterdescendants()):
+            text = _SPACE.sub(" ", element.text_content()).strip()
+            if text:
+                blocks.append((text, "body"))
+    return blocks
+
+
+def _basic_blocks(html: str, parser: str, drop_chrome: bool) -> list[tuple[str, str]]:
+    """Each leaf block's text (without navigation, forms and asides if ``drop_chrome``)."""
+    soup = BeautifulSoup(html, parser)
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
     for tag in soup.find_all(NEVER_TEXT):
         tag.decompose()
-    removed: list[str] = []
     root = soup.find("article") or soup.find("main") or soup.body or soup
-    for tag in root.find_all(CHROME):
-        _drop(tag, removed)
-    whole = len(_text(root)) or 1
-    for tag in root.find_all(_is_chrome_box):
-        # A wrapper named "has-sidebar" may hold the whole article: only drop boxes.
-        if not tag.decomposed and len(_text(tag)) < 0.4 * whole:
-            _drop(tag, removed)
-    for h1 in root.find_all("h1"):
-        # The headline is metadata, not body text.
-        meta.setdefault("h1", _text(h1))
-        h1.decompose()
-    lines: list[str] = []
-    kinds: dict[str, str] = {}
-    for block in root.find_all(BLOCKS):
-        text = _text(block)
-        if text and not block.find(BLOCKS):
-            lines.append(text)
-            kind = _kind(block)
-            if kind != "body":
-                kinds[text] = kind
-    if not lines:
-        lines = [line.strip() for line in root.get_text("\n").splitlines() if line.strip()]
-    return Page("\n".join(lines), meta, tuple(removed), kinds)
+    if drop_chrome:
+        for tag in root.find_all(CHROME):
+            tag.decompose()
+        whole = len(_text(root)) or 1
+        for tag in root.find_all(_is_chrome_box):
+            # A wrapper named "has-sidebar" may hold the whole article: only drop boxes.
+            if not tag.decomposed and len(_text(tag)) < 0.4 * whole:
+                tag.decompose()
+    blocks = [(_text(block), _kind(block)) for block in root.find_all(BLOCKS)
+              if not block.find(BLOCKS)]
+    blocks = [(text, kind) for text, kind in blocks if text]
+    if not blocks:
+        blocks = [(line.strip(), "body") for line in root.get_text("\n").splitlines()
+                  if line.strip()]
+    return blocks
 
 
 def _kind(block: Tag) -> str:
@@ -92,57 +158,5 @@ def _is_chrome_box(tag: Tag) -> bool:
     return bool(names.strip()) and bool(_CHROME_WORDS.search(names))
 
 
-def _drop(tag: Tag, removed: list[str]) -> None:
-    if tag.decomposed:
-        return
-    text = _text(tag)
-    if text:
-        removed.append(text)
-    tag.decompose()
-
-
 def _text(tag: Tag) -> str:
     return _SPACE.sub(" ", tag.get_text(" ")).strip()
-
-
-def _page_meta(soup: BeautifulSoup) -> dict[str, str]:
-    meta: dict[str, str] = {}
-    for tag in soup.find_all("meta"):
-        key = (tag.get("property") or tag.get("name") or tag.get("itemprop") or "").lower()
-        value = (tag.get("content") or "").strip()
-        if key and value and key not in meta:
-            meta[key] = value
-    if soup.title and soup.title.string:
-        meta["html:title"] = soup.title.string.strip()
-    if soup.html and soup.html.get("lang"):
-        meta["html:lang"] = str(soup.html.get("lang"))
-    canonical = soup.find("link", rel="canonical")
-    if canonical and canonical.get("href"):
-        meta["link:canonical"] = canonical["href"]
-    time_tag = soup.find("time", datetime=True)
-    if time_tag:
-        meta["time:datetime"] = time_tag["datetime"]
-    for key, value in _json_ld(soup).items():
-        meta.setdefault(f"jsonld:{key}", value)
-    return meta
-
-
-def _json_ld(soup: BeautifulSoup) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for script in soup.find_all("script", type="application/ld+json"):
-        try:
-            data = json.loads(script.string or "")
-        except ValueError:
-            continue
-        for item in data if isinstance(data, list) else [data]:
-            if not isinstance(item, dict):
-                continue
-            for key in ("headline", "datePublished"):
-                if isinstance(item.get(key), str):
-                    found.setdefault(key, item[key])
-            for key in ("publisher", "author"):
-                value = item.get(key)
-                value = value[0] if isinstance(value, list) and value else value
-                if isinstance(value, dict) and isinstance(value.get("name"), str):
-                    found.setdefault(key, value["name"])
-    return found
