@@ -101,11 +101,13 @@ def _rel(path: Path, corpus: Path) -> str:
 
 
 def process(loaded: LoadedFile, row: Mapping[str, str],
-            repeated: frozenset[str] = frozenset()) -> Document:
+            repeated: frozenset[str] = frozenset(),
+            outlet_names: Mapping[str, str] | None = None) -> Document:
     """Clean, describe and split one loaded file into a :class:`Document`."""
     clean = cleaner.clean(loaded.text, repeated, footer=loaded.kind == "text")
     paragraphs = clean.paragraphs
-    meta = metadata.describe(loaded, paragraphs, row, clean.removed)
+    meta = metadata.describe(loaded, paragraphs, row, loaded.removed + clean.removed,
+                             outlet_names)
     if (paragraphs and meta.sources.get("title") != "first-sentence"
             and cleaner.normalise_line(paragraphs[0]) == cleaner.normalise_line(meta.title)):
         # The headline is metadata, not body text.
@@ -118,7 +120,7 @@ def process(loaded: LoadedFile, row: Mapping[str, str],
     return Document(
         doc_id=doc_id,
         relpath=loaded.relpath,
-        fingerprint=fingerprint(loaded, row, repeated),
+        fingerprint=fingerprint(loaded, row, repeated, outlet_names),
         encoding=loaded.encoding,
         cleaner_version=cleaner.rules().version,
         metadata=meta,
@@ -143,10 +145,12 @@ def _within_limit(paragraphs: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[s
     return paragraphs, ()
 
 
-def fingerprint(loaded: LoadedFile, row: Mapping[str, str], repeated: frozenset[str]) -> str:
+def fingerprint(loaded: LoadedFile, row: Mapping[str, str], repeated: frozenset[str],
+                outlet_names: Mapping[str, str] | None = None) -> str:
     """Changes when anything that shapes the document changes."""
     digest = hashlib.sha256()
     for part in (loaded.sha256, json.dumps(dict(row), sort_keys=True),
+                 json.dumps(dict(outlet_names or {}), sort_keys=True),
                  cleaner.rules().version, PIPELINE_VERSION, *sorted(repeated)):
         digest.update(part.encode())
         digest.update(b"\0")
@@ -156,7 +160,8 @@ def fingerprint(loaded: LoadedFile, row: Mapping[str, str], repeated: frozenset[
 def extract(path: Path) -> Document:
     """One file through the pipeline, as the indexer would keep it (``presscut extract``)."""
     rows = metadata.read_manifests(path.parent)
-    return process(loader.load(path, path.name), rows.get(path.name, {}))
+    return process(loader.load(path, path.name), rows.get(path.name, {}),
+                   outlet_names=metadata.read_outlet_names(path.parent))
 
 
 def index_corpus(corpus: Path, index_path: Path, rebuild: bool = False,
@@ -212,7 +217,8 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress,
             existing: dict[str, _Indexed]):
     files = corpus_files(corpus, summary.skipped)
     rows = metadata.read_manifests(corpus)
-    seen = _first_pass(files, rows, summary.skipped, progress)
+    names = metadata.read_outlet_names(corpus)
+    seen = _first_pass(files, rows, names, summary.skipped, progress)
     repeated = cleaner.repeated_lines(_outlet_texts(seen))
     present = {item.relpath for item in seen}
     registry = dedup.Registry()
@@ -232,11 +238,11 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress,
             row = rows.get(item.relpath, {})
             outlet_lines = repeated.get(item.outlet, frozenset())
             old = existing.get(item.relpath)
-            if old and old.fingerprint == fingerprint(loaded, row, outlet_lines):
+            if old and old.fingerprint == fingerprint(loaded, row, outlet_lines, names):
                 summary.unchanged += 1
                 continue
             try:
-                doc = process(loaded, row, outlet_lines)
+                doc = process(loaded, row, outlet_lines, names)
             except NotAnArticle as exc:
                 summary.skipped.append(Skipped(item.relpath, str(exc)))
                 continue
@@ -280,7 +286,7 @@ def _carry_history(doc: Document, old: Document) -> Document:
     return dataclasses.replace(doc, retired=passages.retire(old, doc))
 
 
-def _first_pass(files, rows, skipped: list[Skipped], progress: Progress) -> list[_Seen]:
+def _first_pass(files, rows, names, skipped: list[Skipped], progress: Progress) -> list[_Seen]:
     """Load every file once (keeping texts up to MEMORY_BUDGET) and note its outlet."""
     seen: list[_Seen] = []
     kept = 0
@@ -290,7 +296,7 @@ def _first_pass(files, rows, skipped: list[Skipped], progress: Progress) -> list
         except NotAnArticle as exc:
             skipped.append(Skipped(relpath, str(exc)))
             continue
-        outlet = _outlet_hint(loaded, rows.get(relpath, {}))
+        outlet = _outlet_hint(loaded, rows.get(relpath, {}), names)
         kept += len(loaded.text)
         # The repeated-line statistics need each text once: keep its short lines only.
         seen.append(_Seen(path, relpath, outlet, loaded if kept <= MEMORY_BUDGET else None,
@@ -314,10 +320,11 @@ def _outlet_texts(seen: list[_Seen]) -> dict[str, list[frozenset[str]]]:
     return by_outlet
 
 
-def _outlet_hint(item: LoadedFile, row: Mapping[str, str]) -> str:
+def _outlet_hint(item: LoadedFile, row: Mapping[str, str], names: Mapping[str, str]) -> str:
     if row.get("outlet"):
         return row["outlet"]
-    outlet, _ = metadata.infer_outlet(item.text[:2000], item.page_meta, row.get("url"))
+    url = row.get("url") or metadata.infer_url(item.page_meta)[0]
+    outlet, _ = metadata.infer_outlet(item.text[:2000], item.page_meta, url, (), names)
     return outlet or ""
 
 

@@ -106,9 +106,19 @@ def _all_blocks(html: str) -> list[tuple[str, str]]:
         return []
     for bad in list(root.iter(*NEVER_TEXT)):
         bad.drop_tree()
+    boxes = (*BLOCKS, "div")
+    elements = list(root.iter(*boxes))
+    containers = set()
+    for element in elements:
+        # Mark the nearest enclosing box: one step up in the usual case, so linear.
+        parent = element.getparent()
+        while parent is not None and parent.tag not in boxes:
+            parent = parent.getparent()
+        if parent is not None:
+            containers.add(parent)
     blocks = []
-    for element in root.iter(*BLOCKS):
-        if not any(d.tag in BLOCKS for d in element.iterdescendants()):
+    for element in elements:
+        if element not in containers:
             text = _SPACE.sub(" ", element.text_content()).strip()
             if text:
                 blocks.append((text, "body"))

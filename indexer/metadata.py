@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import re
+import tomllib
 from collections.abc import Mapping
+from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from . import language
+from . import cleaner, language
 from .records import LoadedFile, Metadata
 
 MANIFEST_NAMES = ("sources.csv", "manifest.csv")
@@ -43,6 +46,7 @@ _PROMO = re.compile(
     r"(?i:sign\s+up\s+for|subscribe\s+to|support|follow)\s+(?P<outlet>[A-Z][\w.]+(?:\s[A-Z][\w.]+)?)"
     r"(?:'s|’s|\s*:|\s+on\b)"
 )
+_BYLINE_PREFIX = re.compile(r"^(?:by|author:|müəllif:|автор:)\s+", re.I)
 _URL_DATE = re.compile(r"/(?P<y>(?:19|20)\d{2})[/-](?P<m>\d{1,2})(?:[/-](?P<d>\d{1,2}))?(?:/|$|-)")
 _ISO_DATE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})(?:-(?P<d>\d{2}))?")
 _STARTS_CAPITAL = re.compile(r"^[\W\d]*[A-ZÀ-ÞƏĞİÖŞÜÇА-ЯЁ]")
@@ -65,7 +69,8 @@ def read_manifests(corpus: Path) -> dict[str, dict[str, str]]:
 
 
 def describe(loaded: LoadedFile, paragraphs: tuple[str, ...], row: Mapping[str, str],
-             removed: tuple[str, ...] = ()) -> Metadata:
+             removed: tuple[str, ...] = (), outlet_names: Mapping[str, str] | None = None
+             ) -> Metadata:
     """Metadata of one document: manifest row first, then what the file gives away
     (the removed boilerplate too: a newsletter line names its outlet)."""
     text = "\n".join(paragraphs)
@@ -73,11 +78,12 @@ def describe(loaded: LoadedFile, paragraphs: tuple[str, ...], row: Mapping[str, 
     url, url_src = _manifest("url", row) or infer_url(meta)
     if url and not is_web_url(url):
         url, url_src = None, f"refused ({url_src} gave no http(s) URL)"
-    outlet, outlet_src = _manifest("outlet", row) or infer_outlet(text, meta, url, removed)
+    outlet, outlet_src = _manifest("outlet", row) or infer_outlet(text, meta, url, removed,
+                                                                   outlet_names)
     date, date_src = _manifest_date(row) or infer_date(text, meta, url)
     title, title_src = _manifest("title", row) or infer_title(paragraphs, meta, outlet, url)
     lang, lang_src = _manifest("language", row) or infer_language(text, meta)
-    authors, authors_src = _manifest_authors(row) or infer_authors(meta)
+    authors, authors_src = _manifest_authors(row) or infer_authors(meta, removed)
     return Metadata(
         title=title or loaded.relpath,
         outlet=outlet or "Unknown outlet",
@@ -143,12 +149,18 @@ def infer_url(meta: Mapping[str, str]) -> Found:
 
 
 def infer_outlet(text: str, meta: Mapping[str, str], url: str | None,
-                 removed: tuple[str, ...] = ()) -> Found:
-    """og:site_name, JSON-LD publisher, a dateline, a self-reference, the outlet named in
-    its own boilerplate ("Sign up for Eurasianet's newsletter"), the URL's domain."""
+                 removed: tuple[str, ...] = (), outlet_names: Mapping[str, str] | None = None
+                 ) -> Found:
+    """og:site_name, JSON-LD publisher, the domain-to-name table, a dateline, a
+    self-reference, the outlet named in its own boilerplate ("Sign up for Eurasianet's
+    newsletter"), the URL's domain."""
     for key in ("og:site_name", "jsonld:publisher", "application-name"):
         if meta.get(key):
             return meta[key], key
+    host = (urlparse(url).hostname or "").removeprefix("www.") if url else ""
+    named = outlet_for_domain(host, outlet_names)
+    if named:
+        return named, "domain-table"
     head = text[:600]
     for pattern, source in ((_DATELINE_SLASH, "dateline"), (_DATELINE_WIRE, "dateline")):
         match = pattern.search(head)
@@ -162,12 +174,36 @@ def infer_outlet(text: str, meta: Mapping[str, str], url: str | None,
         match = _PROMO.search(line)
         if match:
             return match["outlet"], "boilerplate"
-    if url:
-        host = urlparse(url).hostname or ""
-        host = host.removeprefix("www.")
-        if host:
-            return host, "url-domain"
+    if host:
+        return host, "url-domain"
     return None, "none"
+
+
+@functools.cache
+def shipped_outlet_names() -> dict[str, str]:
+    """The domain-to-name table shipped with Presscut (data/outlets.toml)."""
+    data = resources.files("indexer").joinpath("data/outlets.toml").read_text(encoding="utf-8")
+    return dict(tomllib.loads(data)["domains"])
+
+
+def read_outlet_names(corpus: Path) -> dict[str, str]:
+    """The shipped table, extended or overridden by the corpus's own ``outlets.toml``."""
+    names = dict(shipped_outlet_names())
+    own = corpus / "outlets.toml"
+    if own.is_file():
+        names.update(tomllib.loads(own.read_text(encoding="utf-8")).get("domains", {}))
+    return names
+
+
+def outlet_for_domain(host: str, names: Mapping[str, str] | None = None) -> str | None:
+    """The outlet a host belongs to: the host itself, then each parent domain."""
+    names = shipped_outlet_names() if names is None else names
+    parts = host.lower().split(".")
+    for i in range(len(parts) - 1):
+        name = names.get(".".join(parts[i:]))
+        if name:
+            return name
+    return None
 
 
 def infer_date(text: str, meta: Mapping[str, str], url: str | None) -> Found:
@@ -240,12 +276,18 @@ def infer_language(text: str, meta: Mapping[str, str]) -> Found:
     return None, "none"
 
 
-def infer_authors(meta: Mapping[str, str]) -> tuple[tuple[str, ...], str]:
-    """Meta author, then JSON-LD author."""
+def infer_authors(meta: Mapping[str, str], removed: tuple[str, ...] = ()
+                  ) -> tuple[tuple[str, ...], str]:
+    """Meta author, then JSON-LD author, then a byline the cleaner took out ("By X")."""
     for key in ("author", "article:author", "jsonld:author"):
         value = meta.get(key, "")
         if value and not value.startswith("http"):
             return split_authors(value.replace(",", ";") if ";" not in value else value), key
+    for line in removed:
+        if cleaner.matching_rule(line) == "byline":
+            names = re.split(r"\s*(?:,|\band\b|\bvə\b|\bи\b)\s*",
+                             _BYLINE_PREFIX.sub("", line.strip()).rstrip("."))
+            return tuple(n for n in names if n), "byline"
     return (), "none"
 
 
