@@ -20,6 +20,8 @@ import unicodedata
 import Stemmer
 from whoosh.analysis import Filter, RegexTokenizer
 
+from .names import looks_like_name, name_key
+
 # Words, with inner apostrophes and hyphens kept out: "Russia's" -> "russia", "s".
 WORD = re.compile(r"\w+", re.UNICODE)
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -71,6 +73,27 @@ class StemFilter(Filter):
         for token in tokens:
             token.text = stem(token.text)
             yield token
+
+
+class NameKeyFilter(Filter):
+    """Whoosh filter: each word's spelling-independent key (:mod:`indexer.names`).
+
+    In documents only capitalised words are keyed (names are written so); in queries
+    every word is, since people type names in lower case.
+    """
+
+    def __call__(self, tokens):
+        for token in tokens:
+            if token.mode == "index" and not looks_like_name(token.text):
+                continue
+            key = name_key(token.text)
+            if key:
+                token.text = key
+                yield token
+
+
+def name_analyzer():
+    return RegexTokenizer(WORD) | NameKeyFilter()
 
 
 def exact_analyzer():

@@ -29,7 +29,7 @@ from .schema import MULTI
 
 T = TypeVar("T")
 # Bump when loader/metadata/passages change what they produce for the same input.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 REPORT_NAME = "presscut-report.json"
 COPIES_NAME = "presscut-copies.json"
 # A document's text beyond this is not indexed (bounded memory; the rest is noted).
@@ -338,6 +338,7 @@ def index_fields(doc: Document, sig: dedup.Signature) -> dict:
         "title": meta.title,
         "text": doc.text,
         "exact": doc.text,
+        "names": f"{meta.title}\n{doc.text}",
         "outlet": meta.outlet,
         "outlet_facet": meta.outlet,
         "lang": meta.language,

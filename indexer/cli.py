@@ -10,6 +10,7 @@ import click
 
 from . import build, store
 from . import cite as citations
+from .aliases import AliasTable
 from .cite import FORMATS
 from .records import NotAnArticle
 from .search import BadQuery, SearchRequest, SearchService
@@ -149,7 +150,7 @@ def _service(index: Path | None) -> SearchService:
     if not store.exists(settings.index):
         raise click.ClickException(f"No index at {settings.index}. Run `presscut index` first.")
     return SearchService(settings.index, settings.passages_per_result,
-                         settings.max_query_length)
+                         settings.max_query_length, AliasTable(settings.alias_files()))
 
 
 @main.command()

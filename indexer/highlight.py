@@ -11,6 +11,7 @@ import dataclasses
 from markupsafe import Markup, escape
 
 from .analysis import WORD, fold, stem
+from .names import looks_like_name, name_key
 from .query import Highlight
 
 
@@ -19,15 +20,27 @@ class Marked:
     html: str
     hits: int  # marked spans
     matched: int  # distinct query parts found (words, patterns, phrases)
+    # Words found only under another spelling: (as typed, as written in the text).
+    variants: tuple[tuple[str, str], ...] = ()
 
 
-def spans(text: str, spec: Highlight) -> tuple[list[tuple[int, int]], int]:
-    """Character spans to mark in ``text`` and how many query parts were found."""
+def spans(text: str, spec: Highlight
+          ) -> tuple[list[tuple[int, int]], int, list[tuple[str, str]]]:
+    """Character spans to mark in ``text``, how many query parts were found, and the
+    words found under another spelling."""
     tokens = [(m.start(), m.end(), fold(m.group())) for m in WORD.finditer(text)]
+    names = dict(spec.names)
     found: list[tuple[int, int]] = []
     parts: set[object] = set()
+    variants: list[tuple[str, str]] = []
     for start, end, word in tokens:
         part = _word_part(word, spec)
+        original = text[start:end]
+        key = name_key(original) if names and looks_like_name(original) else None
+        if key in names:
+            part = part or ("name", key)
+            if names[key].casefold() != original.casefold():
+                variants.append((names[key], original))
         if part is not None:
             found.append((start, end))
             parts.add(part)
@@ -37,7 +50,7 @@ def spans(text: str, spec: Highlight) -> tuple[list[tuple[int, int]], int]:
             if all(tokens[i + k][2] == phrase[k] for k in range(n)):
                 found.append((tokens[i][0], tokens[i + n - 1][1]))
                 parts.add(phrase)
-    return _merge(found), len(parts)
+    return _merge(found), len(parts), variants
 
 
 def _word_part(word: str, spec: Highlight) -> object | None:
@@ -63,7 +76,7 @@ def _merge(found: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def mark(text: str, spec: Highlight) -> Marked:
     """``text`` as HTML: escaped, with each hit in ``<mark>``."""
-    found, matched = spans(text, spec)
+    found, matched, variants = spans(text, spec)
     out: list[str] = []
     last = 0
     for start, end in found:
@@ -71,4 +84,5 @@ def mark(text: str, spec: Highlight) -> Marked:
         out.append(Markup("<mark>") + escape(text[start:end]) + Markup("</mark>"))
         last = end
     out.append(escape(text[last:]))
-    return Marked(str(Markup("").join(out)), len(found), matched)
+    return Marked(str(Markup("").join(out)), len(found), matched,
+                  tuple(dict.fromkeys(variants)))

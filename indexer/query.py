@@ -16,6 +16,7 @@ from whoosh import qparser
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from .aliases import AliasTable, Expansion
 from .analysis import fold, stem
 from .schema import FIELD_ALIASES, QUERYABLE
 
@@ -35,17 +36,21 @@ class Highlight:
     words: frozenset[str] = frozenset()
     patterns: tuple[re.Pattern[str], ...] = ()
     phrases: tuple[tuple[str, ...], ...] = ()
+    # Name keys, each with the word typed for it: "karimli" <- "Kerimli".
+    names: tuple[tuple[str, str], ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not (self.stems or self.words or self.patterns or self.phrases)
+        return not (self.stems or self.words or self.patterns or self.phrases or self.names)
 
 
 @dataclasses.dataclass(frozen=True)
 class ParsedQuery:
-    text: str
+    text: str  # as typed
     query: wq.Query  # what is searched
-    typed: wq.Query  # as parsed, on the exact field (for suggestions)
+    typed: wq.Query  # as parsed, before words moved to the ranking field
+    searched: str = ""  # the text with aliases spelled out (what ``typed`` was parsed from)
+    aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (as typed, the group's names)
 
     @property
     def has_terms(self) -> bool:
@@ -53,29 +58,33 @@ class ParsedQuery:
 
 
 def parser(schema) -> qparser.QueryParser:
-    p = qparser.MultifieldParser(["title", "exact"], schema, group=qparser.AndGroup)
+    p = qparser.MultifieldParser(["title", "exact", "names"], schema, group=qparser.AndGroup,
+                                 fieldboosts={"names": 0.5})
     p.add_plugin(qparser.FuzzyTermPlugin())
     p.add_plugin(qparser.GtLtPlugin())
     p.add_plugin(qparser.FieldAliasPlugin({v: [k] for k, v in FIELD_ALIASES.items()}))
     return p
 
 
-def parse(text: str, schema, max_length: int = 1000) -> ParsedQuery:
-    """Parse ``text``; raise :class:`BadQuery` with a sentence for a person."""
+def parse(text: str, schema, max_length: int = 1000,
+          aliases: AliasTable | None = None) -> ParsedQuery:
+    """Parse ``text`` (aliases spelled out); raise :class:`BadQuery` with a sentence."""
     text = text.strip()
     if len(text) > max_length:
         raise BadQuery(f"The query is {len(text)} characters long; the limit is {max_length}.")
     if not text:
         return ParsedQuery("", wq.Every(), wq.Every())
     _check_balanced(text)
+    expansion = aliases.expand(text) if aliases else Expansion(text, ())
     try:
-        typed = parser(schema).parse(text)
+        typed = parser(schema).parse(expansion.text)
     except Exception as exc:  # Whoosh raises bare errors on exotic syntax
         raise BadQuery(f"The query could not be read ({exc}). Check its quotes and brackets.") from exc
     _check(typed)
     if typed is wq.NullQuery:
         raise BadQuery("The query has no words to search for.")
-    return ParsedQuery(text, _to_ranking_fields(typed), typed)
+    return ParsedQuery(text, _to_ranking_fields(typed).normalize(), typed, expansion.text,
+                       expansion.used)
 
 
 def _check_balanced(text: str) -> None:
@@ -116,6 +125,8 @@ def _leaves(q: wq.Query):
 def _to_ranking_fields(q: wq.Query) -> wq.Query:
     if type(q) is wq.Term and q.fieldname == "exact":
         return wq.Term("text", stem(q.text), boost=q.boost)
+    if q.is_leaf() and q.field() == "names" and type(q) is not wq.Term:
+        return wq.NullQuery  # name keys are for plain words, not phrases or patterns
     if q.is_leaf():
         return q
     return q.apply(_to_ranking_fields)
@@ -127,6 +138,7 @@ def highlight_for(parsed: ParsedQuery, searcher: Searcher) -> Highlight:
     words: set[str] = set()
     patterns: list[re.Pattern[str]] = []
     phrases: list[tuple[str, ...]] = []
+    names: dict[str, str] = {}
 
     def visit(q: wq.Query) -> None:
         if isinstance(q, wq.Not):
@@ -137,6 +149,10 @@ def highlight_for(parsed: ParsedQuery, searcher: Searcher) -> Highlight:
         if not q.is_leaf():
             for child in q.children():
                 visit(child)
+            return
+        if q.field() == "names" and type(q) is wq.Term:
+            start, end = getattr(q, "startchar", None), getattr(q, "endchar", None)
+            names[q.text] = parsed.searched[start:end] if start is not None else q.text
             return
         if q.field() != "exact":
             return
@@ -151,7 +167,8 @@ def highlight_for(parsed: ParsedQuery, searcher: Searcher) -> Highlight:
             patterns.append(re.compile(fnmatch.translate(fold(pattern))))
 
     visit(parsed.typed)
-    return Highlight(frozenset(stems), frozenset(words), tuple(patterns), tuple(phrases))
+    return Highlight(frozenset(stems), frozenset(words), tuple(patterns), tuple(phrases),
+                     tuple(sorted(names.items())))
 
 
 def _expand(q: wq.MultiTerm, searcher: Searcher) -> set[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-from .analysis import exact_analyzer, stemmed_analyzer
+from .analysis import exact_analyzer, name_analyzer, stemmed_analyzer
 
 # Query-syntax names people may type, mapped to the field they search.
 FIELD_ALIASES = {
@@ -14,7 +14,7 @@ FIELD_ALIASES = {
     "body": "exact",
 }
 # Fields a query may name ("outlet:turan"); anything else is searched as a word.
-QUERYABLE = ("title", "exact", "outlet", "lang", "date", "month", "speaker", "author")
+QUERYABLE = ("title", "exact", "names", "outlet", "lang", "date", "month", "speaker", "author")
 FACETS = ("outlet", "language", "month", "speaker")
 # Facet name -> column holding its values (several values joined by MULTI).
 FACET_COLUMNS = {"outlet": "outlet_facet", "language": "lang", "month": "month",
@@ -33,6 +33,8 @@ def build_schema() -> Schema:
         text=TEXT(analyzer=stemmed, phrase=False),
         # Phrases, wildcards, fuzzy terms and suggestions: folded words in place.
         exact=TEXT(analyzer=exact, phrase=True),
+        # Names under every spelling: one key per capitalised word (indexer/names.py).
+        names=TEXT(analyzer=name_analyzer(), phrase=False),
         outlet=TEXT(analyzer=exact, phrase=True),
         outlet_facet=ID(stored=True, sortable=True),
         lang=ID(stored=True, sortable=True),

@@ -18,6 +18,7 @@ from whoosh import query as wq
 from whoosh.qparser import QueryParser
 
 from . import highlight, query, store, verify
+from .aliases import AliasTable
 from .build import COPIES_NAME, stored_document
 from .passages import doc_id_of
 from .query import BadQuery, Highlight, ParsedQuery
@@ -51,6 +52,8 @@ class PassageHit:
     html: str
     start: int
     end: int
+    # Words found under another spelling: (as typed, as written).
+    variants: tuple[tuple[str, str], ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,6 +67,12 @@ class ResultDoc:
     authors: tuple[str, ...]
     score: float
     passages: tuple[PassageHit, ...]
+
+    @property
+    def explain(self) -> tuple[str, ...]:
+        """Why a differently spelt word matched: "Kerimli matched Kərimli"."""
+        return tuple(dict.fromkeys(f"{typed} matched {found}" for p in self.passages
+                                   for typed, found in p.variants))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -81,6 +90,7 @@ class SearchResult:
     facets: dict[str, tuple[FacetValue, ...]]
     suggestion: str | None
     seconds: float
+    aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (as typed, names searched)
 
     @property
     def pages(self) -> int:
@@ -99,7 +109,7 @@ class SearchResult:
                 {
                     "doc_id": r.doc_id, "title": r.title, "outlet": r.outlet, "url": r.url,
                     "date": r.date, "language": r.language, "authors": list(r.authors),
-                    "score": r.score,
+                    "score": r.score, "explain": list(r.explain),
                     "passages": [
                         {"passage_id": p.passage_id, "text": p.text, "html": p.html,
                          "start": p.start, "end": p.end}
@@ -114,6 +124,8 @@ class SearchResult:
                 for name, values in self.facets.items()
             },
             "suggestion": self.suggestion,
+            "aliases": [{"typed": typed, "searched": list(names)}
+                        for typed, names in self.aliases],
         }
 
 
@@ -165,8 +177,10 @@ def _column(reader, column: str) -> dict[int, tuple[str, ...]]:
 class SearchService:
     """Search, documents and passages of the index at ``path``."""
 
-    def __init__(self, path: Path, passages_per_result: int = 3, max_query_length: int = 1000):
+    def __init__(self, path: Path, passages_per_result: int = 3, max_query_length: int = 1000,
+                 aliases: AliasTable | None = None):
         self.path = path
+        self.aliases = aliases or AliasTable()
         self.passages_per_result = passages_per_result
         self.max_query_length = max_query_length
         self._lock = threading.Lock()
@@ -192,7 +206,7 @@ class SearchService:
             raise BadQuery(f"Sort must be one of {', '.join(SORTS)}, not {request.sort!r}.")
         gen = self._current()
         searcher = gen.searcher()
-        parsed = query.parse(request.q, searcher.schema, self.max_query_length)
+        parsed = query.parse(request.q, searcher.schema, self.max_query_length, self.aliases)
         matched = set(searcher.docs_for_query(parsed.query))
         wanted = {facet: frozenset(values) for facet, values in request.filters if values}
         allowed = {d for d in matched if self._passes(gen, d, wanted, skip=None)}
@@ -202,7 +216,7 @@ class SearchService:
         results = tuple(self._result(hit, spec) for hit in hits)
         suggestion = self._suggest(searcher, parsed, len(allowed)) if len(allowed) < 3 else None
         return SearchResult(request, len(allowed), results, facets, suggestion,
-                            time.perf_counter() - started)
+                            time.perf_counter() - started, parsed.aliases)
 
     @staticmethod
     def _passes(gen: _Generation, docnum: int, wanted: dict[str, frozenset[str]],
@@ -263,15 +277,15 @@ class SearchService:
                                lead.start, lead.end),)
         scored.sort(key=lambda item: item[0])
         return tuple(
-            PassageHit(p.passage_id, text, marked.html, p.start, p.end)
+            PassageHit(p.passage_id, text, marked.html, p.start, p.end, marked.variants)
             for _, p, text, marked in scored[: self.passages_per_result]
         )
 
     def marked_passages(self, doc: Document, q: str) -> tuple[PassageHit, ...]:
         """Every passage of ``doc`` as HTML, with ``q``'s hits marked."""
         searcher = self._current().searcher()
-        spec = query.highlight_for(query.parse(q, searcher.schema, self.max_query_length),
-                                   searcher)
+        parsed = query.parse(q, searcher.schema, self.max_query_length, self.aliases)
+        spec = query.highlight_for(parsed, searcher)
         return tuple(
             PassageHit(p.passage_id, doc.passage_text(p),
                        highlight.mark(doc.passage_text(p), spec).html, p.start, p.end)

@@ -30,6 +30,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_per_page", 100, "PRESSCUT_MAX_PER_PAGE", "Largest `per_page` a request may ask."),
     Setting("max_query_length", 1000, "PRESSCUT_MAX_QUERY_LENGTH",
             "Longest query string accepted, in characters."),
+    Setting("aliases", "", "PRESSCUT_ALIASES",
+            "Extra alias file (TOML, like indexer/data/aliases.toml), merged with the shipped "
+            "one and a corpus's own aliases.toml; re-read when it changes."),
     Setting("passages_per_result", 3, "PRESSCUT_PASSAGES_PER_RESULT",
             "Best matching passages shown for each document."),
 )
@@ -47,6 +50,7 @@ class Settings:
     per_page: int
     max_per_page: int
     max_query_length: int
+    aliases: str
     passages_per_result: int
 
     @classmethod
@@ -67,6 +71,11 @@ class Settings:
 
     def replace(self, **changes: object) -> Settings:
         return dataclasses.replace(self, **changes)
+
+    def alias_files(self) -> list[Path]:
+        """Alias files besides the shipped one: the corpus's own, then the setting's."""
+        files = [self.corpus / "aliases.toml"]
+        return files + [Path(self.aliases)] if self.aliases else files
 
 
 def _coerce(setting: Setting, value: object) -> object:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from indexer.aliases import AliasTable
 from indexer.search import SearchService
 from indexer.settings import Settings
 
@@ -23,7 +24,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.extensions["presscut.search"] = SearchService(
-        settings.index, settings.passages_per_result, settings.max_query_length
+        settings.index, settings.passages_per_result, settings.max_query_length,
+        AliasTable(settings.alias_files()),
     )
 
     from . import api, errors, views
