@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
-from . import cleaner, dedup, loader, metadata, passages, store
+from . import cleaner, dedup, loader, metadata, passages, speakers, store
+from .aliases import AliasTable
 from .records import (
     Document,
     LoadedFile,
@@ -100,10 +101,30 @@ def _rel(path: Path, corpus: Path) -> str:
     return path.relative_to(corpus).as_posix()
 
 
+@dataclasses.dataclass
+class Context:
+    """What a whole corpus shares: its outlet-name table and one spelling per speaker."""
+
+    outlet_names: Mapping[str, str]
+    alias_groups: list[list[str]]
+    speakers: speakers.Registry
+
+    @classmethod
+    def for_corpus(cls, corpus: Path) -> Context:
+        groups = [[v.text for v in group]
+                  for group in AliasTable([corpus / "aliases.toml"]).groups()]
+        return cls(metadata.read_outlet_names(corpus), groups, speakers.Registry(groups))
+
+    def digest(self) -> str:
+        return json.dumps([self.outlet_names, self.alias_groups], sort_keys=True)
+
+
 def process(loaded: LoadedFile, row: Mapping[str, str],
-            repeated: frozenset[str] = frozenset(),
-            outlet_names: Mapping[str, str] | None = None) -> Document:
+            repeated: frozenset[str] = frozenset(), context: Context | None = None
+            ) -> Document:
     """Clean, describe and split one loaded file into a :class:`Document`."""
+    context = context or Context.for_corpus(Path("."))
+    outlet_names = context.outlet_names
     clean = cleaner.clean(loaded.text, repeated, footer=loaded.kind == "text")
     paragraphs = clean.paragraphs
     meta = metadata.describe(loaded, paragraphs, row, loaded.removed + clean.removed,
@@ -116,11 +137,13 @@ def process(loaded: LoadedFile, row: Mapping[str, str],
         raise NotAnArticle("has no article text left once boilerplate is removed")
     paragraphs, notes = _within_limit(paragraphs)
     doc_id = passages.document_id(loaded.relpath)
-    text, parts = passages.split(doc_id, paragraphs, loaded.block_kinds)
+    said = [tuple(dict.fromkeys(context.speakers.canonical(name) for name in names))
+            for names in speakers.attribute(list(paragraphs))]
+    text, parts = passages.split(doc_id, paragraphs, loaded.block_kinds, said)
     return Document(
         doc_id=doc_id,
         relpath=loaded.relpath,
-        fingerprint=fingerprint(loaded, row, repeated, outlet_names),
+        fingerprint=fingerprint(loaded, row, repeated, context),
         encoding=loaded.encoding,
         cleaner_version=cleaner.rules().version,
         metadata=meta,
@@ -128,6 +151,7 @@ def process(loaded: LoadedFile, row: Mapping[str, str],
         passages=parts,
         removed=loaded.removed + clean.removed,
         notes=notes,
+        speakers=tuple(dict.fromkeys(name for names in said for name in names)),
     )
 
 
@@ -146,11 +170,10 @@ def _within_limit(paragraphs: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[s
 
 
 def fingerprint(loaded: LoadedFile, row: Mapping[str, str], repeated: frozenset[str],
-                outlet_names: Mapping[str, str] | None = None) -> str:
+                context: Context) -> str:
     """Changes when anything that shapes the document changes."""
     digest = hashlib.sha256()
-    for part in (loaded.sha256, json.dumps(dict(row), sort_keys=True),
-                 json.dumps(dict(outlet_names or {}), sort_keys=True),
+    for part in (loaded.sha256, json.dumps(dict(row), sort_keys=True), context.digest(),
                  cleaner.rules().version, PIPELINE_VERSION, *sorted(repeated)):
         digest.update(part.encode())
         digest.update(b"\0")
@@ -161,7 +184,7 @@ def extract(path: Path) -> Document:
     """One file through the pipeline, as the indexer would keep it (``presscut extract``)."""
     rows = metadata.read_manifests(path.parent)
     return process(loader.load(path, path.name), rows.get(path.name, {}),
-                   outlet_names=metadata.read_outlet_names(path.parent))
+                   context=Context.for_corpus(path.parent))
 
 
 def index_corpus(corpus: Path, index_path: Path, rebuild: bool = False,
@@ -191,7 +214,8 @@ def _existing(ix) -> dict[str, _Indexed]:
     """What the index holds, by path."""
     with ix.searcher() as searcher:
         return {f["path"]: _Indexed(f["fingerprint"], len(f["record"]["passages"]),
-                                    dedup.Signature.from_json(f["signature"]))
+                                    dedup.Signature.from_json(f["signature"]),
+                                    tuple(f["record"].get("speakers", ())))
                 for f in searcher.all_stored_fields()}
 
 
@@ -200,6 +224,7 @@ class _Indexed:
     fingerprint: str
     passages: int
     signature: dedup.Signature
+    speakers: tuple[str, ...]
 
 
 @dataclasses.dataclass
@@ -217,7 +242,10 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress,
             existing: dict[str, _Indexed]):
     files = corpus_files(corpus, summary.skipped)
     rows = metadata.read_manifests(corpus)
-    names = metadata.read_outlet_names(corpus)
+    context = Context.for_corpus(corpus)
+    for indexed in existing.values():
+        context.speakers.add_known(indexed.speakers)
+    names = context.outlet_names
     seen = _first_pass(files, rows, names, summary.skipped, progress)
     repeated = cleaner.repeated_lines(_outlet_texts(seen))
     present = {item.relpath for item in seen}
@@ -238,11 +266,11 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress,
             row = rows.get(item.relpath, {})
             outlet_lines = repeated.get(item.outlet, frozenset())
             old = existing.get(item.relpath)
-            if old and old.fingerprint == fingerprint(loaded, row, outlet_lines, names):
+            if old and old.fingerprint == fingerprint(loaded, row, outlet_lines, context):
                 summary.unchanged += 1
                 continue
             try:
-                doc = process(loaded, row, outlet_lines, names)
+                doc = process(loaded, row, outlet_lines, context)
             except NotAnArticle as exc:
                 summary.skipped.append(Skipped(item.relpath, str(exc)))
                 continue

@@ -24,21 +24,22 @@ def document_id(relpath: str) -> str:
     return hashlib.blake2b(relpath.encode("utf-8"), digest_size=6).hexdigest()
 
 
-def split(doc_id: str, paragraphs: tuple[str, ...],
-          kinds: Mapping[str, str] | None = None) -> tuple[str, tuple[Passage, ...]]:
+def split(doc_id: str, paragraphs: tuple[str, ...], kinds: Mapping[str, str] | None = None,
+          said: list[tuple[str, ...]] | None = None) -> tuple[str, tuple[Passage, ...]]:
     """The clean text (paragraphs joined by a blank line) and its passages: one per
     paragraph, or several for a paragraph longer than MAX_PASSAGE_CHARS (cut between
     sentences, so the text itself is unchanged). ``kinds`` names paragraphs that are not
-    article body (captions, quote boxes)."""
+    article body (captions, quote boxes); ``said`` the speakers of each paragraph."""
     kinds = kinds or {}
+    said = said or [()] * len(paragraphs)
     passages: list[Passage] = []
     seen: Counter[str] = Counter()
     offset = 0
-    for para in paragraphs:
+    for para, speakers in zip(paragraphs, said, strict=True):
         for start, end in _pieces(para):
             piece = para[start:end]
             passages.append(Passage(passage_id(doc_id, piece, seen[piece]), offset + start,
-                                    offset + end, kinds.get(para, "body")))
+                                    offset + end, kinds.get(para, "body"), speakers))
             seen[piece] += 1
         offset += len(para) + len(SEPARATOR)
     return SEPARATOR.join(paragraphs), tuple(passages)

@@ -62,6 +62,8 @@ class Passage:
     end: int
     # "body", or what else the extractor saw it in ("caption", "quote box"): cite with care.
     kind: str = "body"
+    # People and bodies quoted in it, each under its one canonical spelling.
+    speakers: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -106,7 +108,8 @@ def document_from_record(record: dict) -> Document:
     meta["authors"] = tuple(meta["authors"])
     fields = dict(record)
     fields["metadata"] = Metadata(**meta)
-    fields["passages"] = tuple(Passage(**p) for p in record["passages"])
+    fields["passages"] = tuple(Passage(**{**p, "speakers": tuple(p.get("speakers", ()))})
+                               for p in record["passages"])
     fields["removed"] = tuple(record["removed"])
     fields["speakers"] = tuple(record.get("speakers", ()))
     fields["retired"] = dict(record.get("retired", {}))

@@ -28,7 +28,8 @@ def test_search_page_shows_highlighted_results_and_facets(client):
     assert {m.get_text() for m in soup.select("mark")} == {"Tokayev"}
     outlets = {a["data-value"]: a for a in soup.select('a[data-facet="outlet"]')}
     assert set(outlets) == {"Caucasus Watch", "Eurasianet", "Turan", "Vikendi", "Novator.az"}
-    assert not soup.select('a[data-facet="speaker"]')  # hidden while no speakers are known
+    assert {a["data-value"] for a in soup.select('a[data-facet="speaker"]')} >= {
+        "Ali Karimli", "Anar Mammadli"}
     assert soup.select("figure.chart svg rect")
     assert soup.select_one('link[rel="alternate"][type="application/json"]')["href"].startswith(
         "/api/search?q=Tokayev")
@@ -133,6 +134,12 @@ def test_everything_from_a_document_is_escaped(hostile_client, url):
     assert [s.get("src") for s in soup.select("script")] == ["/static/presscut.js"]
     assert not soup.select("img, b, i") and not soup.select("[onerror]")
     assert not soup.select('a[href^="javascript:"]')
+
+
+def test_speaker_facet_hides_when_no_one_is_quoted(hostile_client):
+    soup = BeautifulSoup(hostile_client.get("/?q=Tokayev").data, "lxml")
+    assert soup.select('a[data-facet="outlet"]')
+    assert not soup.select('a[data-facet="speaker"]') and not soup.select("#facet-speaker")
 
 
 def test_every_setting_is_documented():

@@ -61,7 +61,7 @@ def passage(passage_id: str):
         "passage_id": p.passage_id, "doc_id": doc.doc_id, "text": doc.passage_text(p),
         "start": p.start, "end": p.end, "title": meta.title, "outlet": meta.outlet,
         "url": meta.url, "date": meta.date, "language": meta.language,
-        "speakers": list(doc.speakers), "kind": p.kind,
+        "speakers": list(p.speakers), "kind": p.kind, "document_speakers": list(doc.speakers),
         "permalink": url_for("views.passage", passage_id=p.passage_id, _external=True),
         "other_places": [m.to_json() for m in service().elsewhere(doc, p)],
     })
