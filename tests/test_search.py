@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from indexer import query
 from indexer.analysis import fold, stemmed_analyzer
+from indexer.schema import build_schema
 from indexer.search import BadQuery, SearchRequest
 
 
@@ -132,3 +136,15 @@ def test_bad_queries_raise_a_sentence(service, bad):
     with pytest.raises(BadQuery) as info:
         search(service, bad)
     assert str(info.value)[0].isupper() and str(info.value).endswith(".")
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=60) | st.text(alphabet='ab "()*?~:[]^-+ ANDORNOT\\', max_size=40))
+def test_the_query_parser_answers_every_string_or_says_why(text):
+    schema = build_schema()
+    try:
+        parsed = query.parse(text, schema)
+    except BadQuery as exc:
+        assert str(exc).endswith(".") and str(exc)[0].isupper()
+    else:
+        assert parsed.query is not None
