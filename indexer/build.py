@@ -53,6 +53,7 @@ class Summary:
     documents: int = 0
     # A file that is a copy of an indexed one -> the indexed one's path.
     copies: dict[str, str] = dataclasses.field(default_factory=dict)
+    copy_fingerprints: dict[str, str] = dataclasses.field(default_factory=dict, repr=False)
     # Files indexed only in part, with why.
     warnings: list[str] = dataclasses.field(default_factory=list)
     seconds: float = 0.0
@@ -72,6 +73,7 @@ class Summary:
     def to_json(self) -> dict:
         data = dataclasses.asdict(self)
         data["skipped"] = [dataclasses.asdict(s) for s in self.skipped]
+        del data["copy_fingerprints"]
         return data
 
 
@@ -195,11 +197,12 @@ def index_corpus(corpus: Path, index_path: Path, rebuild: bool = False,
         summary = Summary()
         if rebuild or not store.exists(index_path):
             with store.build_aside(index_path) as ix:
-                _update(ix, corpus, summary, progress, existing={})
+                _update(ix, corpus, summary, progress, existing={}, known_copies={})
                 _write_report(Path(ix.storage.folder), summary, started)
         else:
             ix = store.open_index(index_path)
-            _update(ix, corpus, summary, progress, existing=_existing(ix))
+            _update(ix, corpus, summary, progress, existing=_existing(ix),
+                    known_copies=_known_copies(index_path.resolve()))
             _write_report(index_path.resolve(), summary, started)
     return summary
 
@@ -207,7 +210,17 @@ def index_corpus(corpus: Path, index_path: Path, rebuild: bool = False,
 def _write_report(folder: Path, summary: Summary, started: float) -> None:
     summary.seconds = time.monotonic() - started
     (folder / REPORT_NAME).write_text(json.dumps(summary.to_json(), indent=2, ensure_ascii=False))
-    (folder / COPIES_NAME).write_text(json.dumps(summary.copies, indent=1, ensure_ascii=False))
+    copies = {copy: {"original": original, "fingerprint": summary.copy_fingerprints.get(copy)}
+              for copy, original in summary.copies.items()}
+    (folder / COPIES_NAME).write_text(json.dumps(copies, indent=1, ensure_ascii=False))
+
+
+def _known_copies(folder: Path) -> dict[str, dict]:
+    """Copies recorded by the last run (so unchanged ones are not processed again)."""
+    try:
+        return json.loads((folder / COPIES_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def _existing(ix) -> dict[str, _Indexed]:
@@ -239,7 +252,7 @@ class _Seen:
 
 
 def _update(ix, corpus: Path, summary: Summary, progress: Progress,
-            existing: dict[str, _Indexed]):
+            existing: dict[str, _Indexed], known_copies: dict[str, dict]):
     files = corpus_files(corpus, summary.skipped)
     rows = metadata.read_manifests(corpus)
     context = Context.for_corpus(corpus)
@@ -266,7 +279,14 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress,
             row = rows.get(item.relpath, {})
             outlet_lines = repeated.get(item.outlet, frozenset())
             old = existing.get(item.relpath)
-            if old and old.fingerprint == fingerprint(loaded, row, outlet_lines, context):
+            print_ = fingerprint(loaded, row, outlet_lines, context)
+            if old and old.fingerprint == print_:
+                summary.unchanged += 1
+                continue
+            known = known_copies.get(item.relpath)
+            if not old and known and known["fingerprint"] == print_ and known["original"] in present:
+                copies[item.relpath] = known["original"]
+                summary.copy_fingerprints[item.relpath] = print_
                 summary.unchanged += 1
                 continue
             try:
@@ -280,6 +300,7 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress,
             original = registry.original_of(sig)
             if original:
                 copies[item.relpath] = original
+                summary.copy_fingerprints[item.relpath] = print_
                 if old:  # it was indexed on its own before: now it is a copy
                     writer.delete_by_term("path", item.relpath)
                     del counts[item.relpath]

@@ -156,8 +156,8 @@ class _Generation:
         self.copies: dict[str, list[str]] = defaultdict(list)
         copies_file = path.resolve() / COPIES_NAME
         if copies_file.exists():
-            for copy, original in json.loads(copies_file.read_text()).items():
-                self.copies[original].append(copy)
+            for copy, known in json.loads(copies_file.read_text()).items():
+                self.copies[known["original"]].append(copy)
 
     def searcher(self):
         searcher = getattr(self.local, "searcher", None)

@@ -33,6 +33,8 @@ def test_exact_and_near_copies_are_indexed_once_and_listed(tmp_path, corpus_copy
     client = create_app(Settings.defaults(index=index)).test_client()
     doc = client.get(f"/api/documents/{document_id(SEEDS['eurasianet'])}").get_json()
     assert doc["copies"] == ["saved-again.txt", "syndicated.txt"]
+    again = build.index_corpus(corpus_copy, index)  # copies are remembered, not redone
+    assert (again.unchanged, again.added, again.copies) == (7, 0, summary.copies)
 
     # The original goes: one copy takes its place, the other stays a copy of it.
     eurasianet.unlink()
