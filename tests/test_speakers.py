@@ -93,3 +93,15 @@ def test_passage_api_lists_its_speakers(client, seed_docs):
                  if doc.passage_text(p).startswith("Political scientist Anar Mammadli")]
     data = client.get(f"/api/passages/{passage.passage_id}").get_json()
     assert data["speakers"] == ["Anar Mammadli"]
+
+
+def test_pages_name_the_speakers_and_link_the_facet(client, seed_docs):
+    from bs4 import BeautifulSoup
+
+    doc = seed_docs["turan"]
+    soup = BeautifulSoup(client.get(f"/doc/{doc.doc_id}").data, "lxml")
+    links = {a.get_text(): a["href"] for a in soup.select("dl.meta dd a[href*='speaker=']")}
+    assert links["Ali Karimli"] == "/?speaker=Ali+Karimli"
+    [passage] = [p for p in doc.passages if "Ali Kerimli, also believes" in doc.passage_text(p)]
+    soup = BeautifulSoup(client.get(f"/p/{passage.passage_id}").data, "lxml")
+    assert soup.select_one(".speakers a").get_text() == "Ali Karimli"
