@@ -121,11 +121,9 @@ class Context:
         return json.dumps([self.outlet_names, self.alias_groups], sort_keys=True)
 
 
-def process(loaded: LoadedFile, row: Mapping[str, str],
-            repeated: frozenset[str] = frozenset(), context: Context | None = None
-            ) -> Document:
+def process(loaded: LoadedFile, row: Mapping[str, str], repeated: frozenset[str],
+            context: Context) -> Document:
     """Clean, describe and split one loaded file into a :class:`Document`."""
-    context = context or Context.for_corpus(Path("."))
     outlet_names = context.outlet_names
     clean = cleaner.clean(loaded.text, repeated, footer=loaded.kind == "text")
     paragraphs = clean.paragraphs
@@ -185,8 +183,8 @@ def fingerprint(loaded: LoadedFile, row: Mapping[str, str], repeated: frozenset[
 def extract(path: Path) -> Document:
     """One file through the pipeline, as the indexer would keep it (``presscut extract``)."""
     rows = metadata.read_manifests(path.parent)
-    return process(loader.load(path, path.name), rows.get(path.name, {}),
-                   context=Context.for_corpus(path.parent))
+    return process(loader.load(path, path.name), rows.get(path.name, {}), frozenset(),
+                   Context.for_corpus(path.parent))
 
 
 def index_corpus(corpus: Path, index_path: Path, rebuild: bool = False,
