@@ -153,6 +153,7 @@ class _Generation:
             self.columns = {
                 facet: _column(reader, column) for facet, column in FACET_COLUMNS.items()
             }
+        self.suggestions: dict[tuple[str, int], str | None] = {}
         self.copies: dict[str, list[str]] = defaultdict(list)
         copies_file = path.resolve() / COPIES_NAME
         if copies_file.exists():
@@ -214,7 +215,17 @@ class SearchService:
         hits = self._page(searcher, parsed, allowed, request)
         spec = query.highlight_for(parsed, searcher)
         results = tuple(self._result(hit, spec) for hit in hits)
-        suggestion = self._suggest(searcher, parsed, len(allowed)) if len(allowed) < 3 else None
+        suggestion = None
+        if len(allowed) < 3:
+            # Spelling correction walks the vocabulary (tens of ms): once per query and index.
+            key = (parsed.text, len(allowed))
+            if key in gen.suggestions:
+                suggestion = gen.suggestions.get(key)
+            else:
+                suggestion = self._suggest(searcher, parsed, len(allowed))
+                if len(gen.suggestions) > 4096:
+                    gen.suggestions.clear()
+                gen.suggestions[key] = suggestion
         return SearchResult(request, len(allowed), results, facets, suggestion,
                             time.perf_counter() - started, parsed.aliases)
 
