@@ -43,6 +43,7 @@ def main() -> None:
         _, paragraphs = corpus.load_news()
         timings: dict[str, list[float]] = {"verbatim": [], "altered": [], "absent": [],
                                            "search (same words)": []}
+        right = {"verbatim": 0, "altered": 0, "absent": 0}
         for _ in range(args.quotes):
             words = rng.choice(paragraphs).split()
             start = rng.randrange(max(1, len(words) - 15))
@@ -55,8 +56,12 @@ def main() -> None:
             for kind, text in (("verbatim", " ".join(quote)), ("altered", " ".join(altered)),
                                ("absent", absent)):
                 started = time.perf_counter()
-                service.verify(text)
+                matches = service.verify(text)
                 timings[kind].append(time.perf_counter() - started)
+                right[kind] += {"verbatim": bool(matches) and matches[0].exact,
+                                "altered": bool(matches) and not matches[0].exact
+                                and matches[0].similarity >= 0.75,
+                                "absent": not matches}[kind]
             started = time.perf_counter()
             service.search(SearchRequest(q=" OR ".join(w.strip(".,\"'") for w in quote[:12]
                                                        if w.strip(".,\"'").isalnum())))
@@ -64,8 +69,9 @@ def main() -> None:
         reference = statistics.median(timings["search (same words)"])
         for kind, values in timings.items():
             median = statistics.median(values)
+            verdicts = f"  right {right[kind]}/{args.quotes}" if kind in right else ""
             print(f"{kind:20s} median {median * 1000:7.1f} ms  p95 {percentile(values, .95) * 1000:7.1f} ms"
-                  f"  ({median / reference:.2f}x search)")
+                  f"  ({median / reference:.2f}x search){verdicts}")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from .schema import FACET_COLUMNS, FACETS, MULTI
 
 SORTS = ("relevance", "date", "-date")
 CHECK_EVERY = 1.0  # seconds between looks at the disk for a newer index
+RARE_WORDS = 6  # words of a quote that look for it in the index
 
 __all__ = ["BadQuery", "PassageGone", "SearchRequest", "SearchResult", "SearchService"]
 
@@ -365,9 +366,15 @@ class SearchService:
             raise BadQuery("Paste a quote to check.")
         if len(quote) > 20 * self.max_query_length:
             raise BadQuery("The quote is too long to check; paste one paragraph at most.")
-        terms = [wq.Term("exact", w) for w in verify.query_words(quote)]
-        if not terms:
+        words = verify.query_words(quote, limit=40)
+        if not words:
             raise BadQuery("The quote has no words to look for.")
         searcher = self._current().searcher()
-        hits = searcher.search(wq.Or(terms), limit=20)
+        # The rarest words the archive has find the candidates: few postings to read, and
+        # a verbatim quote's passage holds them all (a misquoted word has none: skipped).
+        frequency = {w: searcher.doc_frequency("exact", w) for w in words}
+        rare = sorted((w for w in words if frequency[w]), key=frequency.get)[:RARE_WORDS]
+        if not rare:
+            return []
+        hits = searcher.search(wq.Or([wq.Term("exact", w) for w in rare]), limit=20)
         return verify.best_matches(quote, [stored_document(h.fields()) for h in hits], limit)
