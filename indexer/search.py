@@ -239,10 +239,10 @@ class SearchService:
 
     def _facet(self, gen: _Generation, name: str, matched: set[int],
                wanted: dict[str, frozenset[str]], request: SearchRequest):
-        counts: Counter[str] = Counter()
-        for docnum in matched:
-            if self._passes(gen, docnum, wanted, skip=name):
-                counts.update(gen.columns[name].get(docnum, ()))
+        column = gen.columns[name]
+        others = {facet: values for facet, values in wanted.items() if facet != name}
+        docs = [d for d in matched if self._passes(gen, d, others, None)] if others else matched
+        counts = Counter(value for d in docs for value in column.get(d, ()))
         selected = request.selected(name)
         for value in selected:
             counts.setdefault(value, 0)
@@ -262,7 +262,9 @@ class SearchService:
         else:
             hits = searcher.search(parsed.query, filter=allowed, limit=limit,
                                    sortedby="date", reverse=sort == "-date")
-        return list(hits)[(request.page - 1) * request.per_page :]
+        # Not list(hits): that asks len(), which counts every match (a third of the time).
+        return [hits[i] for i in range((request.page - 1) * request.per_page,
+                                       hits.scored_length())]
 
     def _result(self, hit, spec: Highlight) -> ResultDoc:
         doc = stored_document(hit.fields())
