@@ -3,9 +3,10 @@
 Two analyzers share one tokenizer and one folding step:
 
 * ``exact``: folded words in their positions, nothing dropped, for phrases,
-  wildcards and spelling suggestions (a phrase must not match text that is not there);
+  wildcards, spelling suggestions and ranking (a phrase must not match text that is
+  not there; a plain word is searched under every word of the body sharing its stem);
 * ``stemmed``: the same words stemmed (Russian rules for Cyrillic words, English
-  rules for Latin ones), for ranking ordinary word queries.
+  rules for Latin ones), for the short title field.
 
 Folding lower-cases with Turkic dotted/dotless i in mind and strips accents, so that
 "Ilham" finds "İlham" and "qazaxistan" finds "Qazaxıstan".
@@ -104,6 +105,11 @@ def stemmed_analyzer():
     return RegexTokenizer(WORD) | FoldFilter() | StemFilter()
 
 
+def name_words(text: str) -> list[str]:
+    """The words of ``text`` that :class:`NameKeyFilter` keys when indexing."""
+    return [word for word in WORD.findall(text) if looks_like_name(word)]
+
+
 def terms(text: str) -> list[str]:
     """The folded words of ``text``, as the exact analyzer indexes them."""
-    return [fold(m.group()) for m in WORD.finditer(text)]
+    return list(map(fold, WORD.findall(text)))

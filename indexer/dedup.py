@@ -4,7 +4,9 @@ by datasketch), so that one is indexed and the others are listed as its copies."
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
+import zlib
 
 from datasketch import MinHash, MinHashLSH
 
@@ -17,6 +19,9 @@ THRESHOLD = 0.85
 SHINGLE = 5
 # Stored signatures must be read back with the scheme that made them.
 SCHEME = "affine32"
+# Shingles are hashed with CRC-32 (in C): SHA-1 in datasketch's default wrapper cost more
+# than the rest of the pipeline for an article. Changing it means re-indexing (build.py).
+HASH = zlib.crc32
 
 
 @dataclasses.dataclass(frozen=True)
@@ -38,7 +43,8 @@ def signature(text: str) -> Signature:
     exact = hashlib.blake2b(" ".join(words).encode(), digest_size=16).hexdigest()
     shingles = {" ".join(words[i : i + SHINGLE]).encode()
                 for i in range(max(1, len(words) - SHINGLE + 1))}
-    minhash = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
+    minhash = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashfunc=HASH,
+                      permutations=_permutations())
     minhash.update_batch(list(shingles))
     return Signature(exact, tuple(int(v) for v in minhash.hashvalues))
 
@@ -82,4 +88,11 @@ class Registry:
 
 
 def _minhash(sig: Signature) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=list(sig.minhash), scheme=SCHEME)
+    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=list(sig.minhash), scheme=SCHEME,
+                   hashfunc=HASH, permutations=_permutations())
+
+
+@functools.cache
+def _permutations():
+    # Drawing them costs more than hashing an article: draw once per process.
+    return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME).permutations

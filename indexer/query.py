@@ -2,8 +2,9 @@
 
 People type one syntax (phrases, AND/OR/NOT, wildcards, ``word~`` fuzzy, ``field:value``,
 ``date:[2022-01-01 TO 2022-01-31]``). It is parsed against the ``exact`` field, then
-plain words are moved to the stemmed ``text`` field for ranking, while phrases,
-wildcards and fuzzy terms stay on ``exact``, where they mean what was typed.
+each plain word becomes every word of the vocabulary that shares its stem ("protest"
+searches protest, protests, protested), while phrases, wildcards and fuzzy terms mean
+exactly what was typed. Stemming at query time keeps one body field in the index.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import re
+from collections import defaultdict
+from collections.abc import Mapping
 
 from whoosh import qparser
 from whoosh import query as wq
@@ -66,9 +69,25 @@ def parser(schema) -> qparser.QueryParser:
     return p
 
 
+Variants = Mapping[str, tuple[str, ...]]
+
+
+def stem_variants(reader) -> dict[str, tuple[str, ...]]:
+    """Stem -> the words of the body vocabulary with that stem."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for btext in reader.lexicon("exact"):
+        word = btext.decode("utf-8")
+        groups[stem(word)].append(word)
+    return {key: tuple(words) for key, words in groups.items()}
+
+
 def parse(text: str, schema, max_length: int = 1000,
-          aliases: AliasTable | None = None) -> ParsedQuery:
-    """Parse ``text`` (aliases spelled out); raise :class:`BadQuery` with a sentence."""
+          aliases: AliasTable | None = None, variants: Variants | None = None) -> ParsedQuery:
+    """Parse ``text`` (aliases spelled out); raise :class:`BadQuery` with a sentence.
+
+    ``variants`` (from :func:`stem_variants`) lets a plain word find its other forms;
+    without it a word finds itself only.
+    """
     text = text.strip()
     if len(text) > max_length:
         raise BadQuery(f"The query is {len(text)} characters long; the limit is {max_length}.")
@@ -83,8 +102,8 @@ def parse(text: str, schema, max_length: int = 1000,
     _check(typed)
     if typed is wq.NullQuery:
         raise BadQuery("The query has no words to search for.")
-    return ParsedQuery(text, _to_ranking_fields(typed).normalize(), typed, expansion.text,
-                       expansion.used)
+    ranked = _to_ranking_fields(typed, variants or {}).normalize()
+    return ParsedQuery(text, ranked, typed, expansion.text, expansion.used)
 
 
 def _check_balanced(text: str) -> None:
@@ -122,14 +141,17 @@ def _leaves(q: wq.Query):
             yield from _leaves(child)
 
 
-def _to_ranking_fields(q: wq.Query) -> wq.Query:
+def _to_ranking_fields(q: wq.Query, variants: Variants) -> wq.Query:
     if type(q) is wq.Term and q.fieldname == "exact":
-        return wq.Term("text", stem(q.text), boost=q.boost)
+        words = variants.get(stem(q.text), (q.text,))
+        if len(words) == 1:
+            return wq.Term("exact", words[0], boost=q.boost)
+        return wq.Or([wq.Term("exact", word) for word in words], boost=q.boost)
     if q.is_leaf() and q.field() == "names" and type(q) is not wq.Term:
         return wq.NullQuery  # name keys are for plain words, not phrases or patterns
     if q.is_leaf():
         return q
-    return q.apply(_to_ranking_fields)
+    return q.apply(lambda child: _to_ranking_fields(child, variants))
 
 
 def highlight_for(parsed: ParsedQuery, searcher: Searcher) -> Highlight:

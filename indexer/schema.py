@@ -29,9 +29,9 @@ def build_schema() -> Schema:
         path=ID(stored=True),
         fingerprint=STORED,
         title=TEXT(analyzer=stemmed, stored=True, field_boost=2.0),
-        # Ranking: stemmed words, no positions needed.
-        text=TEXT(analyzer=stemmed, phrase=False),
-        # Phrases, wildcards, fuzzy terms and suggestions: folded words in place.
+        # Folded words in place: phrases, wildcards, fuzzy terms, suggestions, and ranking
+        # (a plain word searches every word of the vocabulary with its stem: see query.py).
+        # One field for both halves what indexing costs against a second, stemmed field.
         exact=TEXT(analyzer=exact, phrase=True),
         # Names under every spelling: one key per capitalised word (indexer/names.py).
         names=TEXT(analyzer=name_analyzer(), phrase=False),

@@ -154,6 +154,7 @@ class _Generation:
             self.columns = {
                 facet: _column(reader, column) for facet, column in FACET_COLUMNS.items()
             }
+            self.variants = query.stem_variants(reader)
         self.suggestions: dict[tuple[str, int], str | None] = {}
         self.copies: dict[str, list[str]] = defaultdict(list)
         copies_file = path.resolve() / COPIES_NAME
@@ -208,7 +209,8 @@ class SearchService:
             raise BadQuery(f"Sort must be one of {', '.join(SORTS)}, not {request.sort!r}.")
         gen = self._current()
         searcher = gen.searcher()
-        parsed = query.parse(request.q, searcher.schema, self.max_query_length, self.aliases)
+        parsed = query.parse(request.q, searcher.schema, self.max_query_length, self.aliases,
+                             gen.variants)
         matched = set(searcher.docs_for_query(parsed.query))
         wanted = {facet: frozenset(values) for facet, values in request.filters if values}
         allowed = {d for d in matched if self._passes(gen, d, wanted, skip=None)}
@@ -223,7 +225,7 @@ class SearchService:
             if key in gen.suggestions:
                 suggestion = gen.suggestions.get(key)
             else:
-                suggestion = self._suggest(searcher, parsed, len(allowed))
+                suggestion = self._suggest(searcher, gen, parsed, len(allowed))
                 if len(gen.suggestions) > 4096:
                     gen.suggestions.clear()
                 gen.suggestions[key] = suggestion
@@ -306,7 +308,7 @@ class SearchService:
             for p in doc.passages
         )
 
-    def _suggest(self, searcher, parsed: ParsedQuery, total: int) -> str | None:
+    def _suggest(self, searcher, gen: _Generation, parsed: ParsedQuery, total: int) -> str | None:
         if not parsed.has_terms:
             return None
         try:
@@ -317,7 +319,7 @@ class SearchService:
         if corrected.query == typed or corrected.string.strip() == parsed.text:
             return None
         try:
-            better = query.parse(corrected.string, searcher.schema)
+            better = query.parse(corrected.string, searcher.schema, variants=gen.variants)
         except BadQuery:
             return None
         count = len(set(searcher.docs_for_query(better.query)))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer import query
-from indexer.analysis import fold, stemmed_analyzer
+from indexer.analysis import WORD, fold, stem, stemmed_analyzer
 from indexer.schema import build_schema
 from indexer.search import BadQuery, SearchRequest
 
@@ -27,6 +29,19 @@ def outlets(result):
 ])
 def test_folding_finds_azerbaijani_spellings(service, typed, found):
     assert found in outlets(search(service, typed))
+
+
+def test_a_word_finds_the_other_forms_of_it_in_the_body(service):
+    every = search(service, per_page=50).results
+    texts = {r.doc_id: service.document(r.doc_id).text for r in every}
+    assert not any("protesting" in text.lower() for text in texts.values())
+    wanted = {doc_id for doc_id, text in texts.items()
+              if any(stem(fold(word)) == stem("protest") for word in WORD.findall(text))}
+    result = search(service, "protesting", per_page=50)
+    assert wanted and {r.doc_id for r in result.results} == wanted
+    marked = {m.lower() for r in result.results for p in r.passages
+              for m in re.findall(r"<mark>(\w+)</mark>", p.html)}
+    assert "protests" in marked
 
 
 def test_turkic_capital_i_folds_to_plain_i():
