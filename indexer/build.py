@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
-from . import cleaner, dedup, loader, metadata, passages, speakers, store
+from . import cleaner, dedup, loader, metadata, passages, speakers, state, store
 from .aliases import AliasTable
 from .analysis import name_words
 from .records import (
@@ -196,22 +196,26 @@ def index_corpus(corpus: Path, index_path: Path, rebuild: bool = False,
         summary = Summary()
         if rebuild or not store.exists(index_path):
             with store.build_aside(index_path) as ix:
-                _update(ix, corpus, summary, progress, existing={}, known_copies={})
-                _write_report(Path(ix.storage.folder), summary, started)
+                folder = Path(ix.storage.folder)
+                after = _update(ix, corpus, summary, progress, None, known_copies={})
+                _write_report(folder, summary, started, after)
         else:
+            folder = index_path.resolve()
             ix = store.open_index(index_path)
-            _update(ix, corpus, summary, progress, existing=_existing(ix),
-                    known_copies=_known_copies(index_path.resolve()))
-            _write_report(index_path.resolve(), summary, started)
+            before = state.read(folder, ix.latest_generation())
+            after = _update(ix, corpus, summary, progress, before or _existing(ix),
+                            known_copies=_known_copies(folder))
+            _write_report(folder, summary, started, after)
     return summary
 
 
-def _write_report(folder: Path, summary: Summary, started: float) -> None:
+def _write_report(folder: Path, summary: Summary, started: float, after: state.State) -> None:
     summary.seconds = time.monotonic() - started
     (folder / REPORT_NAME).write_text(json.dumps(summary.to_json(), indent=2, ensure_ascii=False))
     copies = {copy: {"original": original, "fingerprint": summary.copy_fingerprints.get(copy)}
               for copy, original in summary.copies.items()}
     (folder / COPIES_NAME).write_text(json.dumps(copies, indent=1, ensure_ascii=False))
+    after.write(folder)
 
 
 def _known_copies(folder: Path) -> dict[str, dict]:
@@ -222,21 +226,16 @@ def _known_copies(folder: Path) -> dict[str, dict]:
         return {}
 
 
-def _existing(ix) -> dict[str, _Indexed]:
-    """What the index holds, by path."""
+def _existing(ix) -> state.State:
+    """What the index holds, read from its stored documents (when no state file matches)."""
     with ix.searcher() as searcher:
-        return {f["path"]: _Indexed(f["fingerprint"], len(f["record"]["passages"]),
-                                    dedup.Signature.from_json(f["signature"]),
-                                    tuple(f["record"].get("speakers", ())))
-                for f in searcher.all_stored_fields()}
-
-
-@dataclasses.dataclass(frozen=True)
-class _Indexed:
-    fingerprint: str
-    passages: int
-    signature: dedup.Signature
-    speakers: tuple[str, ...]
+        documents = {
+            f["path"]: state.Indexed(f["fingerprint"], len(f["record"]["passages"]),
+                                     dedup.Signature.from_json(f["signature"]),
+                                     tuple(f["record"].get("speakers", ())))
+            for f in searcher.all_stored_fields()
+        }
+    return state.State(ix.latest_generation(), "", documents, [], [])
 
 
 @dataclasses.dataclass
@@ -251,10 +250,18 @@ class _Seen:
 
 
 def _update(ix, corpus: Path, summary: Summary, progress: Progress,
-            existing: dict[str, _Indexed], known_copies: dict[str, dict]):
+            before: state.State | None, known_copies: dict[str, dict]) -> state.State:
     files = corpus_files(corpus, summary.skipped)
     rows = metadata.read_manifests(corpus)
     context = Context.for_corpus(corpus)
+    listing = state.listing(files, json.dumps(rows, sort_keys=True), context.digest(),
+                            cleaner.rules().version, PIPELINE_VERSION,
+                            json.dumps([dataclasses.asdict(s) for s in summary.skipped]))
+    if before and before.listing == listing:
+        # No file changed size or date since the last run (how make and rsync judge).
+        _unchanged(summary, before, known_copies)
+        return before
+    existing = before.documents if before else {}
     for indexed in existing.values():
         context.speakers.add_known(indexed.speakers)
     names = context.outlet_names
@@ -265,11 +272,14 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress,
     for relpath, indexed in existing.items():
         if relpath in present:
             registry.add(relpath, indexed.signature)
-    # Passages per indexed path, kept current here so the summary needs no second read.
-    counts = {path: indexed.passages for path, indexed in existing.items()}
+    # What the index holds once this run commits, kept current as files are written.
+    current = dict(existing)
     copies: dict[str, str] = {}
     searcher = ix.searcher()
-    writer = ix.writer(limitmb=256, procs=2, multisegment=True)
+    # Two is what Whoosh's multi-process writer was measured safe and fastest with; a
+    # small incremental change is not worth starting processes (nor adding segments).
+    procs = 1 if existing else min(2, os.cpu_count() or 1)
+    writer = ix.writer(limitmb=256, procs=procs, multisegment=procs > 1)
     try:
         for item in seen:
             loaded = item.loaded or _reload(item, summary.skipped)
@@ -302,13 +312,13 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress,
                 summary.copy_fingerprints[item.relpath] = print_
                 if old:  # it was indexed on its own before: now it is a copy
                     writer.delete_by_term("path", item.relpath)
-                    del counts[item.relpath]
+                    del current[item.relpath]
                 continue
             registry.add(item.relpath, sig)
             if old:
                 doc = _carry_history(doc, stored_document(searcher.document(path=item.relpath)))
             writer.update_document(**index_fields(doc, sig))
-            counts[item.relpath] = len(doc.passages)
+            current[item.relpath] = state.Indexed(print_, len(doc.passages), sig, doc.speakers)
             if old:
                 summary.updated += 1
             else:
@@ -316,7 +326,7 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress,
         gone = set(existing) - present - {s.relpath for s in summary.skipped}
         for relpath in gone:
             writer.delete_by_term("path", relpath)
-            counts.pop(relpath, None)
+            current.pop(relpath, None)
             summary.deleted += 1
         writer.commit()
     except BaseException:
@@ -325,8 +335,21 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress,
     finally:
         searcher.close()
     summary.copies = copies
-    summary.documents = len(counts)
-    summary.passages = sum(counts.values())
+    summary.documents = len(current)
+    summary.passages = sum(indexed.passages for indexed in current.values())
+    return state.State(ix.latest_generation(), listing, current, summary.skipped,
+                       summary.warnings)
+
+
+def _unchanged(summary: Summary, before: state.State, known_copies: dict[str, dict]) -> None:
+    """``summary`` of a run that found nothing to do."""
+    summary.skipped = list(before.skipped)
+    summary.warnings = list(before.warnings)
+    summary.copies = {copy: known["original"] for copy, known in known_copies.items()}
+    summary.copy_fingerprints = {copy: known["fingerprint"] for copy, known in known_copies.items()}
+    summary.unchanged = len(before.documents) + len(known_copies)
+    summary.documents = len(before.documents)
+    summary.passages = sum(indexed.passages for indexed in before.documents.values())
 
 
 def _carry_history(doc: Document, old: Document) -> Document:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
 
 import pytest
 
-from indexer import build, store
+from indexer import build, state, store
 from indexer.search import SearchRequest, SearchService
 
 from .conftest import CORPUS, SEEDS
@@ -123,3 +125,44 @@ def test_server_side_service_sees_a_new_index_without_restart(tmp_path, corpus_c
         "Oil workers in Zhanaozen gathered again on Monday, a week after the first protests.\n")
     build.index_corpus(corpus_copy, index, rebuild=True)
     assert service.search(SearchRequest(q="Zhanaozen")).total == 2
+
+
+def _summary(summary: build.Summary) -> tuple:
+    return (summary.documents, summary.passages, summary.copies,
+            sorted((s.relpath, s.reason) for s in summary.skipped))
+
+
+def test_an_untouched_corpus_is_not_read_again(tmp_path, corpus_copy, monkeypatch):
+    shutil.copy(corpus_copy / SEEDS["turan"], corpus_copy / "saved-twice.txt")
+    (corpus_copy / "empty.txt").write_bytes(b"")
+    index = tmp_path / "index"
+    first = build.index_corpus(corpus_copy, index)
+    assert first.copies and first.skipped
+
+    def no_reading(*args):
+        raise AssertionError("an untouched corpus file was read again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(build.loader, "load", no_reading)
+        again = build.index_corpus(corpus_copy, index)
+    assert _summary(again) == _summary(first)
+    assert (again.unchanged, again.added, again.updated) == (6, 0, 0)
+
+    # A newer date sends the run through the files, which are found unchanged.
+    os.utime(corpus_copy / SEEDS["novator"])
+    touched = build.index_corpus(corpus_copy, index)
+    assert _summary(touched) == _summary(first) and touched.unchanged == 6
+
+
+def test_a_state_file_from_another_index_version_is_not_trusted(tmp_path, corpus_copy):
+    index = tmp_path / "index"
+    build.index_corpus(corpus_copy, index)
+    state_file = index.resolve() / state.STATE_NAME
+    data = json.loads(state_file.read_text())
+    data["generation"] -= 1  # as if the run died between its commit and this file
+    data["documents"] = {}
+    state_file.write_text(json.dumps(data))
+    path = corpus_copy / SEEDS["vikendi"]
+    path.write_text(path.read_text() + "\nA paragraph the editors added later, with Zhanaozen.\n")
+    summary = build.index_corpus(corpus_copy, index)
+    assert (summary.updated, summary.unchanged, summary.documents) == (1, 4, 5)
