@@ -1,0 +1,268 @@
+"""Speed at scale: the real indexer and server against SQLite FTS5, on one archive, in one run.
+
+    python bench/scale.py [--articles 10000 100000] [--queries 40] [--work DIR]
+
+For each size it builds a synthetic archive from ../shared/data/news-corpus
+(bench/corpus.py: real headlines, 3-8 real paragraphs each, 12 outlets, two years),
+indexes it with `presscut index` (articles/s, peak memory of the process tree, index
+size, an unchanged re-run), serves it with `presscut serve` and sends a fixed mix of
+queries over HTTP one at a time, each with facets and highlighted passages. SQLite FTS5
+does the same work on the same articles as the reference: bm25 top 10 with snippets,
+and the outlet and month counts over all matches. Prints p50/p95/p99 per query class
+and the ratios. With --work, corpora and indexes are kept and reused between runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import csv
+import http.client
+import json
+import random
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+from load import free_port, start_server
+
+import corpus as synthetic
+
+PRESSCUT = Path(sys.executable).with_name("presscut")
+CLASSES = ("common term", "rare term", "two terms", "three terms", "phrase", "outlet filter",
+           "date sort")
+WORD = re.compile(r"[A-Za-z]{5,}")
+
+
+# -- the query mix -------------------------------------------------------------------
+def query_mix(per_class: int, seed: int = 11) -> list[tuple[str, dict[str, str]]]:
+    """(class, API parameters) for every query, the same for every engine and size."""
+    rng = random.Random(seed)
+    _, paragraphs = synthetic.load_news()
+    df = collections.Counter(w for p in paragraphs for w in {w.lower() for w in WORD.findall(p)})
+    common = [w for w, _ in df.most_common(300)]
+    rare = sorted(w for w, n in df.items() if 2 <= n <= 4)
+
+    def words_of(paragraph: str) -> list[str]:
+        return list(dict.fromkeys(w.lower() for w in WORD.findall(paragraph)))
+
+    def phrase() -> str:
+        while True:
+            words = re.findall(r"[A-Za-z]+", rng.choice(paragraphs))
+            if len(words) > 6:
+                start = rng.randrange(len(words) - 3)
+                return '"' + " ".join(words[start : start + rng.choice((2, 3))]) + '"'
+
+    def together(n: int) -> str:
+        while True:
+            words = words_of(rng.choice(paragraphs))
+            if len(words) >= n:
+                return " ".join(rng.sample(words, n))
+
+    mix = []
+    for _ in range(per_class):
+        mix += [
+            ("common term", {"q": rng.choice(common)}),
+            ("rare term", {"q": rng.choice(rare)}),
+            ("two terms", {"q": together(2)}),
+            ("three terms", {"q": together(3)}),
+            ("phrase", {"q": phrase()}),
+            ("outlet filter", {"q": rng.choice(common), "outlet": rng.choice(synthetic.OUTLETS)}),
+            ("date sort", {"q": together(2), "sort": "-date"}),
+        ]
+    return mix
+
+
+# -- presscut ------------------------------------------------------------------------
+def tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, AttributeError):
+            continue
+    return total
+
+
+def run_measured(args: list[str]) -> tuple[float, int, str]:
+    """Seconds, peak memory (KB, process tree) and output of a command."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss_kb(proc.pid))
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    output = proc.communicate()[0]
+    done.set()
+    sampler.join()
+    if proc.returncode:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{output}")
+    return time.perf_counter() - started, peak, output
+
+
+def folder_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.resolve().rglob("*") if f.is_file()) / 2**20
+
+
+def index_presscut(corpus: Path, index: Path) -> dict:
+    seconds, peak, _ = run_measured([str(PRESSCUT), "index", "--corpus", str(corpus), "--index",
+                                     str(index), "--rebuild", "--json"])
+    again, _, output = run_measured([str(PRESSCUT), "index", "--corpus", str(corpus),
+                                     "--index", str(index), "--json"])
+    summary = json.loads(output[output.index("{"):])
+    return {"seconds": seconds, "peak_mb": peak / 1024, "index_mb": folder_mb(index),
+            "unchanged_seconds": again, "documents": summary["documents"]}
+
+
+def time_http(index: Path, mix: list, warmup: list) -> tuple[dict[str, list[float]], float]:
+    """Seconds per query by class, and the server's peak memory (MB)."""
+    port = free_port()
+    server = start_server(index, port)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    times: dict[str, list[float]] = collections.defaultdict(list)
+    try:
+        for kind, params in warmup + mix:
+            started = time.perf_counter()
+            connection.request("GET", "/api/search?" + urllib.parse.urlencode(params))
+            response = connection.getresponse()
+            body = response.read()
+            elapsed = time.perf_counter() - started
+            if response.status != 200:
+                raise RuntimeError(f"{params} answered {response.status}: {body[:200]!r}")
+            times[kind].append(elapsed)
+        peak = re.search(r"VmHWM:\s+(\d+)", Path(f"/proc/{server.pid}/status").read_text())
+    finally:
+        connection.close()
+        server.terminate()
+        server.wait(timeout=30)
+    return times, int(peak.group(1)) / 1024
+
+
+# -- SQLite FTS5, the reference ------------------------------------------------------
+def index_fts5(corpus: Path, database: Path) -> dict:
+    started = time.perf_counter()
+    database.unlink(missing_ok=True)
+    db = sqlite3.connect(database)
+    db.execute("CREATE VIRTUAL TABLE docs USING fts5(title, body, outlet UNINDEXED, "
+               "month UNINDEXED, date UNINDEXED, tokenize='porter unicode61 remove_diacritics 2')")
+    for manifest in sorted(corpus.rglob("sources.csv")):
+        with manifest.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                text = (manifest.parent / row["file"]).read_text(encoding="utf-8")
+                title, _, body = text.partition("\n")
+                db.execute("INSERT INTO docs VALUES (?, ?, ?, ?, ?)",
+                           (title, body, row["outlet"], row["date"][:7], row["date"]))
+    db.commit()
+    db.close()
+    return {"seconds": time.perf_counter() - started, "index_mb": database.stat().st_size / 2**20}
+
+
+def fts5_query(params: dict[str, str]) -> str:
+    """The API query as FTS5 syntax: every term required, phrases kept."""
+    parts = re.findall(r'"[^"]+"|\S+', params["q"])
+    return " AND ".join(p if p.startswith('"') else f'"{p}"' for p in parts)
+
+
+def time_fts5(database: Path, mix: list, warmup: list) -> dict[str, list[float]]:
+    db = sqlite3.connect(database)
+    times: dict[str, list[float]] = collections.defaultdict(list)
+    for kind, params in warmup + mix:
+        match = fts5_query(params)
+        outlet = params.get("outlet")
+        where = "docs MATCH ?" + (" AND outlet = ?" if outlet else "")
+        args = (match, outlet) if outlet else (match,)
+        order = "date DESC" if params.get("sort") == "-date" else "rank"
+        started = time.perf_counter()
+        db.execute(f"SELECT rowid, title, outlet, date, snippet(docs, 1, '<mark>', '</mark>', "
+                   f"'…', 32) FROM docs WHERE {where} ORDER BY {order} LIMIT 10", args).fetchall()
+        # Each facet's counts with the other facets' filters, as the API counts them.
+        db.execute("SELECT outlet, count(*) FROM docs WHERE docs MATCH ? GROUP BY outlet",
+                   (match,)).fetchall()
+        db.execute(f"SELECT month, count(*) FROM docs WHERE {where} GROUP BY month",
+                   args).fetchall()
+        times[kind].append(time.perf_counter() - started)
+    db.close()
+    return times
+
+
+# -- report --------------------------------------------------------------------------
+def percentiles(values: list[float]) -> tuple[float, float, float]:
+    ordered = sorted(values)
+
+    def at(q: float) -> float:
+        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] * 1000
+
+    return statistics.median(ordered) * 1000, at(0.95), at(0.99)
+
+
+def report(articles: int, built: dict, fts_built: dict, ours: dict, server_mb: float, fts: dict,
+           mix: list) -> None:
+    print(f"\n## {articles:,} articles ({built['documents']:,} indexed)\n")
+    print(f"presscut index: {built['seconds']:.1f} s ({articles / built['seconds']:.0f} articles/s),"
+          f" peak RSS {built['peak_mb']:.0f} MB (process tree), index {built['index_mb']:.0f} MB,"
+          f" unchanged re-run {built['unchanged_seconds']:.1f} s")
+    print(f"SQLite FTS5 build (no cleaning, no metadata): {fts_built['seconds']:.1f} s, "
+          f"{fts_built['index_mb']:.0f} MB; presscut server peak RSS {server_mb:.0f} MB\n")
+    print("| query class | n | presscut HTTP p50 / p95 / p99 ms | FTS5 p50 / p95 / p99 ms "
+          "| ratio p50 | ratio p95 |")
+    print("|---|---|---|---|---|---|")
+    measured = {kind: (ours[kind][-sum(k == kind for k, _ in mix):],
+                       fts[kind][-sum(k == kind for k, _ in mix):]) for kind in CLASSES}
+    measured["all"] = ([t for kind in CLASSES for t in measured[kind][0]],
+                       [t for kind in CLASSES for t in measured[kind][1]])
+    for kind, (mine, theirs) in measured.items():
+        a, b = percentiles(mine), percentiles(theirs)
+        print(f"| {kind} | {len(mine)} | {a[0]:.1f} / {a[1]:.1f} / {a[2]:.1f} "
+              f"| {b[0]:.1f} / {b[1]:.1f} / {b[2]:.1f} | {a[0] / b[0]:.2f} | {a[1] / b[1]:.2f} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--queries", type=int, default=40, help="queries per class")
+    parser.add_argument("--work", type=Path, help="keep corpora and indexes here")
+    args = parser.parse_args()
+    if not synthetic.NEWS.exists():
+        sys.exit(f"{synthetic.NEWS} is missing: the benchmark needs ../shared/data/news-corpus")
+    work = args.work or Path(tempfile.mkdtemp(prefix="presscut-bench-"))
+    mix = query_mix(args.queries)
+    warmup = query_mix(5, seed=99)
+    print(f"{len(mix)} queries ({args.queries} a class) after {len(warmup)} warm-up queries; "
+          f"work folder {work}")
+    try:
+        for articles in args.articles:
+            corpus = work / f"corpus-{articles}"
+            if not corpus.exists():
+                synthetic.build(corpus, articles)
+            built = index_presscut(corpus, work / f"index-{articles}")
+            fts_built = index_fts5(corpus, work / f"fts5-{articles}.sqlite")
+            ours, server_mb = time_http(work / f"index-{articles}", mix, warmup)
+            fts = time_fts5(work / f"fts5-{articles}.sqlite", mix, warmup)
+            report(articles, built, fts_built, ours, server_mb, fts, mix)
+    finally:
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
