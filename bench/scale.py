@@ -82,33 +82,47 @@ def query_mix(per_class: int, seed: int = 11) -> list[tuple[str, dict[str, str]]
 
 
 # -- presscut ------------------------------------------------------------------------
-def tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants."""
-    total, stack = 0, [pid]
+def _tree(pid: int) -> list[int]:
+    found, stack = [], [pid]
     while stack:
         current = stack.pop()
+        found.append(current)
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
             for task in Path(f"/proc/{current}/task").iterdir():
                 stack += [int(c) for c in (task / "children").read_text().split()]
-        except (OSError, AttributeError):
+        except OSError:
             continue
-    return total
+    return found
 
 
-def run_measured(args: list[str]) -> tuple[float, int, str]:
-    """Seconds, peak memory (KB, process tree) and output of a command."""
+def _kb(pid: int, name: str, field: str) -> int:
+    try:
+        return int(re.search(rf"{field}:\s+(\d+)", Path(f"/proc/{pid}/{name}").read_text()).group(1))
+    except (OSError, AttributeError):
+        return 0
+
+
+def tree_memory_kb(pid: int) -> tuple[int, int]:
+    """Resident memory of a process and its descendants: the sum of their RSS, which
+    counts pages shared after fork once per process, and of their PSS, which does not."""
+    pids = _tree(pid)
+    return (sum(_kb(p, "status", "VmRSS") for p in pids),
+            sum(_kb(p, "smaps_rollup", "Pss") for p in pids))
+
+
+def run_measured(args: list[str]) -> tuple[float, tuple[int, int], str]:
+    """Seconds, peak memory (KB: RSS sum, PSS sum of the process tree) and output."""
     started = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    peak = 0
+    peak = (0, 0)
     done = threading.Event()
 
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, tree_rss_kb(proc.pid))
-            time.sleep(0.1)
+            rss, pss = tree_memory_kb(proc.pid)
+            peak = (max(peak[0], rss), max(peak[1], pss))
+            time.sleep(0.2)
 
     sampler = threading.Thread(target=sample)
     sampler.start()
@@ -130,12 +144,13 @@ def index_presscut(corpus: Path, index: Path) -> dict:
     again, _, output = run_measured([str(PRESSCUT), "index", "--corpus", str(corpus),
                                      "--index", str(index), "--json"])
     summary = json.loads(output[output.index("{"):])
-    return {"seconds": seconds, "peak_mb": peak / 1024, "index_mb": folder_mb(index),
+    return {"seconds": seconds, "rss_mb": peak[0] / 1024, "pss_mb": peak[1] / 1024,
+            "index_mb": folder_mb(index),
             "unchanged_seconds": again, "documents": summary["documents"]}
 
 
-def time_http(index: Path, mix: list, warmup: list) -> tuple[dict[str, list[float]], float]:
-    """Seconds per query by class, and the server's peak memory (MB)."""
+def time_http(index: Path, mix: list, warmup: list) -> tuple[dict[str, list[float]], dict]:
+    """Seconds per query by class, and the server's memory (MB) after the mix."""
     port = free_port()
     server = start_server(index, port)
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
@@ -150,12 +165,13 @@ def time_http(index: Path, mix: list, warmup: list) -> tuple[dict[str, list[floa
             if response.status != 200:
                 raise RuntimeError(f"{params} answered {response.status}: {body[:200]!r}")
             times[kind].append(elapsed)
-        peak = re.search(r"VmHWM:\s+(\d+)", Path(f"/proc/{server.pid}/status").read_text())
+        memory = {field: _kb(server.pid, "status", field) / 1024
+                  for field in ("VmHWM", "RssAnon", "RssFile")}
     finally:
         connection.close()
         server.terminate()
         server.wait(timeout=30)
-    return times, int(peak.group(1)) / 1024
+    return times, memory
 
 
 # -- SQLite FTS5, the reference ------------------------------------------------------
@@ -215,14 +231,17 @@ def percentiles(values: list[float]) -> tuple[float, float, float]:
     return statistics.median(ordered) * 1000, at(0.95), at(0.99)
 
 
-def report(articles: int, built: dict, fts_built: dict, ours: dict, server_mb: float, fts: dict,
+def report(articles: int, built: dict, fts_built: dict, ours: dict, server: dict, fts: dict,
            mix: list) -> None:
     print(f"\n## {articles:,} articles ({built['documents']:,} indexed)\n")
     print(f"presscut index: {built['seconds']:.1f} s ({articles / built['seconds']:.0f} articles/s),"
-          f" peak RSS {built['peak_mb']:.0f} MB (process tree), index {built['index_mb']:.0f} MB,"
+          f" peak memory of the process tree {built['rss_mb']:.0f} MB RSS / {built['pss_mb']:.0f} MB"
+          f" PSS, index {built['index_mb']:.0f} MB,"
           f" unchanged re-run {built['unchanged_seconds']:.1f} s")
     print(f"SQLite FTS5 build (no cleaning, no metadata): {fts_built['seconds']:.1f} s, "
-          f"{fts_built['index_mb']:.0f} MB; presscut server peak RSS {server_mb:.0f} MB\n")
+          f"{fts_built['index_mb']:.0f} MB")
+    print(f"presscut server after the mix: peak RSS {server['VmHWM']:.0f} MB, of which heap "
+          f"{server['RssAnon']:.0f} MB and mapped index files {server['RssFile']:.0f} MB\n")
     print("| query class | n | presscut HTTP p50 / p95 / p99 ms | FTS5 p50 / p95 / p99 ms "
           "| ratio p50 | ratio p95 |")
     print("|---|---|---|---|---|---|")
@@ -256,9 +275,9 @@ def main() -> None:
                 synthetic.build(corpus, articles)
             built = index_presscut(corpus, work / f"index-{articles}")
             fts_built = index_fts5(corpus, work / f"fts5-{articles}.sqlite")
-            ours, server_mb = time_http(work / f"index-{articles}", mix, warmup)
+            ours, server = time_http(work / f"index-{articles}", mix, warmup)
             fts = time_fts5(work / f"fts5-{articles}.sqlite", mix, warmup)
-            report(articles, built, fts_built, ours, server_mb, fts, mix)
+            report(articles, built, fts_built, ours, server, fts, mix)
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)

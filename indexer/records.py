@@ -99,7 +99,11 @@ class Skipped:
 
 def document_to_record(doc: Document) -> dict:
     """A plain dict of ``doc`` for the index's stored field."""
-    return dataclasses.asdict(doc)
+    # dataclasses.asdict deep-copies every value: a fifth of the indexer's own time.
+    record = dict(vars(doc))
+    record["metadata"] = dict(vars(doc.metadata))
+    record["passages"] = [dict(vars(p)) for p in doc.passages]
+    return record
 
 
 def document_from_record(record: dict) -> Document:

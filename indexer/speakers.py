@@ -166,12 +166,19 @@ class Registry:
     def __init__(self, alias_groups: list[list[str]]):
         self._aliases = [(group[0], [_variant_words(v) for v in group]) for group in alias_groups]
         self._by_key: dict[tuple[str, ...], str] = {}
+        # A name's canonical spelling never changes once given: remember it.
+        self._given: dict[str, str] = {}
 
     def add_known(self, names) -> None:
         for name in names:
             self._by_key.setdefault(name_keys(name), name)
 
     def canonical(self, name: str) -> str:
+        if name not in self._given:
+            self._given[name] = self._canonical(name)
+        return self._given[name]
+
+    def _canonical(self, name: str) -> str:
         words = [w.casefold() for w in re.findall(r"\w+", name)]
         for head, variants in self._aliases:
             for variant, prefix in variants:
