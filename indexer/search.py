@@ -18,7 +18,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.qparser import QueryParser
 
-from . import highlight, query, store, verify
+from . import highlight, matching, query, store, verify
 from .aliases import AliasTable
 from .build import COPIES_NAME, stored_document
 from .passages import doc_id_of
@@ -29,6 +29,7 @@ from .schema import FACET_COLUMNS, FACETS, MULTI
 SORTS = ("relevance", "date", "-date")
 CHECK_EVERY = 1.0  # seconds between looks at the disk for a newer index
 RARE_WORDS = 6  # words of a quote that look for it in the index
+WARM_FROM = 5000  # documents from which an opened index reads its common words ahead
 
 __all__ = ["BadQuery", "PassageGone", "SearchRequest", "SearchResult", "SearchService"]
 
@@ -157,7 +158,21 @@ class _Generation:
             self.live[list(reader.all_doc_ids())] = True
             self.facets = {facet: _Facet.read(reader, column)
                            for facet, column in FACET_COLUMNS.items()}
+            # Dates as sortable numbers (the order of their text; no date sorts first).
+            dates = reader.column_reader("date")
+            self.dates = np.zeros(self.size, dtype=np.int32)
+            days = sorted({str(dates[d]) for d in reader.all_doc_ids()})
+            order = {day: n for n, day in enumerate(days)}
+            for docnum in reader.all_doc_ids():
+                self.dates[docnum] = order[str(dates[docnum])]
             self.variants = query.stem_variants(reader)
+        self.postings = matching.Postings(self.size)
+        self.warmed = threading.Event()
+        self.retired = threading.Event()
+        if self.size >= WARM_FROM:
+            threading.Thread(target=self._warm, name="presscut-warm", daemon=True).start()
+        else:
+            self.warmed.set()
         self.suggestions: dict[tuple[str, int], str | None] = {}
         self.copies: dict[str, list[str]] = defaultdict(list)
         copies_file = path.resolve() / COPIES_NAME
@@ -171,12 +186,20 @@ class _Generation:
             searcher = self.local.searcher = self.index.searcher()
         return searcher
 
-    def matching(self, searcher, q: wq.Query) -> np.ndarray:
-        """A mask over document numbers: the documents ``q`` matches (unscored)."""
-        if isinstance(q, wq.Every):
-            return self.live
+    def _warm(self) -> None:
+        # Searches are served meanwhile; they find more words ready as this goes on.
+        try:
+            with self.index.searcher() as searcher:
+                for field in ("exact", "title"):
+                    self.postings.warm(searcher, field, self.retired)
+        except Exception:  # noqa: BLE001 - read-ahead only; a vanished index just ends it
+            pass
+        finally:
+            self.warmed.set()
+
+    def mask(self, docnums) -> np.ndarray:
         found = np.zeros(self.size, dtype=bool)
-        found[np.fromiter(searcher.docs_for_query(q), dtype=np.int64)] = True
+        found[np.fromiter(docnums, dtype=np.int64)] = True
         return found
 
 
@@ -216,6 +239,21 @@ class _Facet:
         return {self.values[i]: int(counted[i]) for i in np.flatnonzero(counted)}
 
 
+def _top(gen: _Generation, found: matching.Matches, allowed: np.ndarray, sort: str,
+         count: int) -> list[tuple[int, float]]:
+    """The first ``count`` allowed documents as (document number, score), in ``sort``
+    order; ties go to the lower document number, so pages never overlap."""
+    docs = np.flatnonzero(allowed)
+    dates = gen.dates[docs]
+    first = -found.scores[docs] if sort == "relevance" else -dates if sort == "-date" else dates
+    if len(docs) > count:
+        # Only what could make the first ``count`` (ties included) is sorted.
+        bound = np.partition(first, count - 1)[count - 1]
+        docs, first = docs[first <= bound], first[first <= bound]
+    order = np.lexsort((docs, first))[:count]
+    return [(int(d), float(found.scores[d])) for d in docs[order]]
+
+
 def _all(mask: np.ndarray, others) -> np.ndarray:
     """``mask`` and every mask of ``others``."""
     for other in others:
@@ -244,8 +282,15 @@ class SearchService:
             if gen is None or now - self._checked > CHECK_EVERY:
                 self._checked = now
                 if gen is None or store.generation_of(self.path) != gen.key:
+                    if gen is not None:
+                        gen.retired.set()
                     gen = self._generation = _Generation(self.path)
             return gen
+
+    def status(self) -> dict:
+        """How many documents are searchable, and whether common words are read ahead."""
+        gen = self._current()
+        return {"documents": int(np.count_nonzero(gen.live)), "warm": gen.warmed.is_set()}
 
     # -- search --------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
@@ -257,7 +302,14 @@ class SearchService:
         searcher = gen.searcher()
         parsed = query.parse(request.q, searcher.schema, self.max_query_length, self.aliases,
                              gen.variants)
-        matched = gen.matching(searcher, parsed.query)
+        found = matching.matches(parsed.query, searcher, gen.postings, gen.live)
+        ranked = None
+        if found is None:
+            # Not a query of words: one pass of Whoosh finds and orders every match.
+            ranked = self._ranked(searcher, parsed, request)
+            matched = gen.mask(docnum for _, docnum in ranked.top_n)
+        else:
+            matched = found.mask
         having = {facet: gen.facets[facet].having(frozenset(values), gen.size)
                   for facet, values in request.filters if values}
         allowed = _all(matched, having.values())
@@ -265,9 +317,15 @@ class SearchService:
         facets = {name: self._facet(gen, name, _all(matched, [m for f, m in having.items()
                                                               if f != name]), request)
                   for name in FACETS}
-        hits = self._page(searcher, parsed, allowed if having else None, total, request)
+        first, last = (request.page - 1) * request.per_page, request.page * request.per_page
+        if ranked is not None:
+            page = [(docnum, score if isinstance(score, float) else 0.0)
+                    for score, docnum in ranked.top_n if allowed[docnum]][first:last]
+        else:
+            page = _top(gen, found, allowed, self._sort(parsed, request), last)[first:]
         spec = query.highlight_for(parsed, searcher)
-        results = tuple(self._result(hit, spec) for hit in hits)
+        results = tuple(self._result(searcher.stored_fields(docnum), score, spec)
+                        for docnum, score in page)
         suggestion = None
         if total < 3:
             # Spelling correction walks the vocabulary (tens of ms): once per query and index.
@@ -292,32 +350,24 @@ class SearchService:
                                                         kv[0]))
         return tuple(FacetValue(value, count, value in selected) for value, count in order)
 
-    def _page(self, searcher, parsed: ParsedQuery, allowed: np.ndarray | None, total: int,
-              request: SearchRequest):
-        if not total:
-            return []
-        limit = request.page * request.per_page
-        sort = request.sort
-        if sort == "relevance" and not parsed.has_terms:
-            sort = "-date"
-        # Facet filters restrict by document number; without them nothing need be passed.
-        restrict = {} if allowed is None else {"filter": set(np.flatnonzero(allowed).tolist())}
-        if sort == "relevance":
-            hits = searcher.search(parsed.query, limit=limit, **restrict)
-        else:
-            hits = searcher.search(parsed.query, limit=limit, sortedby="date",
-                                   reverse=sort == "-date", **restrict)
-        # Not list(hits): that asks len(), which counts every match (a third of the time).
-        return [hits[i] for i in range((request.page - 1) * request.per_page,
-                                       hits.scored_length())]
+    @staticmethod
+    def _sort(parsed: ParsedQuery, request: SearchRequest) -> str:
+        return "-date" if request.sort == "relevance" and not parsed.has_terms else request.sort
 
-    def _result(self, hit, spec: Highlight) -> ResultDoc:
-        doc = stored_document(hit.fields())
+    def _ranked(self, searcher, parsed: ParsedQuery, request: SearchRequest):
+        """Every match, ordered by Whoosh."""
+        sort = self._sort(parsed, request)
+        if sort == "relevance":
+            return searcher.search(parsed.query, limit=None)
+        return searcher.search(parsed.query, limit=None, sortedby="date", reverse=sort == "-date")
+
+    def _result(self, fields: dict, score: float, spec: Highlight) -> ResultDoc:
+        doc = stored_document(fields)
         meta = doc.metadata
         return ResultDoc(
             doc_id=doc.doc_id, title=meta.title, outlet=meta.outlet, url=meta.url,
             date=meta.date, language=meta.language, authors=meta.authors,
-            score=round(hit.score, 4) if isinstance(hit.score, float) else 0.0,
+            score=round(float(score), 4),
             passages=self.best_passages(doc, spec),
         )
 

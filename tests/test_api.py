@@ -131,3 +131,7 @@ def test_verify_exact_altered_and_absent(client):
     absent = client.post("/api/verify", json={"quote": "Bananas are yellow and sweet"})
     assert absent.get_json()["matches"] == []
     assert client.post("/api/verify", data="nonsense").status_code == 400
+
+
+def test_status_says_how_many_documents_are_searchable(client):
+    assert client.get("/api/status").get_json() == {"documents": 5, "warm": True}

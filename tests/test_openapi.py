@@ -15,7 +15,7 @@ from .conftest import CORPUS
 
 OPERATIONS = [("/api/search", "GET"), ("/api/documents/{doc_id}", "GET"),
               ("/api/passages/{passage_id}", "GET"), ("/api/cite/{passage_id}", "GET"),
-              ("/api/verify", "POST")]
+              ("/api/verify", "POST"), ("/api/status", "GET")]
 
 
 @pytest.fixture(scope="module")

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer import query
+from indexer import matching, query
+from indexer import search as search_module
 from indexer.analysis import WORD, fold, stem, stemmed_analyzer
 from indexer.schema import build_schema
-from indexer.search import BadQuery, SearchRequest
+from indexer.search import BadQuery, SearchRequest, SearchService
 
 
 def search(service, q="", **kwargs):
@@ -163,3 +165,27 @@ def test_the_query_parser_answers_every_string_or_says_why(text):
         assert str(exc).endswith(".") and str(exc)[0].isupper()
     else:
         assert parsed.query is not None
+
+
+def test_an_opened_index_reads_its_common_words_ahead(seed_index, service, monkeypatch):
+    monkeypatch.setattr(search_module, "WARM_FROM", 0)
+    warmed = SearchService(seed_index)
+    assert warmed._current().warmed.wait(60) and warmed.status() == {"documents": 5, "warm": True}
+    assert ("exact", "kazakhstan") in warmed._current().postings
+    for q in ("Tokayev", "protesting", "CSTO AND Russia", "Kazakhstan NOT Russia"):
+        mine, theirs = warmed.search(SearchRequest(q=q)), service.search(SearchRequest(q=q))
+        assert (mine.total, mine.results, mine.facets) == (theirs.total, theirs.results,
+                                                            theirs.facets)
+
+
+@pytest.mark.parametrize("q", ["Tokayev", "protesting", "CSTO AND Russia", "Kazakhstan NOT Putin",
+                               "Aliyev OR Tokayev", "Kazakh people"])
+def test_word_queries_score_as_whoosh_scores_them(service, q):
+    gen = service._current()
+    searcher = gen.searcher()
+    parsed = query.parse(q, searcher.schema, variants=gen.variants)
+    found = matching.matches(parsed.query, searcher, gen.postings, gen.live)
+    theirs = {hit.docnum: hit.score for hit in searcher.search(parsed.query, limit=None)}
+    mine = {int(d): float(found.scores[d]) for d in np.flatnonzero(found.mask)}
+    assert mine.keys() == theirs.keys() and theirs
+    assert all(abs(mine[d] - theirs[d]) < 1e-3 * max(1.0, theirs[d]) for d in theirs)

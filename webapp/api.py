@@ -27,6 +27,12 @@ def openapi():
     return Response(OPENAPI.read_text(encoding="utf-8"), mimetype="application/json")
 
 
+@bp.get("/status")
+def status():
+    """Whether the server is ready: documents searchable, common words read ahead."""
+    return jsonify(service().status())
+
+
 @bp.get("/search")
 def search():
     return jsonify(service().search(search_request(request.args)).to_json())
