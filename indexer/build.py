@@ -279,7 +279,7 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress,
     # Two is what Whoosh's multi-process writer was measured safe and fastest with; a
     # small incremental change is not worth starting processes (nor adding segments).
     procs = 1 if existing else min(2, os.cpu_count() or 1)
-    writer = ix.writer(limitmb=256, procs=procs, multisegment=procs > 1)
+    writer = ix.writer(limitmb=256, procs=procs, multisegment=procs > 1, compound=False)
     try:
         for item in seen:
             loaded = item.loaded or _reload(item, summary.skipped)
