@@ -11,6 +11,7 @@ import dataclasses
 import json
 import threading
 import time
+import weakref
 from collections import defaultdict
 from pathlib import Path
 
@@ -151,6 +152,9 @@ class _Generation:
         self.key = store.generation_of(path)
         self.index = store.open_index(path)
         self.local = threading.local()
+        # Searchers hold open files: close them once nothing uses this version any more.
+        self._opened: list = []
+        weakref.finalize(self, _close_all, self._opened)
         with self.index.searcher() as searcher:
             reader = searcher.reader()
             self.size = reader.doc_count_all()
@@ -184,6 +188,7 @@ class _Generation:
         searcher = getattr(self.local, "searcher", None)
         if searcher is None:
             searcher = self.local.searcher = self.index.searcher()
+            self._opened.append(searcher)
         return searcher
 
     def _warm(self) -> None:
@@ -237,6 +242,11 @@ class _Facet:
         """Documents per value among the documents of the mask ``docs``."""
         counted = np.bincount(self.code[docs[self.owner]], minlength=len(self.values))
         return {self.values[i]: int(counted[i]) for i in np.flatnonzero(counted)}
+
+
+def _close_all(searchers: list) -> None:
+    for searcher in searchers:
+        searcher.close()
 
 
 def _top(gen: _Generation, found: matching.Matches, allowed: np.ndarray, sort: str,
