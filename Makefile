@@ -43,7 +43,7 @@ test-fast: install-test
 	$(BIN)/python -m pytest -m "not browser and not slow"
 
 bench: install
-	$(BIN)/python bench/index_speed.py
+	$(BIN)/python bench/scale.py --articles 10000 100000
 
 clean:
 	rm -rf $(VENV) instance build *.egg-info test-artifacts

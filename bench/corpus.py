@@ -1,7 +1,8 @@
 """Synthetic archives at any size from ../shared/data/news-corpus.
 
-Each article is a real headline with 3-8 real paragraphs drawn from the whole collection
-(so no two are near-duplicates), one of 12 outlets, a date within two years.
+Each article is a real headline with 3-8 real paragraphs drawn from the whole collection,
+one of 12 outlets, a date within two years. No two articles share two paragraphs, so no
+two are near-duplicates and a deduplicating indexer keeps them all.
 
     python bench/corpus.py TARGET_DIR --articles 10000
 """
@@ -42,6 +43,7 @@ def build(target: Path, articles: int, seed: int = 7) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     writers: dict[Path, csv.writer] = {}
     handles = []
+    used: set[tuple[int, int]] = set()
     try:
         for n in range(articles):
             folder = target / f"part-{n // 1000:04d}"
@@ -53,7 +55,7 @@ def build(target: Path, articles: int, seed: int = 7) -> Path:
                 writers[folder].writerow(["file", "url", "outlet", "title", "date", "language",
                                           "authors"])
             title = headlines[n % len(headlines)]
-            body = rng.sample(paragraphs, rng.randint(3, 8))
+            body = [paragraphs[i] for i in _draw(rng, len(paragraphs), used)]
             name = f"a{n:07d}.txt"
             (folder / name).write_text(title + "\n" + "\n".join(body) + "\n", encoding="utf-8")
             outlet = OUTLETS[n % len(OUTLETS)]
@@ -64,6 +66,16 @@ def build(target: Path, articles: int, seed: int = 7) -> Path:
         for handle in handles:
             handle.close()
     return target
+
+
+def _draw(rng: random.Random, population: int, used: set[tuple[int, int]]) -> list[int]:
+    """3-8 paragraph numbers, no two of which were drawn together before."""
+    while True:
+        drawn = rng.sample(range(population), rng.randint(3, 8))
+        pairs = {(a, b) for a in drawn for b in drawn if a < b}
+        if used.isdisjoint(pairs):
+            used.update(pairs)
+            return drawn
 
 
 def main() -> None:
