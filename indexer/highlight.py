@@ -33,8 +33,11 @@ def spans(text: str, spec: Highlight
     found: list[tuple[int, int]] = []
     parts: set[object] = set()
     variants: list[tuple[str, str]] = []
+    known: dict[str, object | None] = {}  # a passage repeats its words: judge each once
     for start, end, word in tokens:
-        part = _word_part(word, spec)
+        if word not in known:
+            known[word] = _word_part(word, spec)
+        part = known[word]
         original = text[start:end]
         key = name_key(original) if names and looks_like_name(original) else None
         if key in names:
@@ -54,8 +57,10 @@ def spans(text: str, spec: Highlight
 
 
 def _word_part(word: str, spec: Highlight) -> object | None:
-    if spec.stems and stem(word) in spec.stems:
-        return ("stem", stem(word))
+    if spec.stems:
+        stemmed = stem(word)
+        if stemmed in spec.stems:
+            return ("stem", stemmed)
     if word in spec.words:
         return ("word", word)
     for pattern in spec.patterns:
@@ -74,15 +79,53 @@ def _merge(found: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+def _may_hit(text: str, spec: Highlight) -> bool:
+    """False when no word of ``text`` can be a hit: most passages of a result, cheaply
+    told apart from the few worth marking word by word."""
+    if spec.patterns:
+        return True
+    words = set(WORD.findall(text))
+    folded = set(map(fold, words))
+    names = dict(spec.names)
+    return bool(
+        not spec.words.isdisjoint(folded)
+        or (spec.stems and (not spec.stem_words.isdisjoint(folded) if spec.stem_words is not None
+                            else any(stem(word) in spec.stems for word in folded)))
+        or (names and any(name_key(w) in names for w in words if looks_like_name(w)))
+        or any(folded.issuperset(phrase) for phrase in spec.phrases)
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Found:
+    """The hits of a query in one text, before they are rendered."""
+
+    spans: list[tuple[int, int]]
+    matched: int
+    variants: tuple[tuple[str, str], ...] = ()
+
+
+def find(text: str, spec: Highlight) -> Found:
+    """Where ``text`` holds the query: enough to rank passages before rendering any."""
+    if not _may_hit(text, spec):
+        return Found([], 0)
+    found, matched, variants = spans(text, spec)
+    return Found(found, matched, tuple(dict.fromkeys(variants)))
+
+
 def mark(text: str, spec: Highlight) -> Marked:
     """``text`` as HTML: escaped, with each hit in ``<mark>``."""
-    found, matched, variants = spans(text, spec)
+    found = find(text, spec)
+    return Marked(render(text, found), len(found.spans), found.matched, found.variants)
+
+
+def render(text: str, found: Found) -> str:
+    """``text`` escaped, with the spans of ``found`` in ``<mark>``."""
     out: list[str] = []
     last = 0
-    for start, end in found:
+    for start, end in found.spans:
         out.append(escape(text[last:start]))
         out.append(Markup("<mark>") + escape(text[start:end]) + Markup("</mark>"))
         last = end
     out.append(escape(text[last:]))
-    return Marked(str(Markup("").join(out)), len(found), matched,
-                  tuple(dict.fromkeys(variants)))
+    return str(Markup("").join(out))

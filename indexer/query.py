@@ -41,6 +41,8 @@ class Highlight:
     phrases: tuple[tuple[str, ...], ...] = ()
     # Name keys, each with the word typed for it: "karimli" <- "Kerimli".
     names: tuple[tuple[str, str], ...] = ()
+    # The words of the index with one of ``stems``: a passage without any has no hit.
+    stem_words: frozenset[str] | None = None
 
     @property
     def empty(self) -> bool:
@@ -154,7 +156,8 @@ def _to_ranking_fields(q: wq.Query, variants: Variants) -> wq.Query:
     return q.apply(lambda child: _to_ranking_fields(child, variants))
 
 
-def highlight_for(parsed: ParsedQuery, searcher: Searcher) -> Highlight:
+def highlight_for(parsed: ParsedQuery, searcher: Searcher,
+                  variants: Variants | None = None) -> Highlight:
     """What passages should mark for ``parsed`` (nothing under a NOT)."""
     stems: set[str] = set()
     words: set[str] = set()
@@ -189,8 +192,10 @@ def highlight_for(parsed: ParsedQuery, searcher: Searcher) -> Highlight:
             patterns.append(re.compile(fnmatch.translate(fold(pattern))))
 
     visit(parsed.typed)
+    stem_words = (None if variants is None else
+                  frozenset(word for key in stems for word in variants.get(key, ())))
     return Highlight(frozenset(stems), frozenset(words), tuple(patterns), tuple(phrases),
-                     tuple(sorted(names.items())))
+                     tuple(sorted(names.items())), stem_words)
 
 
 def _expand(q: wq.MultiTerm, searcher: Searcher) -> set[str]:

@@ -189,3 +189,13 @@ def test_word_queries_score_as_whoosh_scores_them(service, q):
     mine = {int(d): float(found.scores[d]) for d in np.flatnonzero(found.mask)}
     assert mine.keys() == theirs.keys() and theirs
     assert all(abs(mine[d] - theirs[d]) < 1e-3 * max(1.0, theirs[d]) for d in theirs)
+
+
+@pytest.mark.parametrize("q", ['"Kazakh people"', '"riveted by"', '"the protests"',
+                               '"in Kazakhstan" AND Tokayev', '"no such words together"'])
+def test_phrases_match_where_whoosh_finds_them(service, q):
+    gen = service._current()
+    searcher = gen.searcher()
+    parsed = query.parse(q, searcher.schema, variants=gen.variants)
+    found = matching.matches(parsed.query, searcher, gen.postings, gen.live)
+    assert set(np.flatnonzero(found.mask).tolist()) == set(searcher.docs_for_query(parsed.query))
