@@ -37,7 +37,7 @@ COPIES_NAME = "presscut-copies.json"
 # A document's text beyond this is not indexed (bounded memory; the rest is noted).
 MAX_DOCUMENT_CHARS = 2_000_000
 # Texts kept in memory between the two passes over the corpus; past it files are read twice.
-MEMORY_BUDGET = 256 * 2**20
+MEMORY_BUDGET = 64 * 2**20
 Progress = Callable[[Iterable[T], int], Iterable[T]]
 
 
@@ -279,7 +279,7 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress,
     # Two is what Whoosh's multi-process writer was measured safe and fastest with; a
     # small incremental change is not worth starting processes (nor adding segments).
     procs = 1 if existing else min(2, os.cpu_count() or 1)
-    writer = ix.writer(limitmb=256, procs=procs, multisegment=procs > 1, compound=False)
+    writer = ix.writer(limitmb=128, procs=procs, multisegment=procs > 1, compound=False)
     try:
         for item in seen:
             loaded = item.loaded or _reload(item, summary.skipped)
