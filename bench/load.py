@@ -39,12 +39,12 @@ def start_server(index: Path, port: int) -> subprocess.Popen:
     proc = subprocess.Popen([str(presscut), "serve", "--index", str(index), "--port", str(port),
                              "--threads", "16"], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=x", timeout=2)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=30)
             return proc
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.2)
     proc.kill()
     raise RuntimeError("the server did not come up")
