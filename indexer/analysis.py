@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from pathlib import Path
 
 import Stemmer
 from whoosh.analysis import Filter, RegexTokenizer
@@ -91,6 +92,42 @@ class NameKeyFilter(Filter):
             if key:
                 token.text = key
                 yield token
+
+
+@functools.cache
+def common_words() -> frozenset[str]:
+    """The commonest words of English, Azerbaijani and Russian news, folded
+    (``data/common_words.txt``). A pair of words with one of them in it is indexed as one
+    term (the ``pairs`` field): a phrase of common words is then found by reading one
+    posting list, not by checking positions in every document that holds its words."""
+    listed = (Path(__file__).with_name("data") / "common_words.txt").read_text(encoding="utf-8")
+    return frozenset(fold(word) for line in listed.splitlines()
+                     if not line.startswith("#") for word in line.split())
+
+
+def common_pairs(words: list[str]) -> list[str]:
+    """The adjacent pairs of folded ``words`` that hold a common word, as pair terms."""
+    common = common_words()
+    return [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)
+            if a in common or b in common]
+
+
+class CommonPairsFilter(Filter):
+    """Whoosh filter: folded words -> the pair terms of :func:`common_pairs`."""
+
+    def __call__(self, tokens):
+        common = common_words()
+        previous = None
+        for token in tokens:
+            word = token.text
+            if previous is not None and (previous in common or word in common):
+                token.text = f"{previous} {word}"
+                yield token
+            previous = word
+
+
+def pairs_analyzer():
+    return RegexTokenizer(WORD) | FoldFilter() | CommonPairsFilter()
 
 
 def name_analyzer():

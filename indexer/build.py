@@ -31,7 +31,7 @@ from .schema import MULTI
 
 T = TypeVar("T")
 # Bump when loader/metadata/passages change what they produce for the same input.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 REPORT_NAME = "presscut-report.json"
 COPIES_NAME = "presscut-copies.json"
 # A document's text beyond this is not indexed (bounded memory; the rest is noted).
@@ -408,6 +408,7 @@ def index_fields(doc: Document, sig: dedup.Signature) -> dict:
         "fingerprint": doc.fingerprint,
         "title": meta.title,
         "exact": doc.text,
+        "pairs": doc.text,
         # Only capitalised words get a name key: hand over just those (a third of the cost).
         "names": " ".join(name_words(f"{meta.title}\n{doc.text}")),
         "outlet": meta.outlet,

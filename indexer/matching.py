@@ -25,6 +25,8 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25F, bm25
 
+from .analysis import common_pairs
+
 # Postings kept per index version, in bytes: at 100,000 articles the 1,000 commonest
 # words take about 130 MB.
 BUDGET = 384 * 2**20
@@ -193,9 +195,16 @@ def _term(q: wq.Term, searcher, postings: Postings, size: int) -> Matches:
 
 
 def _phrase(q: wq.Phrase, searcher, postings: Postings, live: np.ndarray) -> Matches:
-    words = [_term(wq.Term(q.fieldname, word), searcher, postings, live.shape[0])
-             for word in q.words]
+    size = live.shape[0]
+    words = [_term(wq.Term(q.fieldname, word), searcher, postings, size) for word in q.words]
     candidates = np.logical_and.reduce([w.mask for w in words]) & live
+    pairs = common_pairs(list(q.words)) if q.fieldname == "exact" and "pairs" in searcher.schema else []
+    for pair in pairs:
+        candidates &= _term(wq.Term("pairs", pair), searcher, postings, size).mask
+    scores = sum(w.scores for w in words)
+    if len(q.words) == 2 and pairs:
+        # The pair term stands exactly where the two words do, in that order.
+        return Matches(candidates, np.where(candidates, scores, 0).astype(np.float32) * q.boost)
     found = np.zeros(live.shape, dtype=bool)
     docnums = np.flatnonzero(candidates)
     for reader, offset in searcher.reader().leaf_readers():
@@ -212,5 +221,4 @@ def _phrase(q: wq.Phrase, searcher, postings: Postings, live: np.ndarray) -> Mat
                 if not starts:
                     break
             found[docnum] = bool(starts)
-    scores = np.where(found, sum(w.scores for w in words), 0).astype(np.float32)
-    return Matches(found, scores * q.boost)
+    return Matches(found, np.where(found, scores, 0).astype(np.float32) * q.boost)

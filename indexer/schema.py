@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-from .analysis import exact_analyzer, name_analyzer, stemmed_analyzer
+from .analysis import exact_analyzer, name_analyzer, pairs_analyzer, stemmed_analyzer
 
 # Query-syntax names people may type, mapped to the field they search.
 FIELD_ALIASES = {
@@ -33,6 +33,8 @@ def build_schema() -> Schema:
         # (a plain word searches every word of the vocabulary with its stem: see query.py).
         # One field for both halves what indexing costs against a second, stemmed field.
         exact=TEXT(analyzer=exact, phrase=True),
+        # Adjacent word pairs holding a common word ("the government"), for phrases.
+        pairs=TEXT(analyzer=pairs_analyzer(), phrase=False),
         # Names under every spelling: one key per capitalised word (indexer/names.py).
         names=TEXT(analyzer=name_analyzer(), phrase=False),
         outlet=TEXT(analyzer=exact, phrase=True),

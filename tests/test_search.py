@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from whoosh import query as wq
 
 from indexer import matching, query
 from indexer import search as search_module
-from indexer.analysis import WORD, fold, stem, stemmed_analyzer
+from indexer.analysis import WORD, common_pairs, fold, pairs_analyzer, stem, stemmed_analyzer
 from indexer.schema import build_schema
 from indexer.search import BadQuery, SearchRequest, SearchService
 
@@ -192,10 +193,21 @@ def test_word_queries_score_as_whoosh_scores_them(service, q):
 
 
 @pytest.mark.parametrize("q", ['"Kazakh people"', '"riveted by"', '"the protests"',
-                               '"in Kazakhstan" AND Tokayev', '"no such words together"'])
+                               '"protests in Kazakhstan"', '"in Kazakhstan" AND Tokayev',
+                               '"no such words together"'])
 def test_phrases_match_where_whoosh_finds_them(service, q):
     gen = service._current()
     searcher = gen.searcher()
     parsed = query.parse(q, searcher.schema, variants=gen.variants)
     found = matching.matches(parsed.query, searcher, gen.postings, gen.live)
     assert set(np.flatnonzero(found.mask).tolist()) == set(searcher.docs_for_query(parsed.query))
+
+
+def test_pairs_with_a_common_word_are_indexed_as_one_term(service):
+    assert [t.text for t in pairs_analyzer()("Said the Government of Kazakhstan")] == [
+        "said the", "the government", "government of", "of kazakhstan"]
+    assert common_pairs(["tokayev", "government", "of"]) == ["government of"]
+    searcher = service._current().searcher()
+    found = set(searcher.docs_for_query(wq.Term("pairs", "the protests")))
+    phrase = set(searcher.docs_for_query(wq.Phrase("exact", ["the", "protests"])))
+    assert found and found == phrase
