@@ -3,11 +3,13 @@ by datasketch), so that one is indexed and the others are listed as its copies."
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import functools
 import hashlib
 import zlib
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from .analysis import terms
@@ -27,14 +29,19 @@ HASH = zlib.crc32
 @dataclasses.dataclass(frozen=True)
 class Signature:
     exact: str
-    minhash: tuple[int, ...]
+    # NUM_PERM 32-bit hash values as bytes: a tuple of Python ints took nine times the
+    # room, 230 MB for an incremental run over 100,000 articles.
+    minhash: bytes
 
     def to_json(self) -> dict:
-        return {"exact": self.exact, "minhash": list(self.minhash)}
+        return {"exact": self.exact, "minhash": base64.b64encode(self.minhash).decode()}
 
     @classmethod
     def from_json(cls, data: dict) -> Signature:
-        return cls(data["exact"], tuple(data["minhash"]))
+        minhash = data["minhash"]
+        if isinstance(minhash, list):  # indexes written before signatures were packed
+            return cls(data["exact"], np.array(minhash, dtype=np.uint32).tobytes())
+        return cls(data["exact"], base64.b64decode(minhash))
 
 
 def signature(text: str) -> Signature:
@@ -46,7 +53,7 @@ def signature(text: str) -> Signature:
     minhash = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashfunc=HASH,
                       permutations=_permutations())
     minhash.update_batch(list(shingles))
-    return Signature(exact, tuple(int(v) for v in minhash.hashvalues))
+    return Signature(exact, minhash.hashvalues.astype(np.uint32).tobytes())
 
 
 class Registry:
@@ -88,7 +95,8 @@ class Registry:
 
 
 def _minhash(sig: Signature) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=list(sig.minhash), scheme=SCHEME,
+    return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME,
+                   hashvalues=np.frombuffer(sig.minhash, dtype=np.uint32).astype(np.uint64),
                    hashfunc=HASH, permutations=_permutations())
 
 
