@@ -197,25 +197,29 @@ def index_corpus(corpus: Path, index_path: Path, rebuild: bool = False,
         if rebuild or not store.exists(index_path):
             with store.build_aside(index_path) as ix:
                 folder = Path(ix.storage.folder)
-                after = _update(ix, corpus, summary, progress, None, known_copies={})
+                after = _update(ix, corpus, summary, progress, None, lambda: None,
+                                known_copies={})
                 _write_report(folder, summary, started, after)
         else:
             folder = index_path.resolve()
             ix = store.open_index(index_path)
-            before = state.read(folder, ix.latest_generation())
-            after = _update(ix, corpus, summary, progress, before or _existing(ix),
+            generation = ix.latest_generation()
+            after = _update(ix, corpus, summary, progress, state.head(folder, generation),
+                            lambda: state.read(folder, generation) or _existing(ix),
                             known_copies=_known_copies(folder))
             _write_report(folder, summary, started, after)
     return summary
 
 
-def _write_report(folder: Path, summary: Summary, started: float, after: state.State) -> None:
+def _write_report(folder: Path, summary: Summary, started: float,
+                  after: state.State | None) -> None:
     summary.seconds = time.monotonic() - started
     (folder / REPORT_NAME).write_text(json.dumps(summary.to_json(), indent=2, ensure_ascii=False))
     copies = {copy: {"original": original, "fingerprint": summary.copy_fingerprints.get(copy)}
               for copy, original in summary.copies.items()}
     (folder / COPIES_NAME).write_text(json.dumps(copies, indent=1, ensure_ascii=False))
-    after.write(folder)
+    if after is not None:
+        after.write(folder)
 
 
 def _known_copies(folder: Path) -> dict[str, dict]:
@@ -249,18 +253,21 @@ class _Seen:
     lines: frozenset[str] = frozenset()
 
 
-def _update(ix, corpus: Path, summary: Summary, progress: Progress,
-            before: state.State | None, known_copies: dict[str, dict]) -> state.State:
+def _update(ix, corpus: Path, summary: Summary, progress: Progress, head: state.Head | None,
+            previous: Callable[[], state.State | None],
+            known_copies: dict[str, dict]) -> state.State | None:
+    """Index what changed; the state to keep, or None when nothing did."""
     files = corpus_files(corpus, summary.skipped)
     rows = metadata.read_manifests(corpus)
     context = Context.for_corpus(corpus)
     listing = state.listing(files, json.dumps(rows, sort_keys=True), context.digest(),
                             cleaner.rules().version, PIPELINE_VERSION,
                             json.dumps([dataclasses.asdict(s) for s in summary.skipped]))
-    if before and before.listing == listing:
+    if head and head.listing == listing:
         # No file changed size or date since the last run (how make and rsync judge).
-        _unchanged(summary, before, known_copies)
-        return before
+        _unchanged(summary, head, known_copies)
+        return None
+    before = previous()
     existing = before.documents if before else {}
     for indexed in existing.values():
         context.speakers.add_known(indexed.speakers)
@@ -341,15 +348,15 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress,
                        summary.warnings)
 
 
-def _unchanged(summary: Summary, before: state.State, known_copies: dict[str, dict]) -> None:
+def _unchanged(summary: Summary, head: state.Head, known_copies: dict[str, dict]) -> None:
     """``summary`` of a run that found nothing to do."""
-    summary.skipped = list(before.skipped)
-    summary.warnings = list(before.warnings)
+    summary.skipped = list(head.skipped)
+    summary.warnings = list(head.warnings)
     summary.copies = {copy: known["original"] for copy, known in known_copies.items()}
     summary.copy_fingerprints = {copy: known["fingerprint"] for copy, known in known_copies.items()}
-    summary.unchanged = len(before.documents) + len(known_copies)
-    summary.documents = len(before.documents)
-    summary.passages = sum(indexed.passages for indexed in before.documents.values())
+    summary.unchanged = head.documents + len(known_copies)
+    summary.documents = head.documents
+    summary.passages = head.passages
 
 
 def _carry_history(doc: Document, old: Document) -> Document:

@@ -21,6 +21,8 @@ from .dedup import Signature
 from .records import Skipped
 
 STATE_NAME = "presscut-state.json"
+# The per-file part, apart: an untouched corpus is recognised without reading it.
+DOCUMENTS_NAME = "presscut-documents.json"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,31 +44,64 @@ class State:
     warnings: list[str]
 
     def write(self, folder: Path) -> None:
-        data = {
+        # The documents first: the header names the generation, so a run that dies
+        # between the two leaves a header the next run does not trust.
+        _write(folder / DOCUMENTS_NAME, {
+            "generation": self.generation,
+            "documents": {path: [d.fingerprint, d.passages, d.signature.to_json(), d.speakers]
+                          for path, d in self.documents.items()},
+        })
+        _write(folder / STATE_NAME, {
             "generation": self.generation,
             "listing": self.listing,
             "skipped": [dataclasses.asdict(s) for s in self.skipped],
             "warnings": self.warnings,
-            "documents": {path: [d.fingerprint, d.passages, d.signature.to_json(), d.speakers]
-                          for path, d in self.documents.items()},
-        }
-        tmp = folder / f".{STATE_NAME}.{os.getpid()}"
-        tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-                       encoding="utf-8")
-        os.replace(tmp, folder / STATE_NAME)
+            "documents": len(self.documents),
+            "passages": sum(d.passages for d in self.documents.values()),
+        })
+
+
+def _write(path: Path, data: dict) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+@dataclasses.dataclass(frozen=True)
+class Head:
+    """What the run that wrote an index saw and did, without the per-file part."""
+
+    listing: str
+    skipped: list[Skipped]
+    warnings: list[str]
+    documents: int
+    passages: int
+
+
+def head(folder: Path, generation: int) -> Head | None:
+    """The head of the state written for index ``generation`` in ``folder``, or None."""
+    try:
+        data = json.loads((folder / STATE_NAME).read_text(encoding="utf-8"))
+        if data["generation"] != generation:
+            return None
+        return Head(data["listing"], [Skipped(**s) for s in data["skipped"]],
+                    list(data["warnings"]), int(data["documents"]), int(data["passages"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def read(folder: Path, generation: int) -> State | None:
     """The state written for index ``generation`` in ``folder``, or None."""
     try:
-        data = json.loads((folder / STATE_NAME).read_text(encoding="utf-8"))
-        if data["generation"] != generation:
+        head = json.loads((folder / STATE_NAME).read_text(encoding="utf-8"))
+        body = json.loads((folder / DOCUMENTS_NAME).read_text(encoding="utf-8"))
+        if head["generation"] != generation or body["generation"] != generation:
             return None
         return State(
-            generation, data["listing"],
+            generation, head["listing"],
             {path: Indexed(fp, count, Signature.from_json(sig), tuple(speakers))
-             for path, (fp, count, sig, speakers) in data["documents"].items()},
-            [Skipped(**s) for s in data["skipped"]], list(data["warnings"]),
+             for path, (fp, count, sig, speakers) in body["documents"].items()},
+            [Skipped(**s) for s in head["skipped"]], list(head["warnings"]),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
