@@ -7,6 +7,7 @@ are unchanged is not processed again. A broken file is skipped with its reason.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -118,7 +119,9 @@ class Context:
                   for group in AliasTable([corpus / "aliases.toml"]).groups()]
         return cls(metadata.read_outlet_names(corpus), groups, speakers.Registry(groups))
 
+    @functools.cached_property
     def digest(self) -> str:
+        """What of the corpus shapes every document (asked once per file: kept)."""
         return json.dumps([self.outlet_names, self.alias_groups], sort_keys=True)
 
 
@@ -174,7 +177,7 @@ def fingerprint(loaded: LoadedFile, row: Mapping[str, str], repeated: frozenset[
                 context: Context) -> str:
     """Changes when anything that shapes the document changes."""
     digest = hashlib.sha256()
-    for part in (loaded.sha256, json.dumps(dict(row), sort_keys=True), context.digest(),
+    for part in (loaded.sha256, json.dumps(dict(row), sort_keys=True), context.digest,
                  cleaner.rules().version, PIPELINE_VERSION, *sorted(repeated)):
         digest.update(part.encode())
         digest.update(b"\0")
@@ -260,7 +263,7 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress, head: state.
     files = corpus_files(corpus, summary.skipped)
     rows = metadata.read_manifests(corpus)
     context = Context.for_corpus(corpus)
-    listing = state.listing(files, json.dumps(rows, sort_keys=True), context.digest(),
+    listing = state.listing(files, json.dumps(rows, sort_keys=True), context.digest,
                             cleaner.rules().version, PIPELINE_VERSION,
                             json.dumps([dataclasses.asdict(s) for s in summary.skipped]))
     if head and head.listing == listing:

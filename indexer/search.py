@@ -412,9 +412,11 @@ class SearchService:
 
     def marked_passages(self, doc: Document, q: str) -> tuple[PassageHit, ...]:
         """Every passage of ``doc`` as HTML, with ``q``'s hits marked."""
-        searcher = self._current().searcher()
-        parsed = query.parse(q, searcher.schema, self.max_query_length, self.aliases)
-        spec = query.highlight_for(parsed, searcher)
+        gen = self._current()
+        searcher = gen.searcher()
+        parsed = query.parse(q, searcher.schema, self.max_query_length, self.aliases,
+                             gen.variants)
+        spec = query.highlight_for(parsed, searcher, gen.variants)
         return tuple(
             PassageHit(p.passage_id, doc.passage_text(p),
                        highlight.mark(doc.passage_text(p), spec).html, p.start, p.end)
@@ -435,7 +437,9 @@ class SearchService:
             better = query.parse(corrected.string, searcher.schema, variants=gen.variants)
         except BadQuery:
             return None
-        count = len(set(searcher.docs_for_query(better.query)))
+        found = matching.matches(better.query, searcher, gen.postings, gen.live)
+        count = (int(np.count_nonzero(found.mask)) if found is not None
+                 else len(set(searcher.docs_for_query(better.query))))
         return corrected.string if count > total else None
 
     # -- documents and passages ----------------------------------------------------------
