@@ -1,4 +1,5 @@
-"""The pipeline: corpus files -> loader -> cleaner -> metadata -> passages -> index.
+"""A corpus into the index: every file through the pipeline (``pipeline``), written
+inside one commit-or-cancel block.
 
 ``index_corpus`` is incremental: a file whose bytes, manifest row and cleaning rules
 are unchanged is not processed again. A broken file is skipped with its reason.
@@ -7,8 +8,6 @@ are unchanged is not processed again. A broken file is skipped with its reason.
 from __future__ import annotations
 
 import dataclasses
-import functools
-import hashlib
 import json
 import os
 import time
@@ -17,26 +16,12 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
-from . import cleaner, dedup, loader, metadata, passages, speakers, state, store
-from .aliases import AliasTable
-from .analysis import name_words
-from .records import (
-    Document,
-    LoadedFile,
-    NotAnArticle,
-    Skipped,
-    document_from_record,
-    document_to_record,
-)
-from .schema import MULTI
+from . import cleaner, dedup, loader, metadata, passages, state, store
+from .pipeline import PIPELINE_VERSION, Context, fingerprint, process
+from .records import Document, LoadedFile, NotAnArticle, Skipped
+from .schema import index_fields, stored_document
 
 T = TypeVar("T")
-# Bump when loader/metadata/passages change what they produce for the same input.
-PIPELINE_VERSION = "4"
-REPORT_NAME = "presscut-report.json"
-COPIES_NAME = "presscut-copies.json"
-# A document's text beyond this is not indexed (bounded memory; the rest is noted).
-MAX_DOCUMENT_CHARS = 2_000_000
 # Texts kept in memory between the two passes over the corpus; past it files are read twice.
 MEMORY_BUDGET = 64 * 2**20
 Progress = Callable[[Iterable[T], int], Iterable[T]]
@@ -78,6 +63,11 @@ class Summary:
         del data["copy_fingerprints"]
         return data
 
+    def copies_json(self) -> dict[str, dict]:
+        """The copies file: each copy's original, and its fingerprint (to skip it next time)."""
+        return {copy: {"original": original, "fingerprint": self.copy_fingerprints.get(copy)}
+                for copy, original in self.copies.items()}
+
 
 def corpus_files(corpus: Path, skipped: list[Skipped]) -> list[tuple[Path, str]]:
     """Every corpus file under ``corpus`` as (path, relative posix path), sorted.
@@ -105,92 +95,6 @@ def _rel(path: Path, corpus: Path) -> str:
     return path.relative_to(corpus).as_posix()
 
 
-@dataclasses.dataclass
-class Context:
-    """What a whole corpus shares: its outlet-name table and one spelling per speaker."""
-
-    outlet_names: Mapping[str, str]
-    alias_groups: list[list[str]]
-    speakers: speakers.Registry
-
-    @classmethod
-    def for_corpus(cls, corpus: Path) -> Context:
-        groups = [[v.text for v in group]
-                  for group in AliasTable([corpus / "aliases.toml"]).groups()]
-        return cls(metadata.read_outlet_names(corpus), groups, speakers.Registry(groups))
-
-    @functools.cached_property
-    def digest(self) -> str:
-        """What of the corpus shapes every document (asked once per file: kept)."""
-        return json.dumps([self.outlet_names, self.alias_groups], sort_keys=True)
-
-
-def process(loaded: LoadedFile, row: Mapping[str, str], repeated: frozenset[str],
-            context: Context) -> Document:
-    """Clean, describe and split one loaded file into a :class:`Document`."""
-    outlet_names = context.outlet_names
-    clean = cleaner.clean(loaded.text, repeated, footer=loaded.kind == "text")
-    paragraphs = clean.paragraphs
-    meta = metadata.describe(loaded, paragraphs, row, loaded.removed + clean.removed,
-                             outlet_names)
-    if (paragraphs and meta.sources.get("title") != "first-sentence"
-            and cleaner.normalise_line(paragraphs[0]) == cleaner.normalise_line(meta.title)):
-        # The headline is metadata, not body text.
-        paragraphs = paragraphs[1:]
-    if not paragraphs:
-        raise NotAnArticle("has no article text left once boilerplate is removed")
-    paragraphs, notes = _within_limit(paragraphs)
-    doc_id = passages.document_id(loaded.relpath)
-    said = [tuple(dict.fromkeys(context.speakers.canonical(name) for name in names))
-            for names in speakers.attribute(list(paragraphs))]
-    text, parts = passages.split(doc_id, paragraphs, loaded.block_kinds, said)
-    return Document(
-        doc_id=doc_id,
-        relpath=loaded.relpath,
-        fingerprint=fingerprint(loaded, row, repeated, context),
-        encoding=loaded.encoding,
-        cleaner_version=cleaner.rules().version,
-        metadata=meta,
-        text=text,
-        passages=parts,
-        removed=loaded.removed + clean.removed,
-        notes=notes,
-        speakers=tuple(dict.fromkeys(name for names in said for name in names)),
-    )
-
-
-def _within_limit(paragraphs: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Paragraphs up to MAX_DOCUMENT_CHARS, and a note when some had to be left out."""
-    total = 0
-    for count, para in enumerate(paragraphs):
-        total += len(para) + len(passages.SEPARATOR)
-        if total > MAX_DOCUMENT_CHARS:
-            kept = paragraphs[: max(1, count)]
-            if len(kept[0]) > MAX_DOCUMENT_CHARS:
-                kept = (kept[0][:MAX_DOCUMENT_CHARS],)
-            return kept, (f"only the first {sum(map(len, kept)):,} characters were indexed "
-                          f"(the limit is {MAX_DOCUMENT_CHARS:,} a document)",)
-    return paragraphs, ()
-
-
-def fingerprint(loaded: LoadedFile, row: Mapping[str, str], repeated: frozenset[str],
-                context: Context) -> str:
-    """Changes when anything that shapes the document changes."""
-    digest = hashlib.sha256()
-    for part in (loaded.sha256, json.dumps(dict(row), sort_keys=True), context.digest,
-                 cleaner.rules().version, PIPELINE_VERSION, *sorted(repeated)):
-        digest.update(part.encode())
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
-def extract(path: Path) -> Document:
-    """One file through the pipeline, as the indexer would keep it (``presscut extract``)."""
-    rows = metadata.read_manifests(path.parent)
-    return process(loader.load(path, path.name), rows.get(path.name, {}), frozenset(),
-                   Context.for_corpus(path.parent))
-
-
 def index_corpus(corpus: Path, index_path: Path, rebuild: bool = False,
                  progress: Progress = lambda items, total: items, wait: float = 0.0) -> Summary:
     """Bring the index at ``index_path`` up to date with ``corpus`` (call under no lock)."""
@@ -199,38 +103,24 @@ def index_corpus(corpus: Path, index_path: Path, rebuild: bool = False,
         summary = Summary()
         if rebuild or not store.exists(index_path):
             with store.build_aside(index_path) as ix:
-                folder = Path(ix.storage.folder)
-                after = _update(ix, corpus, summary, progress, None, lambda: None,
-                                known_copies={})
-                _write_report(folder, summary, started, after)
+                after = _update(ix, corpus, summary, progress, None, lambda: None, known_copies={})
+                _finish(Path(ix.storage.folder), summary, started, after)
         else:
             folder = index_path.resolve()
             ix = store.open_index(index_path)
             generation = ix.latest_generation()
             after = _update(ix, corpus, summary, progress, state.head(folder, generation),
                             lambda: state.read(folder, generation) or _existing(ix),
-                            known_copies=_known_copies(folder))
-            _write_report(folder, summary, started, after)
+                            known_copies=store.copies(folder))
+            _finish(folder, summary, started, after)
     return summary
 
 
-def _write_report(folder: Path, summary: Summary, started: float,
-                  after: state.State | None) -> None:
+def _finish(folder: Path, summary: Summary, started: float, after: state.State | None) -> None:
     summary.seconds = time.monotonic() - started
-    (folder / REPORT_NAME).write_text(json.dumps(summary.to_json(), indent=2, ensure_ascii=False))
-    copies = {copy: {"original": original, "fingerprint": summary.copy_fingerprints.get(copy)}
-              for copy, original in summary.copies.items()}
-    (folder / COPIES_NAME).write_text(json.dumps(copies, indent=1, ensure_ascii=False))
+    store.write_run(folder, summary.to_json(), summary.copies_json())
     if after is not None:
         after.write(folder)
-
-
-def _known_copies(folder: Path) -> dict[str, dict]:
-    """Copies recorded by the last run (so unchanged ones are not processed again)."""
-    try:
-        return json.loads((folder / COPIES_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
 
 
 def _existing(ix) -> state.State:
@@ -274,81 +164,96 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress, head: state.
     existing = before.documents if before else {}
     for indexed in existing.values():
         context.speakers.add_known(indexed.speakers)
-    names = context.outlet_names
-    seen = _first_pass(files, rows, names, summary.skipped, progress)
-    repeated = cleaner.repeated_lines(_outlet_texts(seen))
-    present = {item.relpath for item in seen}
-    registry = dedup.Registry()
-    for relpath, indexed in existing.items():
-        if relpath in present:
-            registry.add(relpath, indexed.signature)
-    # What the index holds once this run commits, kept current as files are written.
-    current = dict(existing)
-    copies: dict[str, str] = {}
-    searcher = ix.searcher()
+    seen = _first_pass(files, rows, context.outlet_names, summary.skipped, progress)
+    run = _Run(summary, context, rows, existing, known_copies,
+               cleaner.repeated_lines(_outlet_texts(seen)), {item.relpath for item in seen})
     # Two is what Whoosh's multi-process writer was measured safe and fastest with; a
     # small incremental change is not worth starting processes (nor adding segments).
     procs = 1 if existing else min(2, os.cpu_count() or 1)
-    writer = ix.writer(limitmb=128, procs=procs, multisegment=procs > 1, compound=False)
-    try:
+    # Whoosh's writer commits when the block ends and cancels when it raises.
+    with ix.searcher() as searcher, ix.writer(limitmb=128, procs=procs, multisegment=procs > 1,
+                                               compound=False) as writer:
         for item in seen:
-            loaded = item.loaded or _reload(item, summary.skipped)
-            if loaded is None:
-                continue
-            row = rows.get(item.relpath, {})
-            outlet_lines = repeated.get(item.outlet, frozenset())
-            old = existing.get(item.relpath)
-            print_ = fingerprint(loaded, row, outlet_lines, context)
-            if old and old.fingerprint == print_:
-                summary.unchanged += 1
-                continue
-            known = known_copies.get(item.relpath)
-            if not old and known and known["fingerprint"] == print_ and known["original"] in present:
-                copies[item.relpath] = known["original"]
-                summary.copy_fingerprints[item.relpath] = print_
-                summary.unchanged += 1
-                continue
-            try:
-                doc = process(loaded, row, outlet_lines, context)
-            except NotAnArticle as exc:
-                summary.skipped.append(Skipped(item.relpath, str(exc)))
-                continue
-            summary.warnings += [f"{item.relpath}: {note}" for note in doc.notes]
-            sig = dedup.signature(doc.text)
-            registry.remove(item.relpath)
-            original = registry.original_of(sig)
-            if original:
-                copies[item.relpath] = original
-                summary.copy_fingerprints[item.relpath] = print_
-                if old:  # it was indexed on its own before: now it is a copy
-                    writer.delete_by_term("path", item.relpath)
-                    del current[item.relpath]
-                continue
-            registry.add(item.relpath, sig)
-            if old:
-                doc = _carry_history(doc, stored_document(searcher.document(path=item.relpath)))
-            writer.update_document(**index_fields(doc, sig))
-            current[item.relpath] = state.Indexed(print_, len(doc.passages), sig, doc.speakers)
-            if old:
-                summary.updated += 1
-            else:
-                summary.added += 1
-        gone = set(existing) - present - {s.relpath for s in summary.skipped}
+            run.file(item, writer, searcher)
+        run.delete_gone(writer)
+    summary.copies = run.copies
+    summary.documents = len(run.current)
+    summary.passages = sum(indexed.passages for indexed in run.current.values())
+    return state.State(ix.latest_generation(), listing, run.current, summary.skipped,
+                       summary.warnings)
+
+
+class _Run:
+    """One run's decisions, file by file: unchanged, a copy, added or updated, gone."""
+
+    def __init__(self, summary: Summary, context: Context, rows: Mapping[str, Mapping[str, str]],
+                 existing: dict[str, state.Indexed], known_copies: dict[str, dict],
+                 repeated: dict[str, frozenset[str]], present: set[str]):
+        self.summary, self.context, self.rows = summary, context, rows
+        self.existing, self.known_copies = existing, known_copies
+        self.repeated, self.present = repeated, present
+        self.registry = dedup.Registry()
+        for relpath, indexed in existing.items():
+            if relpath in present:
+                self.registry.add(relpath, indexed.signature)
+        # What the index holds once this run commits, kept current as files are written.
+        self.current = dict(existing)
+        self.copies: dict[str, str] = {}
+
+    def file(self, item: _Seen, writer, searcher) -> None:
+        loaded = item.loaded or _reload(item, self.summary.skipped)
+        if loaded is None:
+            return
+        row = self.rows.get(item.relpath, {})
+        outlet_lines = self.repeated.get(item.outlet, frozenset())
+        old = self.existing.get(item.relpath)
+        print_ = fingerprint(loaded, row, outlet_lines, self.context)
+        if (old and old.fingerprint == print_) or self._known_copy(item.relpath, old, print_):
+            self.summary.unchanged += 1
+            return
+        try:
+            doc = process(loaded, row, outlet_lines, self.context)
+        except NotAnArticle as exc:
+            self.summary.skipped.append(Skipped(item.relpath, str(exc)))
+            return
+        self.summary.warnings += [f"{item.relpath}: {note}" for note in doc.notes]
+        sig = dedup.signature(doc.text)
+        self.registry.remove(item.relpath)
+        original = self.registry.original_of(sig)
+        if original:
+            self._copy(item.relpath, original, print_)
+            if old:  # it was indexed on its own before: now it is a copy
+                writer.delete_by_term("path", item.relpath)
+                del self.current[item.relpath]
+            return
+        self.registry.add(item.relpath, sig)
+        if old:
+            doc = _carry_history(doc, stored_document(searcher.document(path=item.relpath)))
+        writer.update_document(**index_fields(doc, sig))
+        self.current[item.relpath] = state.Indexed(print_, len(doc.passages), sig, doc.speakers)
+        if old:
+            self.summary.updated += 1
+        else:
+            self.summary.added += 1
+
+    def _known_copy(self, relpath: str, old: state.Indexed | None, print_: str) -> bool:
+        """A copy the last run found, unchanged, of a file still here: not processed again."""
+        known = self.known_copies.get(relpath)
+        if old or not known or known["fingerprint"] != print_ or known["original"] not in self.present:
+            return False
+        self._copy(relpath, known["original"], print_)
+        return True
+
+    def _copy(self, relpath: str, original: str, print_: str) -> None:
+        self.copies[relpath] = original
+        self.summary.copy_fingerprints[relpath] = print_
+
+    def delete_gone(self, writer) -> None:
+        gone = set(self.existing) - self.present - {s.relpath for s in self.summary.skipped}
         for relpath in gone:
             writer.delete_by_term("path", relpath)
-            current.pop(relpath, None)
-            summary.deleted += 1
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
-    finally:
-        searcher.close()
-    summary.copies = copies
-    summary.documents = len(current)
-    summary.passages = sum(indexed.passages for indexed in current.values())
-    return state.State(ix.latest_generation(), listing, current, summary.skipped,
-                       summary.warnings)
+            self.current.pop(relpath, None)
+            self.summary.deleted += 1
 
 
 def _unchanged(summary: Summary, head: state.Head, known_copies: dict[str, dict]) -> None:
@@ -407,33 +312,3 @@ def _outlet_hint(item: LoadedFile, row: Mapping[str, str], names: Mapping[str, s
     url = row.get("url") or metadata.infer_url(item.page_meta)[0]
     outlet, _ = metadata.infer_outlet(item.text[:2000], item.page_meta, url, (), names)
     return outlet or ""
-
-
-def index_fields(doc: Document, sig: dedup.Signature) -> dict:
-    """The Whoosh fields of one document."""
-    meta = doc.metadata
-    return {
-        "doc_id": doc.doc_id,
-        "path": doc.relpath,
-        "fingerprint": doc.fingerprint,
-        "title": meta.title,
-        "exact": doc.text,
-        "pairs": doc.text,
-        # Only capitalised words get a name key: hand over just those (a third of the cost).
-        "names": " ".join(name_words(f"{meta.title}\n{doc.text}")),
-        "outlet": meta.outlet,
-        "outlet_facet": meta.outlet,
-        "lang": meta.language,
-        "date": meta.date or "",
-        "month": meta.month or "",
-        "speaker": ",".join(doc.speakers),
-        "speaker_facet": MULTI.join(doc.speakers),
-        "author": " ".join(meta.authors),
-        "record": document_to_record(doc),
-        "signature": sig.to_json(),
-    }
-
-
-def stored_document(fields: Mapping) -> Document:
-    """The :class:`Document` kept in an index hit's stored fields."""
-    return document_from_record(fields["record"])

@@ -1,10 +1,21 @@
-"""The Whoosh schema: the only place that names index fields."""
+"""The index's definition: its fields, how a document becomes them, and how a stored
+document is read back. The indexing wing writes through this module and the search wing
+reads through it; they meet nowhere else but the index folder (``store``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-from .analysis import exact_analyzer, name_analyzer, pairs_analyzer, stemmed_analyzer
+from .analysis import exact_analyzer, name_analyzer, name_words, pairs_analyzer, stemmed_analyzer
+from .facets import FACETS, MULTI
+from .records import Document, document_from_record, document_to_record
+
+if TYPE_CHECKING:
+    from .dedup import Signature
 
 # Query-syntax names people may type, mapped to the field they search.
 FIELD_ALIASES = {
@@ -15,11 +26,8 @@ FIELD_ALIASES = {
 }
 # Fields a query may name ("outlet:turan"); anything else is searched as a word.
 QUERYABLE = ("title", "exact", "names", "outlet", "lang", "date", "month", "speaker", "author")
-FACETS = ("outlet", "language", "month", "speaker")
-# Facet name -> column holding its values (several values joined by MULTI).
-FACET_COLUMNS = {"outlet": "outlet_facet", "language": "lang", "month": "month",
-                 "speaker": "speaker_facet"}
-MULTI = "\x1f"
+# Facet name -> column holding its values.
+FACET_COLUMNS = {facet.name: facet.column for facet in FACETS}
 
 
 def build_schema() -> Schema:
@@ -50,3 +58,33 @@ def build_schema() -> Schema:
         # Exact hash and MinHash of the text, to recognise copies in later runs.
         signature=STORED,
     )
+
+
+def index_fields(doc: Document, signature: Signature) -> dict:
+    """The index fields of one document."""
+    meta = doc.metadata
+    return {
+        "doc_id": doc.doc_id,
+        "path": doc.relpath,
+        "fingerprint": doc.fingerprint,
+        "title": meta.title,
+        "exact": doc.text,
+        "pairs": doc.text,
+        # Only capitalised words get a name key: hand over just those (a third of the cost).
+        "names": " ".join(name_words(f"{meta.title}\n{doc.text}")),
+        "outlet": meta.outlet,
+        "outlet_facet": meta.outlet,
+        "lang": meta.language,
+        "date": meta.date or "",
+        "month": meta.month or "",
+        "speaker": ",".join(doc.speakers),
+        "speaker_facet": MULTI.join(doc.speakers),
+        "author": " ".join(meta.authors),
+        "record": document_to_record(doc),
+        "signature": signature.to_json(),
+    }
+
+
+def stored_document(fields: Mapping) -> Document:
+    """The :class:`Document` kept in an index hit's stored fields."""
+    return document_from_record(fields["record"])

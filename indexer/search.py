@@ -1,19 +1,15 @@
 """The search service: the one door through which the web app and the CLI reach the index.
 
-It opens the index once, keeps a searcher per thread, and reopens when the index on
-disk changes (a new commit or a swapped-in rebuild). Results are plain dataclasses
-that the JSON API and the HTML pages both render.
+It keeps the current index generation (``generation``), reopening when the index on
+disk changes (a new commit or a swapped-in rebuild), and answers with the records of
+``results``, which the JSON API and the HTML pages both render.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import heapq
-import json
 import threading
 import time
-import weakref
-from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -22,119 +18,21 @@ from whoosh.qparser import QueryParser
 
 from . import highlight, matching, query, store, verify
 from .aliases import AliasTable
-from .build import COPIES_NAME, stored_document
+from .facets import BY_NAME, SORTS
+from .generation import Generation
 from .passages import doc_id_of
 from .query import BadQuery, Highlight, ParsedQuery
 from .records import Document, Passage
-from .schema import FACET_COLUMNS, FACETS, MULTI
+from .results import FacetValue, PassageHit, ResultDoc, SearchRequest, SearchResult
+from .schema import stored_document
 
-SORTS = ("relevance", "date", "-date")
 CHECK_EVERY = 1.0  # seconds between looks at the disk for a newer index
 RARE_WORDS = 6  # words of a quote that look for it in the index
 # Values a facet lists, commonest first (months are all listed, for the chart); the
 # selected ones always. Thousands of speakers made a common word's answer 4 ms longer.
 FACET_VALUES = 100
-WARM_FROM = 5000  # documents from which an opened index reads its common words ahead
 
 __all__ = ["BadQuery", "PassageGone", "SearchRequest", "SearchResult", "SearchService"]
-
-
-@dataclasses.dataclass(frozen=True)
-class SearchRequest:
-    """Everything that defines one page of results (all of it lives in the URL)."""
-
-    q: str = ""
-    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    sort: str = "relevance"
-    page: int = 1
-    per_page: int = 10
-
-    def selected(self, facet: str) -> tuple[str, ...]:
-        return dict(self.filters).get(facet, ())
-
-
-@dataclasses.dataclass(frozen=True)
-class PassageHit:
-    passage_id: str
-    text: str
-    html: str
-    start: int
-    end: int
-    # Words found under another spelling: (as typed, as written).
-    variants: tuple[tuple[str, str], ...] = ()
-
-
-@dataclasses.dataclass(frozen=True)
-class ResultDoc:
-    doc_id: str
-    title: str
-    outlet: str
-    url: str | None
-    date: str | None
-    language: str
-    authors: tuple[str, ...]
-    score: float
-    passages: tuple[PassageHit, ...]
-
-    @property
-    def explain(self) -> tuple[str, ...]:
-        """Why a differently spelt word matched: "Kerimli matched Kərimli"."""
-        return tuple(dict.fromkeys(f"{typed} matched {found}" for p in self.passages
-                                   for typed, found in p.variants))
-
-
-@dataclasses.dataclass(frozen=True)
-class FacetValue:
-    value: str
-    count: int
-    selected: bool
-
-
-@dataclasses.dataclass(frozen=True)
-class SearchResult:
-    request: SearchRequest
-    total: int
-    results: tuple[ResultDoc, ...]
-    facets: dict[str, tuple[FacetValue, ...]]
-    suggestion: str | None
-    seconds: float
-    aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (as typed, names searched)
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.request.per_page))
-
-    def to_json(self) -> dict:
-        """The ``/api/search`` object of the contract."""
-        return {
-            "query": self.request.q,
-            "total": self.total,
-            "page": self.request.page,
-            "per_page": self.request.per_page,
-            "sort": self.request.sort,
-            "filters": {k: list(v) for k, v in self.request.filters},
-            "results": [
-                {
-                    "doc_id": r.doc_id, "title": r.title, "outlet": r.outlet, "url": r.url,
-                    "date": r.date, "language": r.language, "authors": list(r.authors),
-                    "score": r.score, "explain": list(r.explain),
-                    "passages": [
-                        {"passage_id": p.passage_id, "text": p.text, "html": p.html,
-                         "start": p.start, "end": p.end}
-                        for p in r.passages
-                    ],
-                }
-                for r in self.results
-            ],
-            "facets": {
-                name: [{"value": v.value, "count": v.count, "selected": v.selected}
-                       for v in values]
-                for name, values in self.facets.items()
-            },
-            "suggestion": self.suggestion,
-            "aliases": [{"typed": typed, "searched": list(names)}
-                        for typed, names in self.aliases],
-        }
 
 
 class PassageGone(LookupError):
@@ -149,111 +47,7 @@ class PassageGone(LookupError):
         self.doc, self.nearest = doc, nearest
 
 
-class _Generation:
-    """One opened version of the index, with its facet columns read once."""
-
-    def __init__(self, path: Path):
-        self.key = store.generation_of(path)
-        self.index = store.open_index(path)
-        self.local = threading.local()
-        # Searchers hold open files: close them once nothing uses this version any more.
-        self._opened: list = []
-        weakref.finalize(self, _close_all, self._opened)
-        with self.index.searcher() as searcher:
-            reader = searcher.reader()
-            self.size = reader.doc_count_all()
-            self.live = np.zeros(self.size, dtype=bool)
-            self.live[list(reader.all_doc_ids())] = True
-            self.facets = {facet: _Facet.read(reader, column)
-                           for facet, column in FACET_COLUMNS.items()}
-            # Dates as sortable numbers (the order of their text; no date sorts first).
-            dates = reader.column_reader("date")
-            self.dates = np.zeros(self.size, dtype=np.int32)
-            days = sorted({str(dates[d]) for d in reader.all_doc_ids()})
-            order = {day: n for n, day in enumerate(days)}
-            for docnum in reader.all_doc_ids():
-                self.dates[docnum] = order[str(dates[docnum])]
-            self.variants = query.stem_variants(reader)
-        self.postings = matching.Postings(self.size)
-        self.warmed = threading.Event()
-        self.retired = threading.Event()
-        if self.size >= WARM_FROM:
-            threading.Thread(target=self._warm, name="presscut-warm", daemon=True).start()
-        else:
-            self.warmed.set()
-        self.suggestions: dict[tuple[str, int], str | None] = {}
-        self.copies: dict[str, list[str]] = defaultdict(list)
-        copies_file = path.resolve() / COPIES_NAME
-        if copies_file.exists():
-            for copy, known in json.loads(copies_file.read_text()).items():
-                self.copies[known["original"]].append(copy)
-
-    def searcher(self):
-        searcher = getattr(self.local, "searcher", None)
-        if searcher is None:
-            searcher = self.local.searcher = self.index.searcher()
-            self._opened.append(searcher)
-        return searcher
-
-    def _warm(self) -> None:
-        # Searches are served meanwhile; they find more words ready as this goes on.
-        try:
-            with self.index.searcher() as searcher:
-                for field in ("exact", "title"):
-                    self.postings.warm(searcher, field, self.retired)
-        except Exception:  # noqa: BLE001 - read-ahead only; a vanished index just ends it
-            pass
-        finally:
-            self.warmed.set()
-
-    def mask(self, docnums) -> np.ndarray:
-        found = np.zeros(self.size, dtype=bool)
-        found[np.fromiter(docnums, dtype=np.int64)] = True
-        return found
-
-
-@dataclasses.dataclass(frozen=True)
-class _Facet:
-    """One facet's values as arrays: counting the values of N matches is one bincount
-    in C, where a Python loop over the matches was most of a common word's search time."""
-
-    values: tuple[str, ...]  # value code -> value
-    codes: dict[str, int]
-    owner: np.ndarray  # for every (document, value) pair: the document number...
-    code: np.ndarray  # ...and the value's code
-
-    @classmethod
-    def read(cls, reader, column: str) -> _Facet:
-        stored = reader.column_reader(column)
-        codes: dict[str, int] = {}
-        owner, code = [], []
-        for docnum in reader.all_doc_ids():
-            for value in str(stored[docnum]).split(MULTI):
-                if value:
-                    owner.append(docnum)
-                    code.append(codes.setdefault(value, len(codes)))
-        return cls(tuple(codes), codes, np.array(owner, dtype=np.int64),
-                   np.array(code, dtype=np.int64))
-
-    def having(self, values: frozenset[str], size: int) -> np.ndarray:
-        """A mask of the documents with any of ``values``."""
-        mask = np.zeros(size, dtype=bool)
-        wanted = [self.codes[v] for v in values if v in self.codes]
-        mask[self.owner[np.isin(self.code, wanted)]] = True
-        return mask
-
-    def counts(self, docs: np.ndarray) -> dict[str, int]:
-        """Documents per value among the documents of the mask ``docs``."""
-        counted = np.bincount(self.code[docs[self.owner]], minlength=len(self.values))
-        return {self.values[i]: int(counted[i]) for i in np.flatnonzero(counted)}
-
-
-def _close_all(searchers: list) -> None:
-    for searcher in searchers:
-        searcher.close()
-
-
-def _top(gen: _Generation, found: matching.Matches, allowed: np.ndarray, sort: str,
+def _top(gen: Generation, found: matching.Matches, allowed: np.ndarray, sort: str,
          count: int) -> list[tuple[int, float]]:
     """The first ``count`` allowed documents as (document number, score), in ``sort``
     order; ties go to the lower document number, so pages never overlap."""
@@ -285,11 +79,11 @@ class SearchService:
         self.passages_per_result = passages_per_result
         self.max_query_length = max_query_length
         self._lock = threading.Lock()
-        self._generation: _Generation | None = None
+        self._generation: Generation | None = None
         self._checked = 0.0
 
     # -- the index behind it -------------------------------------------------------------
-    def _current(self) -> _Generation:
+    def _current(self) -> Generation:
         now = time.monotonic()
         with self._lock:
             gen = self._generation
@@ -298,7 +92,7 @@ class SearchService:
                 if gen is None or store.generation_of(self.path) != gen.key:
                     if gen is not None:
                         gen.retired.set()
-                    gen = self._generation = _Generation(self.path)
+                    gen = self._generation = Generation(self.path)
             return gen
 
     def status(self) -> dict:
@@ -330,7 +124,7 @@ class SearchService:
         total = int(np.count_nonzero(allowed))
         facets = {name: self._facet(gen, name, _all(matched, [m for f, m in having.items()
                                                               if f != name]), request)
-                  for name in FACETS}
+                  for name in BY_NAME}
         first, last = (request.page - 1) * request.per_page, request.page * request.per_page
         if ranked is not None:
             page = [(docnum, score if isinstance(score, float) else 0.0)
@@ -355,12 +149,12 @@ class SearchService:
                             time.perf_counter() - started, parsed.aliases)
 
     @staticmethod
-    def _facet(gen: _Generation, name: str, docs: np.ndarray, request: SearchRequest):
+    def _facet(gen: Generation, name: str, docs: np.ndarray, request: SearchRequest):
         counts = gen.facets[name].counts(docs)
         selected = request.selected(name)
         for value in selected:
             counts.setdefault(value, 0)
-        if name == "month":
+        if BY_NAME[name].chronological:
             order = sorted(counts.items())
         else:
             order = heapq.nsmallest(FACET_VALUES, counts.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -423,7 +217,7 @@ class SearchService:
             for p in doc.passages
         )
 
-    def _suggest(self, searcher, gen: _Generation, parsed: ParsedQuery, total: int) -> str | None:
+    def _suggest(self, searcher, gen: Generation, parsed: ParsedQuery, total: int) -> str | None:
         if not parsed.has_terms:
             return None
         try:

@@ -13,16 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
-import os
 from pathlib import Path
 
 from .dedup import Signature
 from .records import Skipped
-
-STATE_NAME = "presscut-state.json"
-# The per-file part, apart: an untouched corpus is recognised without reading it.
-DOCUMENTS_NAME = "presscut-documents.json"
+from .store import DOCUMENTS_NAME, STATE_NAME, read_json, write_json
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,12 +41,12 @@ class State:
     def write(self, folder: Path) -> None:
         # The documents first: the header names the generation, so a run that dies
         # between the two leaves a header the next run does not trust.
-        _write(folder / DOCUMENTS_NAME, {
+        write_json(folder / DOCUMENTS_NAME, {
             "generation": self.generation,
             "documents": {path: [d.fingerprint, d.passages, d.signature.to_json(), d.speakers]
                           for path, d in self.documents.items()},
         })
-        _write(folder / STATE_NAME, {
+        write_json(folder / STATE_NAME, {
             "generation": self.generation,
             "listing": self.listing,
             "skipped": [dataclasses.asdict(s) for s in self.skipped],
@@ -59,12 +54,6 @@ class State:
             "documents": len(self.documents),
             "passages": sum(d.passages for d in self.documents.values()),
         })
-
-
-def _write(path: Path, data: dict) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    os.replace(tmp, path)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -81,20 +70,20 @@ class Head:
 def head(folder: Path, generation: int) -> Head | None:
     """The head of the state written for index ``generation`` in ``folder``, or None."""
     try:
-        data = json.loads((folder / STATE_NAME).read_text(encoding="utf-8"))
+        data = read_json(folder / STATE_NAME)
         if data["generation"] != generation:
             return None
         return Head(data["listing"], [Skipped(**s) for s in data["skipped"]],
                     list(data["warnings"]), int(data["documents"]), int(data["passages"]))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (KeyError, TypeError, ValueError):  # missing (None), or from another version
         return None
 
 
 def read(folder: Path, generation: int) -> State | None:
     """The state written for index ``generation`` in ``folder``, or None."""
     try:
-        head = json.loads((folder / STATE_NAME).read_text(encoding="utf-8"))
-        body = json.loads((folder / DOCUMENTS_NAME).read_text(encoding="utf-8"))
+        head = read_json(folder / STATE_NAME)
+        body = read_json(folder / DOCUMENTS_NAME)
         if head["generation"] != generation or body["generation"] != generation:
             return None
         return State(
@@ -103,7 +92,7 @@ def read(folder: Path, generation: int) -> State | None:
              for path, (fp, count, sig, speakers) in body["documents"].items()},
             [Skipped(**s) for s in head["skipped"]], list(head["warnings"]),
         )
-    except (OSError, ValueError, KeyError, TypeError):
+    except (KeyError, TypeError, ValueError):  # missing (None), or from another version
         return None
 
 

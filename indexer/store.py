@@ -1,9 +1,11 @@
-"""Where the index lives on disk, and how it is changed safely.
+"""The index folder: the one module that knows its layout.
 
 ``<index>`` is a symbolic link to one generation under ``<index>.generations/``. A
 rebuild writes a new generation aside and swaps the link atomically, so readers see
 the old index or the new one, never half of one. Writers hold an exclusive lock on
-``<index>.lock``; the kernel releases it if the process dies.
+``<index>.lock``; the kernel releases it if the process dies. Beside Whoosh's files a
+generation holds what the last run did (report), which files were copies of others,
+and the state an incremental run starts from (``state``).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import json
 import mmap
 import os
 import shutil
@@ -26,6 +29,11 @@ from whoosh.filedb.structfile import StructFile
 from .schema import build_schema
 
 KEEP_GENERATIONS = 2
+REPORT_NAME = "presscut-report.json"
+COPIES_NAME = "presscut-copies.json"
+STATE_NAME = "presscut-state.json"
+# The per-file part of the state, apart: an untouched corpus is recognised without it.
+DOCUMENTS_NAME = "presscut-documents.json"
 
 
 class IndexBusy(RuntimeError):
@@ -153,3 +161,32 @@ def _prune(generations: Path, keep: Path) -> None:
                  key=lambda g: g.stat().st_mtime)
     for stale in old[: max(0, len(old) - (KEEP_GENERATIONS - 1))]:
         shutil.rmtree(stale, ignore_errors=True)
+
+
+def write_json(path: Path, data: object, indent: int | None = None) -> None:
+    """Write ``data`` to ``path`` whole or not at all (a reader never sees half a file)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    separators = None if indent else (",", ":")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=indent, separators=separators),
+                   encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def read_json(path: Path) -> object | None:
+    """What :func:`write_json` wrote at ``path``, or None when it is missing or unreadable."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def copies(folder: Path) -> dict[str, dict]:
+    """Files the last run found to be copies: path -> {"original", "fingerprint"}."""
+    found = read_json(folder / COPIES_NAME)
+    return found if isinstance(found, dict) else {}
+
+
+def write_run(folder: Path, report: dict, copies: dict[str, dict]) -> None:
+    """Record what an indexing run did, beside the generation it wrote."""
+    write_json(folder / REPORT_NAME, report, indent=2)
+    write_json(folder / COPIES_NAME, copies, indent=1)

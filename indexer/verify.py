@@ -34,13 +34,6 @@ class Match:
     def text(self) -> str:
         return self.doc.passage_text(self.passage)
 
-    def to_json(self) -> dict:
-        """One entry of ``/api/verify``'s ``matches``."""
-        meta = self.doc.metadata
-        return {"passage_id": self.passage.passage_id, "doc_id": self.doc.doc_id,
-                "outlet": meta.outlet, "title": meta.title, "date": meta.date, "url": meta.url,
-                "similarity": self.similarity, "exact": self.exact, "text": self.text}
-
 
 def words(text: str) -> list[str]:
     """Folded words: quote-mark style, dashes, spacing and case no longer count."""

@@ -7,7 +7,7 @@ import json
 from click.testing import CliRunner
 
 from indexer import store
-from indexer.cli import EXIT_BUSY, main
+from presscut.cli import EXIT_BUSY, main
 
 from .conftest import CORPUS, SEEDS
 
@@ -65,5 +65,5 @@ def test_extract_prints_clean_text_and_json():
     text = run("extract", path).output
     assert "Leave a review" not in text and text.startswith("Baku/07.01.22/Turan:")
     data = json.loads(run("extract", path, "--json").output)
-    assert data["outlet"] == "Turan" and data["sources"]["outlet"] == "manifest"
+    assert data["outlet"] == "Turan" and data["metadata_sources"]["outlet"] == "manifest"
     assert "Leave a review" in data["removed"]

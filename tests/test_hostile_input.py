@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from indexer import build, loader
+from indexer import build, loader, passages, pipeline, records
 from indexer.passages import document_id
 from indexer.search import SearchRequest, SearchService
 from indexer.settings import Settings
@@ -62,7 +62,7 @@ def test_regional_encodings(tmp_path, encoding):
 def test_nul_bytes_in_otherwise_text_are_refused(tmp_path):
     path = tmp_path / "nul.txt"
     path.write_bytes(b"Some text that was cut\x00\x00\x00 and padded with zeros\x00" * 10)
-    with pytest.raises(build.NotAnArticle, match="NUL"):
+    with pytest.raises(records.NotAnArticle, match="NUL"):
         loader.load(path, "nul.txt")
 
 
@@ -105,7 +105,7 @@ def test_a_huge_file_is_indexed_within_limits(tmp_path):
     summary = build.index_corpus(corpus, tmp_path / "index")
     assert summary.documents == 1
     [doc] = [SearchService(tmp_path / "index").document(document_id("huge.txt"))]
-    assert len(doc.text) <= build.MAX_DOCUMENT_CHARS
-    assert max(p.end - p.start for p in doc.passages) <= build.passages.MAX_PASSAGE_CHARS
+    assert len(doc.text) <= pipeline.MAX_DOCUMENT_CHARS
+    assert max(p.end - p.start for p in doc.passages) <= passages.MAX_PASSAGE_CHARS
     assert not summary.skipped
     assert summary.warnings and summary.warnings[0].startswith("huge.txt: only the first")

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from indexer import build, metadata
+from indexer import metadata, pipeline
 
 from .conftest import CORPUS, SEEDS
 
@@ -49,12 +49,12 @@ def bare_corpus(tmp_path):
     ],
 )
 def test_inferred_without_manifest(bare_corpus, seed, outlet, date, language):
-    meta = build.extract(bare_corpus / SEEDS[seed]).metadata
+    meta = pipeline.extract(bare_corpus / SEEDS[seed]).metadata
     assert (meta.outlet, meta.date, meta.language) == (outlet, date, language)
 
 
 def test_title_from_a_dumps_headline_line(bare_corpus):
-    doc = build.extract(bare_corpus / SEEDS["caucasus"])
+    doc = pipeline.extract(bare_corpus / SEEDS["caucasus"])
     assert doc.metadata.title == "Opinion from Azerbaijan regarding Kazakhstan protests"
     assert doc.metadata.sources["title"] == "first-line"
     assert not doc.text.startswith("Opinion from Azerbaijan")  # the headline is metadata
@@ -83,7 +83,7 @@ def test_html_page_metadata_fallbacks(tmp_path):
         "<p>Переговоры между сторонами возобновятся на следующей неделе в Астане, "
         "сообщили в министерстве иностранных дел.</p></main></body></html>",
         encoding="utf-8")
-    meta = build.extract(page).metadata
+    meta = pipeline.extract(page).metadata
     assert meta.title == "Переговоры возобновятся"
     assert meta.url == "https://news.example.kz/2022/01/09/talks"
     assert meta.outlet == "news.example.kz"

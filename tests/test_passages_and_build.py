@@ -11,7 +11,7 @@ import textwrap
 
 import pytest
 
-from indexer import build, state, store
+from indexer import build, passages, store
 from indexer.search import SearchRequest, SearchService
 
 from .conftest import CORPUS, SEEDS
@@ -29,7 +29,7 @@ def test_passage_offsets_are_exact(seed_docs, seed):
 
 def ids(index) -> dict[str, list[str]]:
     service = SearchService(index)
-    return {file: [p.passage_id for p in service.document(build.passages.document_id(file))
+    return {file: [p.passage_id for p in service.document(passages.document_id(file))
                    .passages] for file in SEEDS.values()}
 
 
@@ -71,7 +71,7 @@ def test_bad_files_are_skipped_with_reasons_and_the_rest_indexed(tmp_path, corpu
     assert "empty" in reasons["empty.txt"] and "binary" in reasons["image.txt"]
     assert "directory" in reasons["folder.html"]
     assert summary.documents == 6
-    report = (tmp_path / "index" / build.REPORT_NAME).read_text()
+    report = (tmp_path / "index" / store.REPORT_NAME).read_text()
     assert "image.txt" in report
 
 
@@ -157,7 +157,7 @@ def test_an_untouched_corpus_is_not_read_again(tmp_path, corpus_copy, monkeypatc
 def test_a_state_file_from_another_index_version_is_not_trusted(tmp_path, corpus_copy):
     index = tmp_path / "index"
     build.index_corpus(corpus_copy, index)
-    state_file = index.resolve() / state.STATE_NAME
+    state_file = index.resolve() / store.STATE_NAME
     data = json.loads(state_file.read_text())
     data["generation"] -= 1  # as if the run died between its commit and this file
     data["documents"] = {}

@@ -10,8 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import query as wq
 
-from indexer import matching, query
-from indexer import search as search_module
+from indexer import generation, matching, query
 from indexer.analysis import WORD, common_pairs, fold, pairs_analyzer, stem, stemmed_analyzer
 from indexer.schema import build_schema
 from indexer.search import BadQuery, SearchRequest, SearchService
@@ -169,7 +168,7 @@ def test_the_query_parser_answers_every_string_or_says_why(text):
 
 
 def test_an_opened_index_reads_its_common_words_ahead(seed_index, service, monkeypatch):
-    monkeypatch.setattr(search_module, "WARM_FROM", 0)
+    monkeypatch.setattr(generation, "WARM_FROM", 0)
     warmed = SearchService(seed_index)
     assert warmed._current().warmed.wait(60) and warmed.status() == {"documents": 5, "warm": True}
     assert ("exact", "kazakhstan") in warmed._current().postings

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import html
+import io
+from urllib.parse import urlsplit
+
 import pytest
 from bs4 import BeautifulSoup
 
@@ -100,11 +105,15 @@ def test_verify_page(client):
 
 def test_opensearch_and_exports(client):
     assert b"{searchTerms}" in client.get("/opensearch.xml").data
-    csv_text = client.get("/export.csv?q=CSTO").get_data(as_text=True)
-    assert csv_text.splitlines()[0].startswith("doc_id,title,outlet")
-    # CSTO is KTMT in the Azerbaijani article (aliases): all five.
-    assert len(csv_text.strip().splitlines()) == 1 + 5
-    assert client.get("/export.json?q=CSTO").get_json()["total"] == 5
+    rows = list(csv.DictReader(io.StringIO(client.get("/export.csv?q=CSTO").get_data(as_text=True))))
+    exported = client.get("/export.json?q=CSTO").get_json()
+    # CSTO is KTMT in the Azerbaijani article (aliases): all five, a row per shown passage.
+    assert exported["total"] == len(exported["results"]) == 5
+    shown = [(r["doc_id"], p["passage_id"]) for r in exported["results"] for p in r["passages"]]
+    assert [(row["doc_id"], row["passage_id"]) for row in rows] == shown
+    for row in rows:
+        page = client.get(urlsplit(row["permalink"]).path)
+        assert page.status_code == 200 and row["passage"] in html.unescape(page.get_data(as_text=True))
 
 
 HOSTILE = (

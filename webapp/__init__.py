@@ -12,13 +12,11 @@ from indexer.aliases import AliasTable
 from indexer.search import SearchService
 from indexer.settings import Settings
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Application factory; ``settings`` defaults to the environment's."""
     settings = settings or Settings.from_env()
-    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"))
+    app = Flask(__name__, template_folder=str(templates_folder()))
     app.config["PRESSCUT"] = settings
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     app.json.ensure_ascii = False
@@ -38,6 +36,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     errors.init_app(app)
     app.after_request(_security_headers)
     return app
+
+
+def templates_folder() -> Path:
+    """The checkout's top-level templates/, which an installed package carries as
+    webapp/templates (pyproject.toml maps one onto the other)."""
+    installed = Path(__file__).with_name("templates")
+    return installed if installed.is_dir() else Path(__file__).resolve().parent.parent / "templates"
 
 
 # Documents are hostile: even if something slipped through escaping, no script of theirs runs.

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 
 from indexer import cite as citations
+from indexer.facets import FACETS, SORTS
+from indexer.results import document_json, passage_json, verify_json
 from indexer.search import SearchService
 
 from .params import BadParameter, search_request
@@ -23,8 +26,20 @@ OPENAPI = Path(__file__).with_name("openapi.json")
 
 @bp.get("/openapi.json")
 def openapi():
-    """The OpenAPI description of this API (fuzzed by the test suite with schemathesis)."""
-    return Response(OPENAPI.read_text(encoding="utf-8"), mimetype="application/json")
+    """The OpenAPI description of this API (fuzzed by the test suite with schemathesis);
+    the facet and sort parameters come from the one table that defines them."""
+    spec = json.loads(OPENAPI.read_text(encoding="utf-8"))
+    spec["paths"]["/api/search"]["get"]["parameters"][1:1] = search_parameters()
+    return jsonify(spec)
+
+
+def search_parameters() -> list[dict]:
+    """The facet filters and the sort of ``/api/search``, as OpenAPI parameters."""
+    facets = [{"name": f.param, "in": "query", "description": f.help, "style": "form",
+               "explode": True, "schema": {"type": "array", "items": {"type": "string"}}}
+              for f in FACETS]
+    return facets + [{"name": "sort", "in": "query",
+                      "schema": {"type": "string", "enum": list(SORTS)}}]
 
 
 @bp.get("/status")
@@ -41,36 +56,14 @@ def search():
 @bp.get("/documents/<doc_id>")
 def document(doc_id: str):
     doc = service().document(doc_id) or abort(404, f"No document with id {doc_id!r}.")
-    return jsonify(document_json(doc))
-
-
-def document_json(doc) -> dict:
-    meta = doc.metadata
-    return {
-        "doc_id": doc.doc_id, "title": meta.title, "outlet": meta.outlet, "url": meta.url,
-        "date": meta.date, "language": meta.language, "authors": list(meta.authors),
-        "text": doc.text,
-        "passages": [{"passage_id": p.passage_id, "start": p.start, "end": p.end}
-                     for p in doc.passages],
-        "removed": list(doc.removed),
-        "file": doc.relpath, "encoding": doc.encoding, "cleaner_version": doc.cleaner_version,
-        "metadata_sources": meta.sources, "speakers": list(doc.speakers),
-        "copies": service().copies_of(doc),
-    }
+    return jsonify(document_json(doc, service().copies_of(doc)))
 
 
 @bp.get("/passages/<passage_id>")
 def passage(passage_id: str):
     doc, p = find_passage(passage_id)
-    meta = doc.metadata
-    return jsonify({
-        "passage_id": p.passage_id, "doc_id": doc.doc_id, "text": doc.passage_text(p),
-        "start": p.start, "end": p.end, "title": meta.title, "outlet": meta.outlet,
-        "url": meta.url, "date": meta.date, "language": meta.language,
-        "speakers": list(p.speakers), "kind": p.kind, "document_speakers": list(doc.speakers),
-        "permalink": url_for("views.passage", passage_id=p.passage_id, _external=True),
-        "other_places": [m.to_json() for m in service().elsewhere(doc, p)],
-    })
+    permalink = url_for("views.passage", passage_id=p.passage_id, _external=True)
+    return jsonify(passage_json(doc, p, permalink, service().elsewhere(doc, p)))
 
 
 def find_passage(passage_id: str):
@@ -98,6 +91,5 @@ def verify():
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict) or not isinstance(payload.get("quote"), str):
         raise BadParameter('Send JSON like {"quote": "the words to check"}.')
-    return jsonify({"quote": payload["quote"],
-                    "matches": [m.to_json() for m in service().verify(payload["quote"])]})
+    return jsonify(verify_json(payload["quote"], service().verify(payload["quote"])))
 

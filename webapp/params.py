@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import current_app, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from indexer.search import SORTS, SearchRequest
+from indexer.facets import FACETS, SORTS
+from indexer.results import SearchRequest
 
-# URL parameter -> facet name in results.
-FACET_PARAMS = {"outlet": "outlet", "lang": "language", "month": "month", "speaker": "speaker"}
-_MONTH = re.compile(r"^\d{4}-\d{2}$")
 MAX_PAGE = 10_000
 
 
@@ -19,25 +15,22 @@ class BadParameter(ValueError):
     """A URL parameter with a value we cannot use; the message is for a person."""
 
 
-def search_request(args: MultiDict, *, all_pages: bool = False) -> SearchRequest:
+def search_request(args: MultiDict) -> SearchRequest:
     """Read and check the search parameters of a request."""
     settings = current_app.config["PRESSCUT"]
     filters = []
-    for param, facet in FACET_PARAMS.items():
-        values = tuple(dict.fromkeys(v.strip() for v in args.getlist(param) if v.strip()))
-        if param == "month":
-            for value in values:
-                if not _MONTH.match(value):
-                    raise BadParameter(f"month must look like 2022-01, not {value!r}.")
+    for facet in FACETS:
+        values = tuple(dict.fromkeys(v.strip() for v in args.getlist(facet.param) if v.strip()))
+        for value in values:
+            if facet.pattern and not facet.pattern.match(value):
+                raise BadParameter(f"{facet.param} must look like {facet.example}, not {value!r}.")
         if values:
-            filters.append((facet, values))
+            filters.append((facet.name, values))
     sort = args.get("sort", "relevance") or "relevance"
     if sort not in SORTS:
         raise BadParameter(f"sort must be one of {', '.join(SORTS)}, not {sort!r}.")
     page = _integer(args, "page", 1, 1, MAX_PAGE)
     per_page = _integer(args, "per_page", settings.per_page, 1, settings.max_per_page)
-    if all_pages:
-        page, per_page = 1, 1_000_000
     return SearchRequest(q=args.get("q", ""), filters=tuple(filters), sort=sort,
                          page=page, per_page=per_page)
 

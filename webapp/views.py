@@ -2,39 +2,36 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
 
 from indexer import cite as citations
 from indexer import verify as quotecheck
-from indexer.search import BadQuery, SearchResult
+from indexer.facets import BY_NAME, SORTS
+from indexer.results import SearchResult, document_json, match_json
+from indexer.search import BadQuery
 
-from .api import document_json, find_passage, service
-from .params import FACET_PARAMS, search_request, toggle_url, url_with
+from . import export as exports
+from .api import find_passage, service
+from .params import search_request, toggle_url, url_with
 
 bp = Blueprint("views", __name__)
-FACET_LABELS = {"outlet": "Outlet", "language": "Language", "month": "Month",
-                "speaker": "Speaker"}
-PARAM_OF = {facet: param for param, facet in FACET_PARAMS.items()}
 
 
 @bp.get("/")
 def search():
     req = search_request(request.args)
-    hidden = [(PARAM_OF[facet], value) for facet, values in req.filters for value in values]
+    hidden = [(BY_NAME[facet].param, value) for facet, values in req.filters for value in values]
     try:
         result = service().search(req)
     except BadQuery as exc:
         return render_template("search.html", req=req, result=None, error=str(exc),
-                               facets=[], selected=[], charts=None,
+                               facets=[], selected=[], charts=None, sorts=SORTS,
                                hidden_filters=hidden), 400
     return render_template("search.html", req=req, result=result, error=None,
                            facets=facet_views(result), selected=selected_views(result),
-                           charts=chart_views(result), hidden_filters=hidden,
+                           charts=chart_views(result), hidden_filters=hidden, sorts=SORTS,
                            json_url=url_with("api.search"),
                            pages=page_links(result))
 
@@ -45,16 +42,16 @@ def facet_views(result: SearchResult) -> list[dict]:
     for name, values in result.facets.items():
         if not values:
             continue  # e.g. no speakers known yet: hide the facet
-        param = PARAM_OF[name]
-        views.append({"name": name, "label": FACET_LABELS[name], "options": [
+        param = BY_NAME[name].param
+        views.append({"name": name, "label": BY_NAME[name].label, "options": [
             {"value": v.value, "count": v.count, "selected": v.selected,
              "toggle_url": toggle_url(param, v.value)} for v in values]})
     return views
 
 
 def selected_views(result: SearchResult) -> list[dict]:
-    return [{"label": FACET_LABELS[facet], "value": value,
-             "remove_url": toggle_url(PARAM_OF[facet], value)}
+    return [{"label": BY_NAME[facet].label, "value": value,
+             "remove_url": toggle_url(BY_NAME[facet].param, value)}
             for facet, values in result.request.filters for value in values]
 
 
@@ -64,7 +61,7 @@ def chart_views(result: SearchResult) -> dict:
         values = result.facets.get(name, ())
         top = max((v.count for v in values), default=0) or 1
         return [{"label": v.value, "count": v.count, "percent": round(100 * v.count / top),
-                 "url": toggle_url(PARAM_OF[name], v.value)} for v in values if v.count]
+                 "url": toggle_url(BY_NAME[name].param, v.value)} for v in values if v.count]
     return {"month": bars("month"), "outlet": bars("outlet")}
 
 
@@ -80,23 +77,14 @@ def page_links(result: SearchResult) -> dict:
 
 @bp.get("/export.<fmt>")
 def export(fmt: str):
-    """All results of the current query and filters, as CSV or JSON."""
-    if fmt not in ("csv", "json"):
-        return Response("Export as .csv or .json.", status=404)
-    result = service().search(search_request(request.args, all_pages=True))
-    rows = [{"doc_id": r.doc_id, "title": r.title, "outlet": r.outlet, "date": r.date,
-             "language": r.language, "url": r.url, "score": r.score,
-             "passage_id": r.passages[0].passage_id if r.passages else "",
-             "passage": r.passages[0].text if r.passages else ""} for r in result.results]
-    headers = {"Content-Disposition": f'attachment; filename="presscut-results.{fmt}"'}
-    if fmt == "json":
-        return Response(json.dumps(result.to_json(), ensure_ascii=False, indent=2),
-                        mimetype="application/json", headers=headers)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["doc_id"])
-    writer.writeheader()
-    writer.writerows(rows)
-    return Response(out.getvalue(), mimetype="text/csv", headers=headers)
+    """The results of the current query, filters and sort as CSV or JSON, streamed."""
+    if fmt not in exports.FORMATS:
+        abort(404, "Export as .csv or .json.")
+    req = search_request(request.args)
+    permalink = lambda pid: url_for("views.passage", passage_id=pid, _external=True)  # noqa: E731
+    body = exports.FORMATS[fmt](service(), req, permalink)
+    return Response(stream_with_context(body), mimetype=exports.MEDIA_TYPES[fmt], headers={
+        "Content-Disposition": f'attachment; filename="presscut-results.{fmt}"'})
 
 
 @bp.get("/doc/<doc_id>")
@@ -109,7 +97,7 @@ def document(doc_id: str):
     except BadQuery as exc:
         passages, error = service().marked_passages(doc, ""), str(exc)
     return render_template("document.html", doc=doc, meta=doc.metadata, passages=passages,
-                           q=q, error=error, json=document_json(doc),
+                           q=q, error=error, json=document_json(doc, service().copies_of(doc)),
                            json_url=url_for("api.document", doc_id=doc_id))
 
 
@@ -126,7 +114,7 @@ def passage(passage_id: str):
         before=[doc.passage_text(x) for x in doc.passages[max(0, index - 1) : index]],
         after=[doc.passage_text(x) for x in doc.passages[index + 1 : index + 2]],
         cites=cites, permalink=permalink, fragment_url=fragment_url(doc, p),
-        elsewhere=[m.to_json() for m in service().elsewhere(doc, p)],
+        elsewhere=[match_json(m) for m in service().elsewhere(doc, p)],
         json_url=url_for("api.passage", passage_id=passage_id))
 
 
@@ -163,7 +151,7 @@ def verify():
     if quote_text.strip():
         try:
             found = service().verify(quote_text)
-            matches = [dict(m.to_json(), diff=quotecheck.diff(quote_text, m.text))
+            matches = [dict(match_json(m), diff=quotecheck.diff(quote_text, m.text))
                        for m in found]
         except BadQuery as exc:
             error = str(exc)

@@ -8,13 +8,15 @@ from pathlib import Path
 
 import click
 
-from . import build, store
-from . import cite as citations
-from .aliases import AliasTable
-from .cite import FORMATS
-from .records import NotAnArticle
-from .search import BadQuery, SearchRequest, SearchService
-from .settings import SETTINGS, Settings
+from indexer import build, pipeline, store
+from indexer import cite as citations
+from indexer.aliases import AliasTable
+from indexer.cite import FORMATS
+from indexer.facets import FACETS, SORTS
+from indexer.records import NotAnArticle
+from indexer.results import SearchRequest, document_json, verify_json
+from indexer.search import BadQuery, SearchService
+from indexer.settings import SETTINGS, Settings
 
 EXIT_NOTHING_INDEXED = 1
 EXIT_BAD_INPUT = 2
@@ -100,23 +102,26 @@ def serve(index, corpus, host, port, threads):
                    ident="presscut")
 
 
+def _facet_options(command):
+    """A repeatable option per facet of the table (``--outlet``, ``--lang``...)."""
+    for facet in reversed(FACETS):
+        command = click.option(f"--{facet.param}", facet.name, multiple=True,
+                               help=facet.help)(command)
+    return command
+
+
 @main.command()
 @click.argument("query")
 @index_option
-@click.option("--outlet", multiple=True, help="Only this outlet (repeat for several).")
-@click.option("--lang", multiple=True, help="Only this language code (repeat for several).")
-@click.option("--month", multiple=True, help="Only this month, YYYY-MM (repeat for several).")
-@click.option("--speaker", multiple=True, help="Only documents quoting this speaker.")
-@click.option("--sort", type=click.Choice(["relevance", "date", "-date"]), default="relevance")
+@_facet_options
+@click.option("--sort", type=click.Choice(list(SORTS)), default="relevance")
 @click.option("--page", type=click.IntRange(min=1), default=1)
 @click.option("--per-page", type=click.IntRange(1, 100), default=10)
 @click.option("--json", "as_json", is_flag=True, help="Print the /api/search object.")
-def search(query, index, outlet, lang, month, speaker, sort, page, per_page, as_json):
+def search(query, index, sort, page, per_page, as_json, **facets):
     """Search the index and print the results."""
     service = _service(index)
-    filters = tuple((name, tuple(values)) for name, values in
-                    (("outlet", outlet), ("language", lang), ("month", month),
-                     ("speaker", speaker)) if values)
+    filters = tuple((name, tuple(values)) for name, values in facets.items() if values)
     request = SearchRequest(q=query, filters=filters, sort=sort, page=page, per_page=per_page)
     try:
         result = service.search(request)
@@ -160,22 +165,13 @@ def _service(index: Path | None) -> SearchService:
 def extract(file, as_json):
     """Print the clean text the indexer would keep for FILE."""
     try:
-        doc = build.extract(file)
+        doc = pipeline.extract(file)
     except NotAnArticle as exc:
         raise click.ClickException(f"{file} {exc}") from exc
     if not as_json:
         click.echo(doc.text)
         return
-    meta = doc.metadata
-    click.echo(json.dumps({
-        "file": str(file), "encoding": doc.encoding, "cleaner_version": doc.cleaner_version,
-        "title": meta.title, "outlet": meta.outlet, "date": meta.date,
-        "language": meta.language, "authors": list(meta.authors), "url": meta.url,
-        "sources": meta.sources, "text": doc.text,
-        "passages": [{"passage_id": p.passage_id, "start": p.start, "end": p.end}
-                     for p in doc.passages],
-        "removed": list(doc.removed),
-    }, indent=2, ensure_ascii=False))
+    click.echo(json.dumps(dict(document_json(doc), file=str(file)), indent=2, ensure_ascii=False))
 
 
 @main.command()
@@ -203,8 +199,7 @@ def verify(quote, index, as_json):
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     if as_json:
-        click.echo(json.dumps({"quote": quote, "matches": [m.to_json() for m in matches]},
-                              indent=2, ensure_ascii=False))
+        click.echo(json.dumps(verify_json(quote, matches), indent=2, ensure_ascii=False))
         return
     if not matches:
         click.echo("Not in the archive.")

@@ -1,0 +1,130 @@
+"""One opened version of the index, with what a search needs of it read once: live
+documents, facet values and dates as arrays, stem groups, copies, and postings read
+ahead in the background."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import weakref
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from . import matching, query, store
+from .facets import MULTI
+from .schema import FACET_COLUMNS
+
+WARM_FROM = 5000  # documents from which an opened index reads its common words ahead
+
+
+class Generation:
+    """The index at ``path`` as it is now (a later commit or swap is a new generation)."""
+
+    def __init__(self, path: Path):
+        self.key = store.generation_of(path)
+        self.index = store.open_index(path)
+        self.local = threading.local()
+        # Searchers hold open files: close them once nothing uses this version any more.
+        self._opened: list = []
+        weakref.finalize(self, _close_all, self._opened)
+        with self.index.searcher() as searcher:
+            reader = searcher.reader()
+            self.size = reader.doc_count_all()
+            self.live = np.zeros(self.size, dtype=bool)
+            self.live[list(reader.all_doc_ids())] = True
+            # An index without documents has no columns to read (Whoosh raises).
+            empty = not self.live.any()
+            self.facets = {facet: FacetArrays.read(reader, column, empty)
+                           for facet, column in FACET_COLUMNS.items()}
+            self.dates = _date_order(reader, self.size, empty)
+            self.variants = query.stem_variants(reader)
+        self.postings = matching.Postings(self.size)
+        self.warmed = threading.Event()
+        self.retired = threading.Event()
+        if self.size >= WARM_FROM:
+            threading.Thread(target=self._warm, name="presscut-warm", daemon=True).start()
+        else:
+            self.warmed.set()
+        self.suggestions: dict[tuple[str, int], str | None] = {}
+        self.copies: dict[str, list[str]] = defaultdict(list)
+        for copy, known in store.copies(path.resolve()).items():
+            self.copies[known["original"]].append(copy)
+
+    def searcher(self):
+        searcher = getattr(self.local, "searcher", None)
+        if searcher is None:
+            searcher = self.local.searcher = self.index.searcher()
+            self._opened.append(searcher)
+        return searcher
+
+    def _warm(self) -> None:
+        # Searches are served meanwhile; they find more words ready as this goes on.
+        try:
+            with self.index.searcher() as searcher:
+                for field in ("exact", "title"):
+                    self.postings.warm(searcher, field, self.retired)
+        except Exception:  # noqa: BLE001 - read-ahead only; a vanished index just ends it
+            pass
+        finally:
+            self.warmed.set()
+
+    def mask(self, docnums) -> np.ndarray:
+        found = np.zeros(self.size, dtype=bool)
+        found[np.fromiter(docnums, dtype=np.int64)] = True
+        return found
+
+
+def _date_order(reader, size: int, empty: bool) -> np.ndarray:
+    """Dates as sortable numbers (the order of their text; no date sorts first)."""
+    order = np.zeros(size, dtype=np.int32)
+    if empty:
+        return order
+    dates = reader.column_reader("date")
+    days = sorted({str(dates[d]) for d in reader.all_doc_ids()})
+    rank = {day: n for n, day in enumerate(days)}
+    for docnum in reader.all_doc_ids():
+        order[docnum] = rank[str(dates[docnum])]
+    return order
+
+
+@dataclasses.dataclass(frozen=True)
+class FacetArrays:
+    """One facet's values as arrays: counting the values of N matches is one bincount
+    in C, where a Python loop over the matches was most of a common word's search time."""
+
+    values: tuple[str, ...]  # value code -> value
+    codes: dict[str, int]
+    owner: np.ndarray  # for every (document, value) pair: the document number...
+    code: np.ndarray  # ...and the value's code
+
+    @classmethod
+    def read(cls, reader, column: str, empty: bool = False) -> FacetArrays:
+        codes: dict[str, int] = {}
+        owner, code = [], []
+        stored = None if empty else reader.column_reader(column)
+        for docnum in () if empty else reader.all_doc_ids():
+            for value in str(stored[docnum]).split(MULTI):
+                if value:
+                    owner.append(docnum)
+                    code.append(codes.setdefault(value, len(codes)))
+        return cls(tuple(codes), codes, np.array(owner, dtype=np.int64),
+                   np.array(code, dtype=np.int64))
+
+    def having(self, values: frozenset[str], size: int) -> np.ndarray:
+        """A mask of the documents with any of ``values``."""
+        mask = np.zeros(size, dtype=bool)
+        wanted = [self.codes[v] for v in values if v in self.codes]
+        mask[self.owner[np.isin(self.code, wanted)]] = True
+        return mask
+
+    def counts(self, docs: np.ndarray) -> dict[str, int]:
+        """Documents per value among the documents of the mask ``docs``."""
+        counted = np.bincount(self.code[docs[self.owner]], minlength=len(self.values))
+        return {self.values[i]: int(counted[i]) for i in np.flatnonzero(counted)}
+
+
+def _close_all(searchers: list) -> None:
+    for searcher in searchers:
+        searcher.close()

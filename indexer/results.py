@@ -1,0 +1,151 @@
+"""What the search service answers, as plain records, and the one place that turns them
+into JSON: the API, the CLI's ``--json`` and the exports all print these objects."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+from .records import Document, Passage
+
+if TYPE_CHECKING:
+    from .verify import Match
+
+
+@dataclasses.dataclass(frozen=True)
+class SearchRequest:
+    """Everything that defines one page of results (all of it lives in the URL)."""
+
+    q: str = ""
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 10
+
+    def selected(self, facet: str) -> tuple[str, ...]:
+        return dict(self.filters).get(facet, ())
+
+
+@dataclasses.dataclass(frozen=True)
+class PassageHit:
+    passage_id: str
+    text: str
+    html: str
+    start: int
+    end: int
+    # Words found under another spelling: (as typed, as written).
+    variants: tuple[tuple[str, str], ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class ResultDoc:
+    doc_id: str
+    title: str
+    outlet: str
+    url: str | None
+    date: str | None
+    language: str
+    authors: tuple[str, ...]
+    score: float
+    passages: tuple[PassageHit, ...]
+
+    @property
+    def explain(self) -> tuple[str, ...]:
+        """Why a differently spelt word matched: "Kerimli matched Kərimli"."""
+        return tuple(dict.fromkeys(f"{typed} matched {found}" for p in self.passages
+                                   for typed, found in p.variants))
+
+
+@dataclasses.dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+    selected: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class SearchResult:
+    request: SearchRequest
+    total: int
+    results: tuple[ResultDoc, ...]
+    facets: dict[str, tuple[FacetValue, ...]]
+    suggestion: str | None
+    seconds: float
+    aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (as typed, names searched)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.request.per_page))
+
+    def to_json(self) -> dict:
+        """The ``/api/search`` object of the contract."""
+        return {
+            "query": self.request.q,
+            "total": self.total,
+            "page": self.request.page,
+            "per_page": self.request.per_page,
+            "sort": self.request.sort,
+            "filters": {k: list(v) for k, v in self.request.filters},
+            "results": [result_json(r) for r in self.results],
+            "facets": {
+                name: [{"value": v.value, "count": v.count, "selected": v.selected}
+                       for v in values]
+                for name, values in self.facets.items()
+            },
+            "suggestion": self.suggestion,
+            "aliases": [{"typed": typed, "searched": list(names)}
+                        for typed, names in self.aliases],
+        }
+
+
+def result_json(r: ResultDoc) -> dict:
+    """One document of ``/api/search``'s results."""
+    return {
+        "doc_id": r.doc_id, "title": r.title, "outlet": r.outlet, "url": r.url,
+        "date": r.date, "language": r.language, "authors": list(r.authors),
+        "score": r.score, "explain": list(r.explain),
+        "passages": [{"passage_id": p.passage_id, "text": p.text, "html": p.html,
+                      "start": p.start, "end": p.end} for p in r.passages],
+    }
+
+
+def document_json(doc: Document, copies: list[str] = ()) -> dict:
+    """``/api/documents/<id>``, and ``presscut extract --json``."""
+    meta = doc.metadata
+    return {
+        "doc_id": doc.doc_id, "title": meta.title, "outlet": meta.outlet, "url": meta.url,
+        "date": meta.date, "language": meta.language, "authors": list(meta.authors),
+        "text": doc.text,
+        "passages": [{"passage_id": p.passage_id, "start": p.start, "end": p.end}
+                     for p in doc.passages],
+        "removed": list(doc.removed),
+        "file": doc.relpath, "encoding": doc.encoding, "cleaner_version": doc.cleaner_version,
+        "metadata_sources": meta.sources, "speakers": list(doc.speakers),
+        "copies": list(copies),
+    }
+
+
+def passage_json(doc: Document, p: Passage, permalink: str, elsewhere: list[Match]) -> dict:
+    """``/api/passages/<id>``."""
+    meta = doc.metadata
+    return {
+        "passage_id": p.passage_id, "doc_id": doc.doc_id, "text": doc.passage_text(p),
+        "start": p.start, "end": p.end, "title": meta.title, "outlet": meta.outlet,
+        "url": meta.url, "date": meta.date, "language": meta.language,
+        "speakers": list(p.speakers), "kind": p.kind, "document_speakers": list(doc.speakers),
+        "permalink": permalink,
+        "other_places": [match_json(m) for m in elsewhere],
+    }
+
+
+def match_json(m: Match) -> dict:
+    """One entry of ``/api/verify``'s ``matches``."""
+    meta = m.doc.metadata
+    return {"passage_id": m.passage.passage_id, "doc_id": m.doc.doc_id,
+            "outlet": meta.outlet, "title": meta.title, "date": meta.date, "url": meta.url,
+            "similarity": m.similarity, "exact": m.exact, "text": m.text}
+
+
+def verify_json(quote: str, matches: list[Match]) -> dict:
+    """``POST /api/verify`` and ``presscut verify --json``."""
+    return {"quote": quote, "matches": [match_json(m) for m in matches]}
