@@ -1,0 +1,87 @@
+"""The house: each wing imports only its own libraries, and an installed wheel (no
+checkout beside it) indexes and serves."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+import sysconfig
+import textwrap
+import venv
+from pathlib import Path
+
+import pytest
+
+from .conftest import CORPUS, ROOT
+
+INDEXING_ONLY = ("trafilatura", "lingua", "datasketch", "bs4", "charset_normalizer", "scipy")
+
+
+def _modules_after(statement: str) -> set[str]:
+    code = f"import json, sys\n{statement}\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    return {name.split(".")[0] for name in json.loads(out.stdout)}
+
+
+def test_the_web_app_loads_no_indexing_library():
+    loaded = _modules_after("import webapp; webapp.create_app")
+    assert "flask" in loaded
+    assert not loaded & set(INDEXING_ONLY)
+
+
+def test_the_indexer_never_loads_flask():
+    modules = " ".join(sorted(f"indexer.{p.stem}" for p in (ROOT / "indexer").glob("*.py")
+                              if p.stem != "__init__"))
+    loaded = _modules_after(f"import {modules.replace(' ', ', ')}")
+    assert "whoosh" in loaded and "trafilatura" in loaded
+    assert not loaded & {"flask", "werkzeug", "webapp", "presscut"}
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "webapp").glob("*.py")), ids=lambda p: p.name)
+def test_the_web_app_reaches_whoosh_only_through_the_search_service(path):
+    imported = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            imported.add(node.module.split(".")[0])
+    assert not imported & {"whoosh", "bs4", "lxml", "trafilatura"}
+
+
+@pytest.mark.slow
+def test_a_wheel_installed_without_the_checkout_indexes_and_serves(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w",
+                    str(tmp_path / "dist"), str(ROOT)], check=True, capture_output=True)
+    wheel = next((tmp_path / "dist").glob("presscut-*.whl"))
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    # The dependencies come from this environment; Presscut itself only from the wheel.
+    Path(site, "presscut-deps.pth").write_text(sysconfig.get_path("purelib") + "\n")
+    subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-deps", str(wheel)],
+                   check=True, capture_output=True)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    subprocess.run([env_dir / "bin" / "presscut", "index", "--corpus", str(CORPUS),
+                    "--index", str(tmp_path / "index")], check=True, capture_output=True,
+                   cwd=tmp_path, env=env)
+    script = textwrap.dedent(f"""
+        import webapp
+        from indexer.settings import Settings
+        assert webapp.__file__.startswith({site!r}), webapp.__file__
+        client = webapp.create_app(Settings.defaults(index={str(tmp_path / "index")!r})).test_client()
+        page = client.get("/?q=Tokayev")
+        assert page.status_code == 200 and b"<mark>Tokayev</mark>" in page.data, page.status_code
+        assert client.get("/static/presscut.css").status_code == 200
+        assert client.get("/no-such-page").status_code == 404
+        assert client.get("/api/openapi.json").status_code == 200
+        print("served")
+    """)
+    out = subprocess.run([python, "-c", script], capture_output=True, text=True, cwd=tmp_path,
+                         env=env)
+    assert out.stdout.strip() == "served", out.stderr
