@@ -1,12 +1,9 @@
 """How text becomes index terms, for English, Azerbaijani and Russian alike.
 
-Two analyzers share one tokenizer and one folding step:
-
-* ``exact``: folded words in their positions, nothing dropped, for phrases,
-  wildcards, spelling suggestions and ranking (a phrase must not match text that is
-  not there; a plain word is searched under every word of the body sharing its stem);
-* ``stemmed``: the same words stemmed (Russian rules for Cyrillic words, English
-  rules for Latin ones), for the short title field.
+Title and body keep folded words in their positions, nothing dropped, for phrases,
+wildcards, spelling suggestions and ranking (a phrase must not match text that is not
+there); a plain word is searched as every word of the vocabulary sharing its stem
+(Russian rules for Cyrillic words, English rules for Latin ones).
 
 Folding lower-cases with Turkic dotted/dotless i in mind and strips accents, so that
 "Ilham" finds "İlham" and "qazaxistan" finds "Qazaxıstan".
@@ -68,15 +65,6 @@ def stem(folded: str) -> str:
     return english.stemWord(folded)
 
 
-class StemFilter(Filter):
-    """Whoosh filter applying :func:`stem` to every token."""
-
-    def __call__(self, tokens):
-        for token in tokens:
-            token.text = stem(token.text)
-            yield token
-
-
 class NameKeyFilter(Filter):
     """Whoosh filter: each word's spelling-independent key (:mod:`indexer.names`).
 
@@ -136,10 +124,6 @@ def name_analyzer():
 
 def exact_analyzer():
     return RegexTokenizer(WORD) | FoldFilter()
-
-
-def stemmed_analyzer():
-    return RegexTokenizer(WORD) | FoldFilter() | StemFilter()
 
 
 def name_words(text: str) -> list[str]:

@@ -101,7 +101,7 @@ def index_corpus(corpus: Path, index_path: Path, rebuild: bool = False,
     started = time.monotonic()
     with store.writer_lock(index_path, wait=wait):
         summary = Summary()
-        if rebuild or not store.exists(index_path):
+        if rebuild or not store.exists(index_path) or not store.is_current(index_path):
             with store.build_aside(index_path) as ix:
                 after = _update(ix, corpus, summary, progress, None, lambda: None, known_copies={})
                 _finish(Path(ix.storage.folder), summary, started, after)

@@ -31,6 +31,7 @@ class Generation:
         weakref.finalize(self, _close_all, self._opened)
         with self.index.searcher() as searcher:
             reader = searcher.reader()
+            self.date_values = tuple(b.decode("utf-8") for b in reader.lexicon("date"))
             self.size = reader.doc_count_all()
             self.live = np.zeros(self.size, dtype=bool)
             self.live[list(reader.all_doc_ids())] = True
@@ -55,7 +56,7 @@ class Generation:
     def searcher(self):
         searcher = getattr(self.local, "searcher", None)
         if searcher is None:
-            searcher = self.local.searcher = self.index.searcher()
+            searcher = self.local.searcher = self.index.searcher(weighting=matching.Bm25())
             self._opened.append(searcher)
         return searcher
 

@@ -6,7 +6,12 @@ posting for a word, ten times that through nested AND/OR matchers, so at 100,000
 articles a common word took 70 ms to count and a pair of them 400 ms to rank. Here
 each word's postings (document numbers and weights) are read from Whoosh once per
 index version and kept within a memory budget, and a query made of words, AND, OR and
-NOT becomes array operations: Whoosh's own BM25F formula applied to whole columns.
+NOT becomes array operations: BM25 applied to whole columns, with the textbook idf
+(Whoosh's own adds 1 to every idf, so that "of" and "the" weigh almost as much as rare
+words in a long query; :class:`Bm25` gives Whoosh the same idf for what it ranks itself).
+A word's stem group is one term, as if the index were stemmed: its forms' frequencies
+add up in each document and its document frequency is that of any form, while a form
+other than the one typed counts for VARIANT_WEIGHT of an occurrence.
 
 A phrase is looked for only in the documents holding all its words (from the same
 postings), its words' positions read there directly: half what Whoosh's span matchers
@@ -18,6 +23,7 @@ their matches.
 from __future__ import annotations
 
 import dataclasses
+import math
 import threading
 from collections import OrderedDict
 
@@ -26,12 +32,28 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F, bm25
 
 from .analysis import common_pairs
+from .words import StemGroup, Word
 
 # Postings kept per index version, in bytes: at 100,000 articles the 1,000 commonest
 # words take about 130 MB.
 BUDGET = 384 * 2**20
 # Words in at least this share of the documents are read ahead when an index opens.
 WARM_SHARE = 0.01
+# What an occurrence of another form of a word ("protests" for "protesting") counts for.
+VARIANT_WEIGHT = 0.8
+
+
+def idf(documents: int, having: int) -> float:
+    """BM25's inverse document frequency (never below zero, as Lucene's)."""
+    return math.log(1 + (documents - having + 0.5) / (having + 0.5))
+
+
+class Bm25(BM25F):
+    """Whoosh's BM25F with the textbook idf."""
+
+    def idf(self, searcher, fieldname, text):
+        parent = searcher.get_parent()
+        return idf(parent.doc_count_all(), parent.doc_frequency(fieldname, text))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -139,6 +161,10 @@ def _matches(q, searcher, postings: Postings, live: np.ndarray) -> Matches | Non
     size = live.shape[0]
     if type(q) is wq.Term:
         return _term(q, searcher, postings, size)
+    if isinstance(q, StemGroup):
+        return _group(q, searcher, postings, size)
+    if isinstance(q, Word):
+        return _word(q, searcher, postings, live)
     if isinstance(q, wq.Every):
         return Matches(live, np.zeros(size, dtype=np.float32))
     if isinstance(q, type(wq.NullQuery)):
@@ -192,6 +218,36 @@ def _term(q: wq.Term, searcher, postings: Postings, size: int) -> Matches:
         found.scores[docs] = weights
     found.scores[docs] *= q.boost
     return found
+
+
+def _group(q: StemGroup, searcher, postings: Postings, size: int) -> Matches:
+    found = _none(size)
+    frequency = np.zeros(size, dtype=np.float32)
+    for form in q.forms:
+        docs, weights = postings.of(searcher, q.fieldname, form)
+        frequency[docs] += weights if form == q.typed else VARIANT_WEIGHT * weights
+        found.mask[docs] = True
+    docs = np.flatnonzero(found.mask)
+    if not len(docs):
+        return found
+    model = searcher.weighting
+    lengths = postings.lengths(searcher, q.fieldname)[docs]
+    avg = searcher.avg_field_length(q.fieldname) or 1
+    found.scores[docs] = q.boost * bm25(idf(searcher.doc_count_all(), len(docs)), frequency[docs],
+                                        lengths, avg, model.B, model.K1)
+    return found
+
+
+def _word(q: Word, searcher, postings: Postings, live: np.ndarray) -> Matches:
+    """Title and body as typed (stem groups); the name key only where they are not."""
+    groups = [_matches(group, searcher, postings, live) for group in q.groups]
+    mask = np.logical_or.reduce([g.mask for g in groups])
+    scores = np.sum([g.scores for g in groups], axis=0)
+    if q.name is not None:
+        name = _term(q.name, searcher, postings, live.shape[0])
+        scores = np.where(mask, scores, name.scores)
+        mask = mask | name.mask
+    return Matches(mask, (scores * q.boost).astype(np.float32))
 
 
 def _phrase(q: wq.Phrase, searcher, postings: Postings, live: np.ndarray) -> Matches:

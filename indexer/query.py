@@ -1,10 +1,10 @@
 """Query strings to Whoosh queries, and what in a passage should light up for them.
 
 People type one syntax (phrases, AND/OR/NOT, wildcards, ``word~`` fuzzy, ``field:value``,
-``date:[2022-01-01 TO 2022-01-31]``). It is parsed against the ``exact`` field, then
-each plain word becomes every word of the vocabulary that shares its stem ("protest"
-searches protest, protests, protested), while phrases, wildcards and fuzzy terms mean
-exactly what was typed. Stemming at query time keeps one body field in the index.
+``date:[2022-01-01 TO 2022-01-31]``). It is parsed over title, body and name keys, then
+rewritten for the index (``words``): a plain word searches its stem group, phrases,
+wildcards and fuzzy terms mean exactly what was typed, dates are found at their
+precision.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from whoosh import qparser
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from . import dates, words
 from .aliases import AliasTable, Expansion
 from .analysis import fold, stem
 from .schema import FIELD_ALIASES, QUERYABLE
@@ -53,8 +54,7 @@ class Highlight:
 class ParsedQuery:
     text: str  # as typed
     query: wq.Query  # what is searched
-    typed: wq.Query  # as parsed, before words moved to the ranking field
-    searched: str = ""  # the text with aliases spelled out (what ``typed`` was parsed from)
+    searched: str = ""  # the text with aliases spelled out (what ``query`` was parsed from)
     aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (as typed, the group's names)
 
     @property
@@ -88,26 +88,27 @@ Variants = Mapping[str, tuple[str, ...]]
 
 
 def stem_variants(reader) -> dict[str, tuple[str, ...]]:
-    """Stem -> the words of the body vocabulary with that stem."""
-    groups: dict[str, list[str]] = defaultdict(list)
-    for btext in reader.lexicon("exact"):
-        word = btext.decode("utf-8")
-        groups[stem(word)].append(word)
-    return {key: tuple(words) for key, words in groups.items()}
+    """Stem -> the words of the title and body vocabularies with that stem."""
+    groups: dict[str, dict[str, None]] = defaultdict(dict)
+    for field in words.TEXT_FIELDS:
+        for btext in reader.lexicon(field):
+            word = btext.decode("utf-8")
+            groups[stem(word)][word] = None
+    return {key: tuple(forms) for key, forms in groups.items()}
 
 
-def parse(text: str, schema, max_length: int = 1000,
-          aliases: AliasTable | None = None, variants: Variants | None = None) -> ParsedQuery:
+def parse(text: str, schema, max_length: int = 1000, aliases: AliasTable | None = None,
+          variants: Variants | None = None, date_values: tuple[str, ...] = ()) -> ParsedQuery:
     """Parse ``text`` (aliases spelled out); raise :class:`BadQuery` with a sentence.
 
     ``variants`` (from :func:`stem_variants`) lets a plain word find its other forms;
-    without it a word finds itself only.
+    without it a word finds itself only. ``date_values`` are the index's dates.
     """
     text = text.strip()
     if len(text) > max_length:
         raise BadQuery(f"The query is {len(text)} characters long; the limit is {max_length}.")
     if not text:
-        return ParsedQuery("", wq.Every(), wq.Every())
+        return ParsedQuery("", wq.Every())
     _check_balanced(text)
     expansion = aliases.expand(text) if aliases else Expansion(text, ())
     try:
@@ -117,8 +118,11 @@ def parse(text: str, schema, max_length: int = 1000,
     _check(typed)
     if typed is wq.NullQuery:
         raise BadQuery("The query has no words to search for.")
-    ranked = _to_ranking_fields(typed, variants or {}).normalize()
-    return ParsedQuery(text, ranked, typed, expansion.text, expansion.used)
+    try:
+        ranked = words.rewrite(typed, expansion.text, variants or {}, date_values).normalize()
+    except dates.BadDate as exc:
+        raise BadQuery(str(exc)) from None
+    return ParsedQuery(text, ranked, expansion.text, expansion.used)
 
 
 def _check_balanced(text: str) -> None:
@@ -156,24 +160,11 @@ def _leaves(q: wq.Query):
             yield from _leaves(child)
 
 
-def _to_ranking_fields(q: wq.Query, variants: Variants) -> wq.Query:
-    if type(q) is wq.Term and q.fieldname == "exact":
-        words = variants.get(stem(q.text), (q.text,))
-        if len(words) == 1:
-            return wq.Term("exact", words[0], boost=q.boost)
-        return wq.Or([wq.Term("exact", word) for word in words], boost=q.boost)
-    if q.is_leaf() and q.field() == "names" and type(q) is not wq.Term:
-        return wq.NullQuery  # name keys are for plain words, not phrases or patterns
-    if q.is_leaf():
-        return q
-    return q.apply(lambda child: _to_ranking_fields(child, variants))
-
-
 def highlight_for(parsed: ParsedQuery, searcher: Searcher,
                   variants: Variants | None = None) -> Highlight:
     """What passages should mark for ``parsed`` (nothing under a NOT)."""
     stems: set[str] = set()
-    words: set[str] = set()
+    exact: set[str] = set()
     patterns: list[re.Pattern[str]] = []
     phrases: list[tuple[str, ...]] = []
     names: dict[str, str] = {}
@@ -183,6 +174,10 @@ def highlight_for(parsed: ParsedQuery, searcher: Searcher,
             return
         if isinstance(q, wq.AndNot):
             visit(q.a)
+            return
+        if isinstance(q, words.StemGroup):
+            if q.fieldname == "exact":
+                stems.add(stem(q.typed))
             return
         if not q.is_leaf():
             for child in q.children():
@@ -197,17 +192,17 @@ def highlight_for(parsed: ParsedQuery, searcher: Searcher,
         if isinstance(q, wq.Phrase):
             phrases.append(tuple(q.words))
         elif type(q) is wq.Term:
-            stems.add(stem(q.text))
+            exact.add(q.text)
         elif isinstance(q, wq.FuzzyTerm):
-            words.update(_expand(q, searcher))
+            exact.update(_expand(q, searcher))
         elif isinstance(q, (wq.Wildcard, wq.Prefix)):
             pattern = q.text if isinstance(q, wq.Wildcard) else q.text + "*"
             patterns.append(re.compile(fnmatch.translate(fold(pattern))))
 
-    visit(parsed.typed)
+    visit(parsed.query)
     stem_words = (None if variants is None else
                   frozenset(word for key in stems for word in variants.get(key, ())))
-    return Highlight(frozenset(stems), frozenset(words), tuple(patterns), tuple(phrases),
+    return Highlight(frozenset(stems), frozenset(exact), tuple(patterns), tuple(phrases),
                      tuple(sorted(names.items())), stem_words)
 
 

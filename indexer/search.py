@@ -109,7 +109,7 @@ class SearchService:
         gen = self._current()
         searcher = gen.searcher()
         parsed = query.parse(request.q, searcher.schema, self.max_query_length, self.aliases,
-                             gen.variants)
+                             gen.variants, gen.date_values)
         found = matching.matches(parsed.query, searcher, gen.postings, gen.live)
         ranked = None
         if found is None:
@@ -209,7 +209,7 @@ class SearchService:
         gen = self._current()
         searcher = gen.searcher()
         parsed = query.parse(q, searcher.schema, self.max_query_length, self.aliases,
-                             gen.variants)
+                             gen.variants, gen.date_values)
         spec = query.highlight_for(parsed, searcher, gen.variants)
         return tuple(
             PassageHit(p.passage_id, doc.passage_text(p),
@@ -228,7 +228,8 @@ class SearchService:
         if corrected.query == typed or corrected.string.strip() == parsed.text:
             return None
         try:
-            better = query.parse(corrected.string, searcher.schema, variants=gen.variants)
+            better = query.parse(corrected.string, searcher.schema, variants=gen.variants,
+                                 date_values=gen.date_values)
         except BadQuery:
             return None
         found = matching.matches(better.query, searcher, gen.postings, gen.live)

@@ -26,12 +26,13 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 
-from .schema import build_schema
+from .schema import VERSION, build_schema
 
 KEEP_GENERATIONS = 2
 REPORT_NAME = "presscut-report.json"
 COPIES_NAME = "presscut-copies.json"
 STATE_NAME = "presscut-state.json"
+SCHEMA_NAME = "presscut-schema"
 # The per-file part of the state, apart: an untouched corpus is recognised without it.
 DOCUMENTS_NAME = "presscut-documents.json"
 
@@ -46,6 +47,14 @@ class IndexMissing(FileNotFoundError):
 
 def exists(path: Path) -> bool:
     return path.is_dir() and whoosh_index.exists_in(str(path))
+
+
+def is_current(path: Path) -> bool:
+    """Whether the index at ``path`` has this version's fields (else it must be rebuilt)."""
+    try:
+        return (path / SCHEMA_NAME).read_text().strip() == VERSION
+    except OSError:
+        return False
 
 
 def open_index(path: Path) -> whoosh_index.Index:
@@ -127,6 +136,7 @@ def build_aside(path: Path) -> Iterator[whoosh_index.Index]:
     _remove_partials(generations)
     target = Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%dT%H%M%S-"), suffix=".partial",
                                    dir=generations))
+    (target / SCHEMA_NAME).write_text(VERSION)
     try:
         yield whoosh_index.create_in(str(target), build_schema())
     except BaseException:

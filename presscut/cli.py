@@ -91,8 +91,8 @@ def serve(index, corpus, host, port, threads):
     from webapp import create_app
 
     settings = _settings(index=index, corpus=corpus, host=host, port=port, threads=threads)
-    if not store.exists(settings.index):
-        click.echo(f"No index at {settings.index} yet: indexing {settings.corpus} first.")
+    if not store.exists(settings.index) or not store.is_current(settings.index):
+        click.echo(f"No index of this version at {settings.index} yet: indexing {settings.corpus} first.")
         summary = build.index_corpus(settings.corpus, settings.index, progress=_progress_bar,
                                      wait=60)
         click.echo(summary.line())
@@ -154,6 +154,9 @@ def _service(index: Path | None) -> SearchService:
     settings = _settings(index=index)
     if not store.exists(settings.index):
         raise click.ClickException(f"No index at {settings.index}. Run `presscut index` first.")
+    if not store.is_current(settings.index):
+        raise click.ClickException(f"The index at {settings.index} was built by an older Presscut. "
+                                   "Run `presscut index` to rebuild it.")
     return SearchService(settings.index, settings.passages_per_result,
                          settings.max_query_length, AliasTable(settings.alias_files()))
 

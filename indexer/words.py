@@ -1,0 +1,114 @@
+"""How what people type is searched: the query as parsed, rewritten for the index.
+
+* A plain word searches the forms of the vocabulary sharing its stem ("protesting"
+  finds protests) as one term, scored as a stemmed field would score it, with the form
+  typed counting most; and, if nothing is spelt as typed, the same name under another
+  spelling (``names``), for less.
+* A phrase (or a quoted word) means exactly the words typed, in title or body: name keys
+  never stand in for it, since they drop the lower-case words and would shrink
+  "Tokayev in 2019" to "Tokayev".
+* ``date:`` values and ranges find the documents dated wholly inside them (``dates``).
+
+The classes are Whoosh queries, so Whoosh can run any query ``matching`` leaves to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from whoosh import query as wq
+
+from . import dates
+from .analysis import stem
+
+Variants = Mapping[str, tuple[str, ...]]
+TEXT_FIELDS = ("title", "exact")
+
+
+class StemGroup(wq.Or):
+    """The forms of one word in one field, matched and scored as one term."""
+
+    def __init__(self, fieldname: str, typed: str, forms: Sequence[str], boost: float = 1.0):
+        super().__init__([wq.Term(fieldname, form) for form in forms], boost=boost)
+        self.fieldname, self.typed, self.forms = fieldname, typed, tuple(forms)
+
+    def __repr__(self) -> str:
+        return f"StemGroup({self.fieldname!r}, {self.typed!r}, {self.forms!r})"
+
+    def normalize(self):
+        return self
+
+
+class Word(wq.Or):
+    """One plain word: its stem groups in title and body, and its name key, which only
+    counts where the word itself is not found."""
+
+    def __init__(self, groups: Sequence[wq.Query], name: wq.Term | None, boost: float = 1.0):
+        super().__init__([*groups, *([name] if name else [])], boost=boost)
+        self.groups, self.name = tuple(groups), name
+
+    def __repr__(self) -> str:
+        return f"Word({self.groups!r}, {self.name!r})"
+
+    def normalize(self):
+        return self
+
+
+def rewrite(q: wq.Query, text: str, variants: Variants, date_values: Sequence[str]) -> wq.Query:
+    """``q`` as parsed from ``text``, rewritten as the module docstring says."""
+    if isinstance(q, wq.Or) and _is_one_unit(q):
+        return _unit(q, text, variants)
+    if q.field() == "names":
+        return wq.NullQuery  # name keys are for plain words, not phrases or patterns
+    if q.field() == "date":
+        return _dates(q, date_values)
+    if type(q) is wq.Term and q.fieldname in TEXT_FIELDS:
+        return _group(q, variants)
+    if q.is_leaf():
+        return q
+    return q.apply(lambda child: rewrite(child, text, variants, date_values))
+
+
+def _is_one_unit(q: wq.Or) -> bool:
+    """The parser's expansion of one word or phrase over title, body and names."""
+    fields = [child.field() for child in q.subqueries]
+    return (all(child.is_leaf() for child in q.subqueries) and "exact" in fields
+            and set(fields) <= {"title", "exact", "names"})
+
+
+def _unit(q: wq.Or, text: str, variants: Variants) -> wq.Query:
+    texts = [child for child in q.subqueries if child.field() in TEXT_FIELDS]
+    if any(isinstance(child, wq.Phrase) for child in texts) or _quoted(texts[0], text):
+        return wq.Or(texts, boost=q.boost)  # exactly as typed, where it stands
+    if not all(type(child) is wq.Term for child in texts):
+        return wq.Or(texts, boost=q.boost)
+    names = [child for child in q.subqueries if child.field() == "names" and type(child) is wq.Term]
+    return Word([_group(child, variants) for child in texts], names[0] if names else None,
+                boost=q.boost)
+
+
+def _quoted(term: wq.Query, text: str) -> bool:
+    start, end = getattr(term, "startchar", None), getattr(term, "endchar", None)
+    return (start is not None and end is not None and start > 0 and end < len(text)
+            and text[start - 1] == '"' and text[end] == '"')
+
+
+def _group(q: wq.Term, variants: Variants) -> wq.Query:
+    forms = variants.get(stem(q.text), ())
+    if q.text not in forms:
+        forms = (q.text, *forms)
+    return StemGroup(q.fieldname, q.text, forms, boost=q.boost)
+
+
+def _dates(q: wq.Query, date_values: Sequence[str]) -> wq.Query:
+    """Raises :class:`dates.BadDate` for what is not a date or a range of dates."""
+    if type(q) is wq.Term:
+        found = dates.within(date_values, q.text, q.text)
+    elif isinstance(q, wq.TermRange):
+        found = dates.within(date_values, q.start, q.end, q.startexcl, q.endexcl)
+    elif isinstance(q, wq.Prefix):
+        return q
+    else:
+        raise dates.BadDate("Dates are searched as date:2022-01 or date:[2022-01-01 TO "
+                            f"2022-01-31]. {dates.FORMAT_HELP}")
+    return wq.Or([wq.Term("date", value) for value in found]) if found else wq.NullQuery
