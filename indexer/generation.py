@@ -39,7 +39,7 @@ class Generation:
             empty = not self.live.any()
             self.facets = {facet: FacetArrays.read(reader, column, empty)
                            for facet, column in FACET_COLUMNS.items()}
-            self.dates = _date_order(reader, self.size, empty)
+            self.days, self.dates = _date_order(reader, self.size, empty)
             self.variants = query.stem_variants(reader)
         self.postings = matching.Postings(self.size)
         self.warmed = threading.Event()
@@ -71,23 +71,29 @@ class Generation:
         finally:
             self.warmed.set()
 
+    def dated(self, days) -> np.ndarray:
+        """A mask of the documents dated one of ``days``."""
+        wanted = [n for n, day in enumerate(self.days) if day in set(days)]
+        return np.isin(self.dates, wanted)
+
     def mask(self, docnums) -> np.ndarray:
         found = np.zeros(self.size, dtype=bool)
         found[np.fromiter(docnums, dtype=np.int64)] = True
         return found
 
 
-def _date_order(reader, size: int, empty: bool) -> np.ndarray:
-    """Dates as sortable numbers (the order of their text; no date sorts first)."""
+def _date_order(reader, size: int, empty: bool) -> tuple[tuple[str, ...], np.ndarray]:
+    """The distinct dates in order, and each document's as its number in that order
+    (the order of their text; no date sorts first)."""
     order = np.zeros(size, dtype=np.int32)
     if empty:
-        return order
+        return (), order
     dates = reader.column_reader("date")
     days = sorted({str(dates[d]) for d in reader.all_doc_ids()})
     rank = {day: n for n, day in enumerate(days)}
     for docnum in reader.all_doc_ids():
         order[docnum] = rank[str(dates[docnum])]
-    return order
+    return tuple(days), order
 
 
 @dataclasses.dataclass(frozen=True)

@@ -125,6 +125,17 @@ def parse(text: str, schema, max_length: int = 1000, aliases: AliasTable | None 
     return ParsedQuery(text, ranked, expansion.text, expansion.used)
 
 
+_SYNTAX = re.compile(r'["():*?~\[\]^]|\b(?:AND|OR|NOT|TO)\b')
+
+
+def plain_words(parsed: ParsedQuery) -> tuple[wq.Query, ...]:
+    """The words of a query typed as plain words (no operators, phrases or fields),
+    which may be relaxed when too few documents hold them all; else nothing."""
+    if _SYNTAX.search(parsed.text) or type(parsed.query) is not wq.And:
+        return ()
+    return tuple(parsed.query.subqueries)
+
+
 def _check_balanced(text: str) -> None:
     if text.count('"') % 2:
         raise BadQuery('The query has an opening quote mark (") without a closing one.')

@@ -21,6 +21,9 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
+    # Dates of any precision (2022, 2022-01, 2022-01-07): documents dated wholly inside.
+    date_from: str = ""
+    date_to: str = ""
 
     def selected(self, facet: str) -> tuple[str, ...]:
         return dict(self.filters).get(facet, ())
@@ -35,6 +38,8 @@ class PassageHit:
     end: int
     # Words found under another spelling: (as typed, as written).
     variants: tuple[tuple[str, str], ...] = ()
+    # A few short stretches around the hits, as HTML (``html`` is the whole passage).
+    fragment: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,6 +69,22 @@ class FacetValue:
 
 
 @dataclasses.dataclass(frozen=True)
+class Relaxed:
+    """No document (or too few for a page) holds every word typed: documents with most
+    of them follow those with all of them."""
+
+    words: int  # words typed
+    complete: int  # documents holding all of them
+
+    @property
+    def sentence(self) -> str:
+        if not self.complete:
+            return f"No document has all {self.words} words; showing documents with most of them."
+        some = f"{self.complete} document has" if self.complete == 1 else f"{self.complete} documents have"
+        return f"Only {some} all {self.words} words; documents with most of them follow."
+
+
+@dataclasses.dataclass(frozen=True)
 class SearchResult:
     request: SearchRequest
     total: int
@@ -72,6 +93,7 @@ class SearchResult:
     suggestion: str | None
     seconds: float
     aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (as typed, names searched)
+    relaxed: Relaxed | None = None
 
     @property
     def pages(self) -> int:
@@ -86,6 +108,8 @@ class SearchResult:
             "per_page": self.request.per_page,
             "sort": self.request.sort,
             "filters": {k: list(v) for k, v in self.request.filters},
+            "from": self.request.date_from or None,
+            "to": self.request.date_to or None,
             "results": [result_json(r) for r in self.results],
             "facets": {
                 name: [{"value": v.value, "count": v.count, "selected": v.selected}
@@ -95,6 +119,9 @@ class SearchResult:
             "suggestion": self.suggestion,
             "aliases": [{"typed": typed, "searched": list(names)}
                         for typed, names in self.aliases],
+            "relaxed": None if self.relaxed is None else {
+                "words": self.relaxed.words, "all_words": self.relaxed.complete,
+                "message": self.relaxed.sentence},
         }
 
 
@@ -105,7 +132,8 @@ def result_json(r: ResultDoc) -> dict:
         "date": r.date, "language": r.language, "authors": list(r.authors),
         "score": r.score, "explain": list(r.explain),
         "passages": [{"passage_id": p.passage_id, "text": p.text, "html": p.html,
-                      "start": p.start, "end": p.end} for p in r.passages],
+                      "fragment": p.fragment, "start": p.start, "end": p.end}
+                     for p in r.passages],
     }
 
 

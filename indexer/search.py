@@ -16,14 +16,14 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.qparser import QueryParser
 
-from . import highlight, matching, query, store, verify
+from . import dates, matching, query, snippets, store, verify
 from .aliases import AliasTable
 from .facets import BY_NAME, SORTS
 from .generation import Generation
 from .passages import doc_id_of
 from .query import BadQuery, Highlight, ParsedQuery
 from .records import Document, Passage
-from .results import FacetValue, PassageHit, ResultDoc, SearchRequest, SearchResult
+from .results import FacetValue, PassageHit, Relaxed, ResultDoc, SearchRequest, SearchResult
 from .schema import stored_document
 
 CHECK_EVERY = 1.0  # seconds between looks at the disk for a newer index
@@ -47,19 +47,19 @@ class PassageGone(LookupError):
         self.doc, self.nearest = doc, nearest
 
 
-def _top(gen: Generation, found: matching.Matches, allowed: np.ndarray, sort: str,
+def _top(gen: Generation, scores: np.ndarray, order: np.ndarray, allowed: np.ndarray, sort: str,
          count: int) -> list[tuple[int, float]]:
     """The first ``count`` allowed documents as (document number, score), in ``sort``
-    order; ties go to the lower document number, so pages never overlap."""
+    order (``order`` for relevance); ties go to the lower document number, so pages never
+    overlap."""
     docs = np.flatnonzero(allowed)
-    dates = gen.dates[docs]
-    first = -found.scores[docs] if sort == "relevance" else -dates if sort == "-date" else dates
+    days = gen.dates[docs]
+    first = -order[docs] if sort == "relevance" else -days if sort == "-date" else days
     if len(docs) > count:
         # Only what could make the first ``count`` (ties included) is sorted.
         bound = np.partition(first, count - 1)[count - 1]
         docs, first = docs[first <= bound], first[first <= bound]
-    order = np.lexsort((docs, first))[:count]
-    return [(int(d), float(found.scores[d])) for d in docs[order]]
+    return [(int(d), float(scores[d])) for d in docs[np.lexsort((docs, first))[:count]]]
 
 
 def _all(mask: np.ndarray, others) -> np.ndarray:
@@ -110,16 +110,19 @@ class SearchService:
         searcher = gen.searcher()
         parsed = query.parse(request.q, searcher.schema, self.max_query_length, self.aliases,
                              gen.variants, gen.date_values)
+        having = self._filters(gen, request)
         found = matching.matches(parsed.query, searcher, gen.postings, gen.live)
-        ranked = None
+        ranked = relaxed = None
         if found is None:
             # Not a query of words: one pass of Whoosh finds and orders every match.
             ranked = self._ranked(searcher, parsed, request)
             matched = gen.mask(docnum for _, docnum in ranked.top_n)
         else:
+            order = found.scores
+            parts = query.plain_words(parsed)
+            if len(parts) > 1 and np.count_nonzero(_all(found.mask, having.values())) < request.per_page:
+                found, order, relaxed = self._relax(gen, searcher, parts, having)
             matched = found.mask
-        having = {facet: gen.facets[facet].having(frozenset(values), gen.size)
-                  for facet, values in request.filters if values}
         allowed = _all(matched, having.values())
         total = int(np.count_nonzero(allowed))
         facets = {name: self._facet(gen, name, _all(matched, [m for f, m in having.items()
@@ -130,23 +133,51 @@ class SearchService:
             page = [(docnum, score if isinstance(score, float) else 0.0)
                     for score, docnum in ranked.top_n if allowed[docnum]][first:last]
         else:
-            page = _top(gen, found, allowed, self._sort(parsed, request), last)[first:]
+            page = _top(gen, found.scores, order, allowed, self._sort(parsed, request), last)[first:]
         spec = query.highlight_for(parsed, searcher, gen.variants)
         results = tuple(self._result(searcher.stored_fields(docnum), score, spec)
                         for docnum, score in page)
-        suggestion = None
-        if total < 3:
-            # Spelling correction walks the vocabulary (tens of ms): once per query and index.
-            key = (parsed.text, total)
-            if key in gen.suggestions:
-                suggestion = gen.suggestions.get(key)
-            else:
-                suggestion = self._suggest(searcher, gen, parsed, total)
-                if len(gen.suggestions) > 4096:
-                    gen.suggestions.clear()
-                gen.suggestions[key] = suggestion
-        return SearchResult(request, total, results, facets, suggestion,
-                            time.perf_counter() - started, parsed.aliases)
+        return SearchResult(request, total, results, facets,
+                            self._suggestion(searcher, gen, parsed, total),
+                            time.perf_counter() - started, parsed.aliases, relaxed)
+
+    @staticmethod
+    def _filters(gen: Generation, request: SearchRequest) -> dict[str, np.ndarray]:
+        """A mask of the documents each filter of ``request`` lets through."""
+        having = {facet: gen.facets[facet].having(frozenset(values), gen.size)
+                  for facet, values in request.filters if values}
+        if request.date_from or request.date_to:
+            try:
+                inside = dates.within(gen.date_values, request.date_from, request.date_to)
+            except dates.BadDate as exc:
+                raise BadQuery(str(exc)) from None
+            having["date"] = gen.dated(inside)
+        return having
+
+    @staticmethod
+    def _relax(gen: Generation, searcher, parts, having) -> tuple[matching.Matches, np.ndarray,
+                                                                  Relaxed]:
+        """Documents with any of the words, those with all of them first, then by score."""
+        each = [matching.matches(part, searcher, gen.postings, gen.live) for part in parts]
+        held = np.sum([m.mask for m in each], axis=0)
+        scores = np.sum([m.scores for m in each], axis=0).astype(np.float32)
+        complete = held == len(parts)
+        found = matching.Matches(held > 0, scores)
+        # Scores stay BM25 for display; the order puts documents with every word first.
+        order = scores + np.where(complete, scores.max(initial=0) + 1, 0)
+        return found, order, Relaxed(len(parts), int(np.count_nonzero(_all(complete,
+                                                                            having.values()))))
+
+    def _suggestion(self, searcher, gen: Generation, parsed: ParsedQuery, total: int) -> str | None:
+        if total >= 3:
+            return None
+        # Spelling correction walks the vocabulary (tens of ms): once per query and index.
+        key = (parsed.text, total)
+        if key not in gen.suggestions:
+            if len(gen.suggestions) > 4096:
+                gen.suggestions.clear()
+            gen.suggestions[key] = self._suggest(searcher, gen, parsed, total)
+        return gen.suggestions[key]
 
     @staticmethod
     def _facet(gen: Generation, name: str, docs: np.ndarray, request: SearchRequest):
@@ -180,28 +211,7 @@ class SearchService:
             doc_id=doc.doc_id, title=meta.title, outlet=meta.outlet, url=meta.url,
             date=meta.date, language=meta.language, authors=meta.authors,
             score=round(float(score), 4),
-            passages=self.best_passages(doc, spec),
-        )
-
-    def best_passages(self, doc: Document, spec: Highlight) -> tuple[PassageHit, ...]:
-        """The passages with most of the query in them, best first (the lead if none)."""
-        scored = []
-        for order, passage in enumerate(doc.passages):
-            text = doc.passage_text(passage)
-            found = highlight.find(text, spec)
-            if found.spans:
-                scored.append(((-found.matched, -len(found.spans), order), passage, text, found))
-        if not scored:
-            lead = doc.passages[0]
-            text = doc.passage_text(lead)
-            return (PassageHit(lead.passage_id, text, highlight.mark(text, spec).html,
-                               lead.start, lead.end),)
-        scored.sort(key=lambda item: item[0])
-        # Only the passages shown are rendered.
-        return tuple(
-            PassageHit(p.passage_id, text, highlight.render(text, found), p.start, p.end,
-                       found.variants)
-            for _, p, text, found in scored[: self.passages_per_result]
+            passages=snippets.best(doc, spec, self.passages_per_result),
         )
 
     def marked_passages(self, doc: Document, q: str) -> tuple[PassageHit, ...]:
@@ -210,12 +220,7 @@ class SearchService:
         searcher = gen.searcher()
         parsed = query.parse(q, searcher.schema, self.max_query_length, self.aliases,
                              gen.variants, gen.date_values)
-        spec = query.highlight_for(parsed, searcher, gen.variants)
-        return tuple(
-            PassageHit(p.passage_id, doc.passage_text(p),
-                       highlight.mark(doc.passage_text(p), spec).html, p.start, p.end)
-            for p in doc.passages
-        )
+        return snippets.marked(doc, query.highlight_for(parsed, searcher, gen.variants))
 
     def _suggest(self, searcher, gen: Generation, parsed: ParsedQuery, total: int) -> str | None:
         if not parsed.has_terms:

@@ -57,7 +57,9 @@ def url_with(endpoint: str = "views.search", **changes) -> str:
             continue
         for item in value if isinstance(value, (list, tuple)) else [value]:
             args.add(key, item)
-    return url_for(endpoint, **args.to_dict(flat=False))
+    # A parameter given once is passed as a value, so it can fill a path (``/export.<fmt>``).
+    return url_for(endpoint, **{key: values if len(values) > 1 else values[0]
+                                for key, values in args.to_dict(flat=False).items()})
 
 
 def toggle_url(param: str, value: str) -> str:
