@@ -8,6 +8,16 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
+
+# Languages a news archive is likely to hold, by ISO 639-1 code (what documents carry).
+LANGUAGES = {
+    "az": "Azerbaijani", "en": "English", "ru": "Russian", "tr": "Turkish", "kk": "Kazakh",
+    "uz": "Uzbek", "ky": "Kyrgyz", "ka": "Georgian", "hy": "Armenian", "uk": "Ukrainian",
+    "be": "Belarusian", "fa": "Persian", "ar": "Arabic", "de": "German", "fr": "French",
+    "es": "Spanish", "it": "Italian", "pt": "Portuguese", "nl": "Dutch", "pl": "Polish",
+    "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "he": "Hebrew", "hi": "Hindi",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -22,12 +32,24 @@ class Facet:
     example: str = ""
     # Listed in value order, every value (for the timeline), rather than commonest first.
     chronological: bool = False
+    # Value -> what a person reads (and may type instead of the value).
+    labels: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    def label_of(self, value: str) -> str:
+        return self.labels.get(value, value)
+
+    def value_of(self, typed: str) -> str:
+        """The value a person meant: ``English`` or ``english`` is ``en``."""
+        typed = typed.strip()
+        by_label = {label.casefold(): value for value, label in self.labels.items()}
+        return by_label.get(typed.casefold(), typed.lower() if typed.lower() in self.labels else typed)
 
 
 FACETS: tuple[Facet, ...] = (
     Facet("outlet", "outlet", "Outlet", "outlet_facet", "Only this outlet (repeat for several)."),
     Facet("language", "lang", "Language", "lang",
-          "Only this language, as a code or a name: en, English, az (repeat for several)."),
+          "Only this language, as a code or a name: en, English, az (repeat for several).",
+          labels=LANGUAGES),
     Facet("month", "month", "Month", "month", "Only this month, YYYY-MM (repeat for several).",
           re.compile(r"^\d{4}-\d{2}$"), "2022-01", chronological=True),
     Facet("speaker", "speaker", "Speaker", "speaker_facet",

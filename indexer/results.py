@@ -66,6 +66,7 @@ class FacetValue:
     value: str
     count: int
     selected: bool
+    label: str = ""  # what a person reads, when it is not the value itself
 
 
 @dataclasses.dataclass(frozen=True)
@@ -112,8 +113,8 @@ class SearchResult:
             "to": self.request.date_to or None,
             "results": [result_json(r) for r in self.results],
             "facets": {
-                name: [{"value": v.value, "count": v.count, "selected": v.selected}
-                       for v in values]
+                name: [{"value": v.value, "label": v.label or v.value, "count": v.count,
+                        "selected": v.selected} for v in values]
                 for name, values in self.facets.items()
             },
             "suggestion": self.suggestion,

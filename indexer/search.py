@@ -18,6 +18,7 @@ from whoosh.qparser import QueryParser
 
 from . import dates, matching, query, snippets, store, verify
 from .aliases import AliasTable
+from .analysis import WORD
 from .facets import BY_NAME, SORTS
 from .generation import Generation
 from .passages import doc_id_of
@@ -60,6 +61,20 @@ def _top(gen: Generation, scores: np.ndarray, order: np.ndarray, allowed: np.nda
         bound = np.partition(first, count - 1)[count - 1]
         docs, first = docs[first <= bound], first[first <= bound]
     return [(int(d), float(scores[d])) for d in docs[np.lexsort((docs, first))[:count]]]
+
+
+def _recase(typed: str, corrected: str) -> str:
+    """``corrected`` with each word in the case its typed word had ("Tokaev" -> "Tokayev",
+    not "tokayev"): the corrector hands back the index's folded words."""
+    words = WORD.findall(typed)
+    fixed = iter(words if len(words) == len(WORD.findall(corrected)) else [])
+
+    def case(match) -> str:
+        word, was = match.group(), next(fixed, "")
+        if was.isupper() and len(was) > 1:
+            return word.upper()
+        return word[:1].upper() + word[1:] if was[:1].isupper() else word
+    return WORD.sub(case, corrected)
 
 
 def _all(mask: np.ndarray, others) -> np.ndarray:
@@ -191,7 +206,9 @@ class SearchService:
             order = heapq.nsmallest(FACET_VALUES, counts.items(), key=lambda kv: (-kv[1], kv[0]))
             order += [(value, counts[value]) for value in selected
                       if value not in dict(order)]
-        return tuple(FacetValue(value, count, value in selected) for value, count in order)
+        label = BY_NAME[name].label_of
+        return tuple(FacetValue(value, count, value in selected, label(value))
+                     for value, count in order)
 
     @staticmethod
     def _sort(parsed: ParsedQuery, request: SearchRequest) -> str:
@@ -240,7 +257,7 @@ class SearchService:
         found = matching.matches(better.query, searcher, gen.postings, gen.live)
         count = (int(np.count_nonzero(found.mask)) if found is not None
                  else len(set(searcher.docs_for_query(better.query))))
-        return corrected.string if count > total else None
+        return _recase(parsed.text, corrected.string) if count > total else None
 
     # -- documents and passages ----------------------------------------------------------
     def document(self, doc_id: str) -> Document | None:

@@ -12,7 +12,7 @@ from indexer import build, pipeline, store
 from indexer import cite as citations
 from indexer.aliases import AliasTable
 from indexer.cite import FORMATS
-from indexer.facets import FACETS, SORTS
+from indexer.facets import BY_NAME, FACETS, SORTS
 from indexer.records import NotAnArticle
 from indexer.results import SearchRequest, document_json, verify_json
 from indexer.search import BadQuery, SearchService
@@ -114,15 +114,20 @@ def _facet_options(command):
 @click.argument("query")
 @index_option
 @_facet_options
+@click.option("--from", "date_from", default="", help="Only documents dated from this date "
+              "on (2022, 2022-01 or 2022-01-07).")
+@click.option("--to", "date_to", default="", help="Only documents dated up to this date.")
 @click.option("--sort", type=click.Choice(list(SORTS)), default="relevance")
 @click.option("--page", type=click.IntRange(min=1), default=1)
 @click.option("--per-page", type=click.IntRange(1, 100), default=10)
 @click.option("--json", "as_json", is_flag=True, help="Print the /api/search object.")
-def search(query, index, sort, page, per_page, as_json, **facets):
+def search(query, index, date_from, date_to, sort, page, per_page, as_json, **facets):
     """Search the index and print the results."""
     service = _service(index)
-    filters = tuple((name, tuple(values)) for name, values in facets.items() if values)
-    request = SearchRequest(q=query, filters=filters, sort=sort, page=page, per_page=per_page)
+    filters = tuple((name, tuple(BY_NAME[name].value_of(v) for v in values))
+                    for name, values in facets.items() if values)
+    request = SearchRequest(q=query, filters=filters, sort=sort, page=page, per_page=per_page,
+                            date_from=date_from, date_to=date_to)
     try:
         result = service.search(request)
     except BadQuery as exc:
@@ -131,22 +136,27 @@ def search(query, index, sort, page, per_page, as_json, **facets):
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
         return
-    click.echo(f"{result.total} documents match {query!r}"
+    noun = "document matches" if result.total == 1 else "documents match"
+    click.echo(f"{result.total} {noun} {query!r}"
                f" (page {page} of {result.pages}, {result.seconds * 1000:.0f} ms)")
+    if result.relaxed:
+        click.echo(result.relaxed.sentence)
     if result.suggestion:
         click.echo(f"Did you mean: {result.suggestion}")
     for number, doc in enumerate(result.results, start=(page - 1) * per_page + 1):
         click.echo("")
         click.secho(f"{number}. {doc.title}", bold=True)
-        click.echo(f"   {doc.outlet} · {doc.date or 'undated'} · {doc.language} · {doc.doc_id}")
+        language = BY_NAME["language"].label_of(doc.language)
+        click.echo(f"   {doc.outlet} · {doc.date or 'undated'} · {language} · {doc.doc_id}")
         for passage in doc.passages:
-            click.echo(f"   [{passage.passage_id}] " + _terminal_marks(passage.html))
+            click.echo(f"   [{passage.passage_id}] " + _terminal_marks(passage.fragment))
 
 
 def _terminal_marks(html: str) -> str:
     import html as html_lib
 
-    bold, plain = ("\x1b[1;33m", "\x1b[0m") if sys.stdout.isatty() else ("»", "«")
+    # Not guillemets or quote marks: Russian and Azerbaijani texts use those themselves.
+    bold, plain = ("\x1b[1;33m", "\x1b[0m") if sys.stdout.isatty() else ("[[", "]]")
     return html_lib.unescape(html.replace("<mark>", bold).replace("</mark>", plain))
 
 

@@ -24,9 +24,10 @@ def test_index_search_cite_round_trip(tmp_path):
     again = run("index", "--corpus", CORPUS, "--index", index)
     assert "5 unchanged" in again.output
 
-    text = run("search", "Tokayev", "--index", index, "--outlet", "Turan")
-    assert text.exit_code == 0 and "1 documents match" in text.output
-    assert "»Tokayev«" in text.output
+    text = run("search", "Tokayev", "--index", index, "--outlet", "Turan", "--lang", "english")
+    assert text.exit_code == 0 and "1 document matches" in text.output
+    assert "Turan · 2022-01-07 · English" in text.output
+    assert "[[Tokayev]]" in text.output
 
     data = json.loads(run("search", "Tokayev", "--index", index, "--json").output)
     assert data["total"] == 5 and set(data["facets"]) == {"outlet", "language", "month",

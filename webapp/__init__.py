@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask
 
 from indexer.aliases import AliasTable
+from indexer.facets import LANGUAGES
 from indexer.search import SearchService
 from indexer.settings import Settings
 
@@ -30,6 +31,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from .params import url_with
 
     app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["languages"] = LANGUAGES
 
     app.register_blueprint(api.bp)
     app.register_blueprint(views.bp)

@@ -20,7 +20,8 @@ def search_request(args: MultiDict) -> SearchRequest:
     settings = current_app.config["PRESSCUT"]
     filters = []
     for facet in FACETS:
-        values = tuple(dict.fromkeys(v.strip() for v in args.getlist(facet.param) if v.strip()))
+        values = tuple(dict.fromkeys(facet.value_of(v) for v in args.getlist(facet.param)
+                                     if v.strip()))
         for value in values:
             if facet.pattern and not facet.pattern.match(value):
                 raise BadParameter(f"{facet.param} must look like {facet.example}, not {value!r}.")
@@ -32,7 +33,8 @@ def search_request(args: MultiDict) -> SearchRequest:
     page = _integer(args, "page", 1, 1, MAX_PAGE)
     per_page = _integer(args, "per_page", settings.per_page, 1, settings.max_per_page)
     return SearchRequest(q=args.get("q", ""), filters=tuple(filters), sort=sort,
-                         page=page, per_page=per_page)
+                         page=page, per_page=per_page, date_from=args.get("from", "").strip(),
+                         date_to=args.get("to", "").strip())
 
 
 def _integer(args: MultiDict, name: str, default: int, low: int, high: int) -> int:

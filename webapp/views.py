@@ -23,6 +23,8 @@ bp = Blueprint("views", __name__)
 def search():
     req = search_request(request.args)
     hidden = [(BY_NAME[facet].param, value) for facet, values in req.filters for value in values]
+    hidden += [(name, value) for name, value in (("from", req.date_from), ("to", req.date_to))
+               if value]
     try:
         result = service().search(req)
     except BadQuery as exc:
@@ -44,15 +46,20 @@ def facet_views(result: SearchResult) -> list[dict]:
             continue  # e.g. no speakers known yet: hide the facet
         param = BY_NAME[name].param
         views.append({"name": name, "label": BY_NAME[name].label, "options": [
-            {"value": v.value, "count": v.count, "selected": v.selected,
+            {"value": v.value, "label": v.label or v.value, "count": v.count, "selected": v.selected,
              "toggle_url": toggle_url(param, v.value)} for v in values]})
     return views
 
 
 def selected_views(result: SearchResult) -> list[dict]:
-    return [{"label": BY_NAME[facet].label, "value": value,
-             "remove_url": toggle_url(BY_NAME[facet].param, value)}
-            for facet, values in result.request.filters for value in values]
+    req = result.request
+    chips = [{"label": BY_NAME[facet].label, "value": BY_NAME[facet].label_of(value),
+              "remove_url": toggle_url(BY_NAME[facet].param, value)}
+             for facet, values in req.filters for value in values]
+    if req.date_from or req.date_to:
+        chips.append({"label": "Dates", "value": f"{req.date_from or '…'} – {req.date_to or '…'}",
+                      "remove_url": url_with(**{"from": None, "to": None, "page": None})})
+    return chips
 
 
 def chart_views(result: SearchResult) -> dict:

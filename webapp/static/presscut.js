@@ -18,6 +18,8 @@ document.addEventListener("DOMContentLoaded", () => {
       button.textContent = "Copied";
     });
   });
+  const filters = document.getElementById("filters");
+  if (filters && window.matchMedia("(min-width: 50rem)").matches) filters.open = true;
   const sort = document.getElementById("sort");
   if (sort) sort.addEventListener("change", () => sort.form.submit());
 });
