@@ -3,8 +3,6 @@ hits that a person scans (the whole passage stays one click away)."""
 
 from __future__ import annotations
 
-from markupsafe import Markup, escape
-
 from . import highlight
 from .query import Highlight
 from .records import Document, Passage
@@ -48,13 +46,14 @@ def fragment(text: str, found: highlight.Found) -> str:
     if len(text) <= BEFORE + AFTER + 40:
         return highlight.render(text, found)
     windows = _windows(text, found.spans or [(0, 0)])[:FRAGMENTS]
-    out: list[str] = []
+    parts: list[str] = []
     for start, end in windows:
         inside = [(max(a, start) - start, min(b, end) - start) for a, b in found.spans
                   if a < end and b > start]
-        body = highlight.render(text[start:end], highlight.Found(inside, len(inside)))
-        out.append((ELLIPSIS if start > 0 else "") + body + (ELLIPSIS if end < len(text) else ""))
-    return str(Markup(" ").join(Markup(part) for part in out)) if out else str(escape(text))
+        parts.append(highlight.render(text[start:end], highlight.Found(inside, len(inside))))
+    head = ELLIPSIS if windows[0][0] > 0 else ""
+    tail = ELLIPSIS if windows[-1][1] < len(text) else ""
+    return head + f" {ELLIPSIS} ".join(parts) + tail
 
 
 def _windows(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import threading
 from pathlib import Path
 
@@ -110,3 +113,40 @@ def test_works_without_javascript(browser, base_url):
     page.wait_for_selector("li.hit")
     assert {m.lower() for m in page.locator("mark").all_inner_texts()} == {"kazakh people"}
     context.close()
+
+
+def test_export_links_download_what_the_page_shows(page, base_url):
+    page.goto(base_url + "/?q=CSTO&lang=en&sort=-date")
+    shown = page.locator("li.hit").evaluate_all("(hits) => hits.map(h => h.dataset.docId)")
+    with page.expect_download() as download:
+        page.click("p.export >> text=CSV")
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8"))))
+    assert download.value.suggested_filename == "presscut-results.csv"
+    assert list(dict.fromkeys(row["doc_id"] for row in rows)) == shown and len(shown) == 4
+    with page.expect_download() as download:
+        page.click("p.export >> text=JSON")
+    exported = json.loads(Path(download.value.path()).read_text("utf-8"))
+    assert [r["doc_id"] for r in exported["results"]] == shown
+    assert exported["filters"] == {"language": ["en"]} and exported["sort"] == "-date"
+
+
+def test_at_phone_width_filters_fold_and_the_first_result_is_near_the_top(browser, base_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(base_url + "/?q=Tokayev")
+    assert page.locator("li.hit").first.bounding_box()["y"] < 700
+    assert not page.locator('a[data-facet="outlet"]').first.is_visible()
+    page.click("#filters > summary")
+    assert page.locator('a[data-facet="outlet"]').first.is_visible()
+    context.close()
+
+
+def test_on_a_wide_screen_filters_stand_open_and_a_date_range_applies(page, base_url):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(base_url + "/?q=Tokayev")
+    assert page.locator('a[data-facet="outlet"]').first.is_visible()
+    page.fill("#from", "2022-01-08")
+    page.click("form.daterange button")
+    page.wait_for_url("**from=2022-01-08**")
+    assert sorted(page.locator("li.hit .outlet").all_inner_texts()) == ["Novator.az", "Vikendi"]
+    assert "Dates: 2022-01-08" in page.locator("ul.selected").inner_text()
