@@ -4,12 +4,9 @@ into JSON: the API, the CLI's ``--json`` and the exports all print these objects
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
 
 from .records import Document, Passage
-
-if TYPE_CHECKING:
-    from .verify import Match
+from .verify import Check, Match, diff
 
 
 @dataclasses.dataclass(frozen=True)
@@ -167,14 +164,22 @@ def passage_json(doc: Document, p: Passage, permalink: str, elsewhere: list[Matc
     }
 
 
-def match_json(m: Match) -> dict:
-    """One entry of ``/api/verify``'s ``matches``."""
+def match_json(m: Match, diff: list[tuple[str, str]] | None = None) -> dict:
+    """One entry of ``/api/verify``'s ``matches``; ``text`` is the archived text as
+    published, and ``diff`` says which side has which words (``-`` the quote only,
+    ``+`` the archive only, ``=`` both, ``~`` archive text around the quoted stretch)."""
     meta = m.doc.metadata
-    return {"passage_id": m.passage.passage_id, "doc_id": m.doc.doc_id,
-            "outlet": meta.outlet, "title": meta.title, "date": meta.date, "url": meta.url,
-            "similarity": m.similarity, "exact": m.exact, "text": m.text}
+    found = {"passage_id": m.passage.passage_id, "doc_id": m.doc.doc_id,
+             "passage_ids": [p.passage_id for p in m.passages],
+             "outlet": meta.outlet, "title": meta.title, "date": meta.date, "url": meta.url,
+             "similarity": m.similarity, "exact": m.exact, "text": m.text}
+    if diff is not None:
+        found["diff"] = [{"op": op, "text": text} for op, text in diff]
+    return found
 
 
-def verify_json(quote: str, matches: list[Match]) -> dict:
-    """``POST /api/verify`` and ``presscut verify --json``."""
-    return {"quote": quote, "matches": [match_json(m) for m in matches]}
+def verify_json(check: Check) -> dict:
+    """``POST /api/verify``, ``GET /verify`` and ``presscut verify --json``."""
+    return {"quote": check.quote, "verdict": check.verdict,
+            "matches": [match_json(m, diff(check.quote, m.text)) for m in check.matches],
+            "nearest": [match_json(m) for m in check.nearest]}

@@ -13,10 +13,9 @@ import time
 from pathlib import Path
 
 import numpy as np
-from whoosh import query as wq
 from whoosh.qparser import QueryParser
 
-from . import dates, matching, query, snippets, store, verify
+from . import dates, matching, query, quotes, snippets, store, verify
 from .aliases import AliasTable
 from .analysis import WORD
 from .facets import BY_NAME, SORTS
@@ -28,7 +27,6 @@ from .results import FacetValue, PassageHit, Relaxed, ResultDoc, SearchRequest, 
 from .schema import stored_document
 
 CHECK_EVERY = 1.0  # seconds between looks at the disk for a newer index
-RARE_WORDS = 6  # words of a quote that look for it in the index
 # Values a facet lists, commonest first (months are all listed, for the chart); the
 # selected ones always. Thousands of speakers made a common word's answer 4 ms longer.
 FACET_VALUES = 100
@@ -289,7 +287,7 @@ class SearchService:
         text = doc.passage_text(passage)
         found: dict[str, verify.Match] = {}
         for piece in (text, *verify.quotations(text)):
-            for match in self.verify(piece, limit=10):
+            for match in self.check_quote(piece, limit=10).matches:
                 pid = match.passage.passage_id
                 if match.doc.doc_id == doc.doc_id or match.similarity < verify.SAME_STATEMENT:
                     continue
@@ -298,21 +296,11 @@ class SearchService:
         return sorted(found.values(),
                       key=lambda m: (m.doc.metadata.date or "9999", m.doc.metadata.outlet))
 
-    def verify(self, quote: str, limit: int = 5) -> list[verify.Match]:
-        """Where ``quote`` stands in the archive, verbatim or altered, best first."""
+    def check_quote(self, quote: str, limit: int = 5) -> verify.Check:
+        """Whether ``quote`` stands in the archive verbatim, altered, or not at all."""
         if not quote.strip():
             raise BadQuery("Paste a quote to check.")
         if len(quote) > 20 * self.max_query_length:
             raise BadQuery("The quote is too long to check; paste one paragraph at most.")
-        words = verify.query_words(quote, limit=40)
-        if not words:
-            raise BadQuery("The quote has no words to look for.")
-        searcher = self._current().searcher()
-        # The rarest words the archive has find the candidates: few postings to read, and
-        # a verbatim quote's passage holds them all (a misquoted word has none: skipped).
-        frequency = {w: searcher.doc_frequency("exact", w) for w in words}
-        rare = sorted((w for w in words if frequency[w]), key=frequency.get)[:RARE_WORDS]
-        if not rare:
-            return []
-        hits = searcher.search(wq.Or([wq.Term("exact", w) for w in rare]), limit=20)
-        return verify.best_matches(quote, [stored_document(h.fields()) for h in hits], limit)
+        gen = self._current()
+        return quotes.check(quote, gen, gen.searcher(), self.aliases, limit)

@@ -1,7 +1,16 @@
-"""The quote checker: is a quote verbatim in the archive, altered, or not there?
+"""The quote checker: does the archive hold a quote verbatim, altered, or not at all?
 
-Candidates come from the index (documents sharing the quote's rarer words); each of
-their passages is then aligned word by word with the quote.
+* verbatim: the quote's words stand in one passage (or two adjacent ones) in order,
+  whatever the quote marks, dashes, spacing and case; an ellipsis stands for left-out
+  words;
+* altered: the archive holds the statement the quote stands for, misquoted: most of the
+  quote's content words (by weight: rare words count more than names every article
+  has) are in the passage, in any order and any form (another inflection, another
+  spelling of a name, an alias: KTMT for CSTO), and no negation was added or dropped;
+* not_found: anything else. Sharing a few names and topic words is not a statement.
+
+The matches keep the archived text exactly as published; :func:`diff` says word by word
+which side (quote or archive) has what.
 """
 
 from __future__ import annotations
@@ -10,34 +19,58 @@ import dataclasses
 import difflib
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 
-from .analysis import fold
+from .aliases import Variant
+from .analysis import WORD, common_words, fold, stem
+from .names import looks_like_name, name_key
 from .records import Document, Passage
 
-_ELLIPSIS = re.compile(r"\[\s*(?:…|\.\.\.)\s*\]|…|\.{3}")
-_WORDS = re.compile(r"\w+")
-MIN_SIMILARITY = 0.5
+VERBATIM, ALTERED, NOT_FOUND = "verbatim", "altered", "not_found"
+# Share of the quote's content words (by weight) an altered quote's passage must hold.
+ALTERED_SHARE = 0.75
+MIN_CONTENT_WORDS = 3  # fewer content words than this cannot be told from chance
 # Alike enough to be the same statement reported twice (a word or two changed).
 SAME_STATEMENT = 0.8
+NEGATIONS = frozenset({"not", "no", "never", "nobody", "none", "nothing", "neither", "nor",
+                       "t", "cannot", "не", "нет", "никогда", "deyil", "yox"})
+_ELLIPSIS = re.compile(r"\[\s*(?:…|\.\.\.)\s*\]|…|\.{3}")
 # Quoted speech inside a paragraph, six words or more.
 _QUOTATION = re.compile(r'[“"«„]([^“”"«»„]{30,}?)[”"»“]')
+Weight = Callable[[str], float]
 
 
 @dataclasses.dataclass(frozen=True)
 class Match:
     doc: Document
-    passage: Passage
+    passages: tuple[Passage, ...]  # one, or two adjacent ones for a quote that spans them
     similarity: float
     exact: bool
 
     @property
+    def passage(self) -> Passage:
+        return self.passages[0]
+
+    @property
     def text(self) -> str:
-        return self.doc.passage_text(self.passage)
+        """The archived text, exactly as published."""
+        return self.doc.text[self.passages[0].start : self.passages[-1].end]
+
+
+@dataclasses.dataclass(frozen=True)
+class Check:
+    """A quote's verdict, the passages that carry it (best first), and when it is not
+    found the nearest passages, which do not say it."""
+
+    quote: str
+    verdict: str
+    matches: tuple[Match, ...]
+    nearest: tuple[Match, ...] = ()
 
 
 def words(text: str) -> list[str]:
     """Folded words: quote-mark style, dashes, spacing and case no longer count."""
-    return [fold(w) for w in _WORDS.findall(unicodedata.normalize("NFKC", text))]
+    return [fold(w) for w in WORD.findall(unicodedata.normalize("NFKC", text))]
 
 
 def segments(quote: str) -> list[list[str]]:
@@ -50,26 +83,101 @@ def quotations(text: str) -> list[str]:
     return [q for q in _QUOTATION.findall(text) if len(q.split()) >= 6]
 
 
-def query_words(quote: str, limit: int = 12) -> list[str]:
-    """The longest distinct words of the quote: rare enough to find candidates."""
-    distinct = list(dict.fromkeys(w for part in segments(quote) for w in part))
-    return sorted(distinct, key=len, reverse=True)[:limit]
+def content_words(quote: str) -> list[str]:
+    """The quote's words as typed, less the commonest words of its language."""
+    common = common_words()
+    # Numbers are content only as years: "in 2019" says something, "3" rarely alone.
+    return [w for w in WORD.findall(unicodedata.normalize("NFKC", quote))
+            if (fold(w) not in common and not w.isdigit()) or (w.isdigit() and len(w) == 4)]
 
 
-def compare(quote: str, doc: Document, passage: Passage) -> Match:
-    """How closely ``passage`` carries ``quote``."""
+class Concepts:
+    """What a word stands for, whatever its form: its stem, its name key if it is
+    written as a name, and its alias group (CSTO, KTMT and ОДКБ are one)."""
+
+    def __init__(self, groups: Iterable[list[Variant]]):
+        self.exact: dict[str, int] = {}
+        self.prefixes: list[tuple[str, int]] = []
+        for number, group in enumerate(groups):
+            for variant in group:
+                if len(variant.words) == 1:
+                    if variant.prefix:
+                        self.prefixes.append((variant.words[0], number))
+                    else:
+                        self.exact[variant.words[0]] = number
+        self._known: dict[str, frozenset[str]] = {}
+
+    def of(self, word: str) -> frozenset[str]:
+        found = self._known.get(word)
+        if found is None:
+            folded = fold(word)
+            keys = {"s:" + stem(folded)}
+            if looks_like_name(word) and (key := name_key(word)):
+                keys.add("n:" + key)
+            group = self.exact.get(folded)
+            if group is None:
+                group = next((n for prefix, n in self.prefixes if folded.startswith(prefix)), None)
+            if group is not None:
+                keys.add(f"a:{group}")
+            found = self._known[word] = frozenset(keys)
+        return found
+
+
+def judge(quote: str, documents: list[Document], concepts: Concepts, weight: Weight,
+          limit: int = 5) -> Check:
+    """The verdict on ``quote`` over the passages of ``documents``."""
     parts = segments(quote)
-    target = words(doc.passage_text(passage))
-    exact = bool(parts) and _in_order(parts, target)
-    flat = [w for part in parts for w in part]
+    wanted = [(concepts.of(w), weight(fold(w))) for w in content_words(quote)]
+    negated = bool(NEGATIONS & {w for part in parts for w in part})
+    found: list[Match] = []
+    for doc in documents:
+        for window in _windows(doc):
+            found.append(_compare(parts, wanted, negated, doc, window, concepts))
+    found.sort(key=lambda m: (not m.exact, -m.similarity, m.doc.metadata.date or "9999",
+                              len(m.passages)))
+    found = _distinct(found)
+    exact = [m for m in found if m.exact]
     if exact:
-        similarity = 1.0
-    else:
-        matcher = difflib.SequenceMatcher(None, flat, target, autojunk=False)
-        # Single shared words ("the", "and") are chance, not quotation: count runs of two+.
-        matched = sum(b.size for b in matcher.get_matching_blocks() if b.size >= min(2, len(flat)))
-        similarity = matched / max(1, len(flat))
-    return Match(doc, passage, round(similarity, 4), exact)
+        return Check(quote, VERBATIM, tuple(exact[:limit]))
+    altered = [m for m in found if m.similarity >= ALTERED_SHARE] if len(wanted) >= MIN_CONTENT_WORDS else []
+    if altered:
+        return Check(quote, ALTERED, tuple(altered[:limit]))
+    return Check(quote, NOT_FOUND, (), tuple(m for m in found[:3] if m.similarity > 0))
+
+
+def _windows(doc: Document) -> Iterable[tuple[Passage, ...]]:
+    for i, passage in enumerate(doc.passages):
+        yield (passage,)
+        if i + 1 < len(doc.passages):
+            yield (passage, doc.passages[i + 1])
+
+
+def _compare(parts, wanted, negated: bool, doc: Document, window: tuple[Passage, ...],
+             concepts: Concepts) -> Match:
+    text = doc.text[window[0].start : window[-1].end]
+    target = words(text)
+    if parts and _in_order(parts, target):
+        return Match(doc, window, 1.0, True)
+    held = set().union(*(concepts.of(w) for w in WORD.findall(text)))
+    total = sum(w for _, w in wanted) or 1.0
+    covered = sum(w for keys, w in wanted if keys & held) / total
+    if negated != bool(NEGATIONS & set(_stretch([w for p in parts for w in p], target))):
+        covered = min(covered, ALTERED_SHARE - 0.01)  # "did not" for "did" is another statement
+    return Match(doc, window, round(covered, 4), False)
+
+
+def _distinct(matches: list[Match]) -> list[Match]:
+    """Best first, each passage once (a pair is left out when its first passage alone
+    carries the quote as well)."""
+    seen: set[str] = set()
+    kept = []
+    for m in matches:
+        ids = {p.passage_id for p in m.passages}
+        if ids & seen:
+            continue
+        seen |= ids
+        kept.append(m)
+    return kept
 
 
 def _in_order(parts: list[list[str]], target: list[str]) -> bool:
@@ -90,40 +198,38 @@ def _find(haystack: list[str], needle: list[str], start: int) -> int:
     return -1
 
 
-def best_matches(quote: str, documents: list[Document], limit: int = 5) -> list[Match]:
-    """The passages of ``documents`` that best carry ``quote``, best first."""
-    quoted = [w for part in segments(quote) for w in part]
-    # Similarity can be no higher than the share of the quote's words a passage has: a
-    # set look-up spares the word alignment for passages that cannot qualify.
-    found = [compare(quote, doc, p) for doc in documents for p in doc.passages
-             if _could_match(quoted, set(words(doc.passage_text(p))))]
-    found = [m for m in found if m.exact or m.similarity >= MIN_SIMILARITY]
-    found.sort(key=lambda m: (not m.exact, -m.similarity, m.doc.metadata.date or "9999"))
-    return found[:limit]
-
-
-def _could_match(quoted: list[str], passage_words: set[str]) -> bool:
-    return sum(w in passage_words for w in quoted) >= MIN_SIMILARITY * len(quoted)
+def _stretch(quote: list[str], archived: list[str]) -> list[str]:
+    start, stop = _window(quote, archived)
+    return archived[start:stop]
 
 
 def diff(quote: str, archived: str) -> list[tuple[str, str]]:
-    """Word-level differences: ("=", w), ("-", quoted only), ("+", archived only), and
-    ("~", archived words before or after the stretch the quote stands for)."""
-    a, b = _WORDS.findall(quote), _WORDS.findall(archived)
-    fa, fb = [fold(w) for w in a], [fold(w) for w in b]
+    """Word by word: ("=", in both), ("-", in the quote only), ("+", in the archive only),
+    ("~", archive text before or after the stretch the quote stands for). Archive pieces
+    are the archived text as published, punctuation and spacing included: joined, the
+    "=", "+" and "~" pieces give back ``archived`` exactly."""
+    a = list(WORD.finditer(quote))
+    b = list(WORD.finditer(archived))
+    fa, fb = [fold(m.group()) for m in a], [fold(m.group()) for m in b]
     start, stop = _window(fa, fb)
-    out: list[tuple[str, str]] = [("~", " ".join(b[:start]))] if start else []
+
+    def piece(i: int, j: int) -> str:  # archive words i..j with what follows them
+        first = 0 if i == 0 else b[i].start()
+        last = len(archived) if j >= len(b) else b[j].start()
+        return archived[first:last]
+
+    out: list[tuple[str, str]] = [("~", piece(0, start))] if start else []
     matcher = difflib.SequenceMatcher(None, fa, fb[start:stop], autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            out.append(("=", " ".join(b[start + j1 : start + j2])))
+            out.append(("=", piece(start + j1, start + j2)))
             continue
         if i2 > i1:
-            out.append(("-", " ".join(a[i1:i2])))
+            out.append(("-", quote[a[i1].start() : a[i2 - 1].end()]))
         if j2 > j1:
-            out.append(("+", " ".join(b[start + j1 : start + j2])))
+            out.append(("+", piece(start + j1, start + j2)))
     if stop < len(b):
-        out.append(("~", " ".join(b[stop:])))
+        out.append(("~", piece(stop, len(b))))
     return out
 
 

@@ -17,6 +17,7 @@ from indexer.records import NotAnArticle
 from indexer.results import SearchRequest, document_json, verify_json
 from indexer.search import BadQuery, SearchService
 from indexer.settings import SETTINGS, Settings
+from indexer.verify import diff
 
 EXIT_NOTHING_INDEXED = 1
 EXIT_BAD_INPUT = 2
@@ -205,18 +206,34 @@ def cite(passage_id, index, fmt):
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print the /api/verify object.")
 def verify(quote, index, as_json):
-    """Check whether QUOTE stands in the archive verbatim, altered, or not at all."""
+    """Check whether QUOTE stands in the archive verbatim, altered, or not at all.
+
+    Exit status: 0 verbatim, 3 altered, 4 not found, 2 a quote that cannot be checked.
+    """
     try:
-        matches = _service(index).verify(quote)
+        check = _service(index).check_quote(quote)
     except BadQuery as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     if as_json:
-        click.echo(json.dumps(verify_json(quote, matches), indent=2, ensure_ascii=False))
-        return
-    if not matches:
-        click.echo("Not in the archive.")
-    for m in matches:
-        verdict = "verbatim" if m.exact else f"{m.similarity:.0%} similar"
-        click.echo(f"{verdict}: {m.doc.metadata.outlet}, {m.doc.metadata.date or 'undated'} "
-                   f"[{m.passage.passage_id}]\n  {m.text}")
+        click.echo(json.dumps(verify_json(check), indent=2, ensure_ascii=False))
+    else:
+        click.echo(VERDICT_LINES[check.verdict])
+        for m in check.matches:
+            click.echo(f"\n{m.doc.metadata.outlet}, {m.doc.metadata.date or 'undated'} "
+                       f"[{m.passage.passage_id}] {m.similarity:.0%} of its words")
+            click.echo("  " + "".join(_diff_marks(op, text) for op, text in diff(quote, m.text)))
+    sys.exit(VERDICT_EXIT[check.verdict])
+
+
+VERDICT_LINES = {
+    "verbatim": "Verbatim: the archive holds these words as quoted.",
+    "altered": "Altered: the archive holds this statement in other words; the differences "
+               "are marked [-quote only-] {+archive only+}.",
+    "not_found": "Not found: no passage of the archive says this.",
+}
+VERDICT_EXIT = {"verbatim": 0, "altered": 3, "not_found": 4}
+
+
+def _diff_marks(op: str, text: str) -> str:
+    return {"-": f"[-{text}-] ", "+": f"{{+{text.rstrip()}+}} "}.get(op, text)

@@ -118,7 +118,7 @@ def test_csl_json_and_annotation_are_json_with_real_precision(client):
 def test_verify_exact_altered_and_absent(client):
     exact = client.post("/api/verify", json={
         "quote": "the effect of introducing troops — cannot be long-term"}).get_json()
-    assert exact["matches"][0]["exact"] is True
+    assert exact["verdict"] == "verbatim" and exact["matches"][0]["exact"] is True
     assert exact["matches"][0]["outlet"] == "Turan"
     elided = client.post("/api/verify", json={
         "quote": "“The way out of this crisis is not to introduce troops from abroad […] "
@@ -127,9 +127,11 @@ def test_verify_exact_altered_and_absent(client):
     altered = client.post("/api/verify", json={
         "quote": "The effect of introducing soldiers cannot be long-term"}).get_json()
     top = altered["matches"][0]
-    assert top["exact"] is False and 0.7 < top["similarity"] < 1
+    assert altered["verdict"] == "altered" and top["exact"] is False and 0.7 < top["similarity"] < 1
+    assert [(d["op"], d["text"].strip()) for d in top["diff"] if d["op"] in "-+"] == [
+        ("-", "soldiers"), ("+", "troops")]
     absent = client.post("/api/verify", json={"quote": "Bananas are yellow and sweet"})
-    assert absent.get_json()["matches"] == []
+    assert absent.get_json()["matches"] == [] and absent.get_json()["verdict"] == "not_found"
     assert client.post("/api/verify", data="nonsense").status_code == 400
 
 

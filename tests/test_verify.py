@@ -14,18 +14,20 @@ from indexer import verify
     ("Everywhere in the world people have the right … to cruelty and injustice", "Eurasianet"),
 ])
 def test_verbatim_despite_marks_case_and_ellipsis(service, quote, outlet):
-    top = service.verify(quote)[0]
-    assert top.exact and top.similarity == 1.0 and top.doc.metadata.outlet == outlet
+    check = service.check_quote(quote)
+    top = check.matches[0]
+    assert check.verdict == "verbatim" and top.exact and top.doc.metadata.outlet == outlet
 
 
 def test_altered_azerbaijani_quote_shows_the_change(service):
     quote = "Qazaxıstana heç bir hərbi müdaxilə olmayıb, ona görə də KTMT-nin ora ordu göndərməsi"
-    top = service.verify(quote)[0]
-    assert not top.exact and top.similarity > 0.75
-    changes = [(op, words) for op, words in verify.diff(quote, top.text) if op in "-+"]
+    check = service.check_quote(quote)
+    top = check.matches[0]
+    assert check.verdict == "altered" and not top.exact
+    changes = [(op, words.strip()) for op, words in verify.diff(quote, top.text) if op in "-+"]
     assert changes == [("-", "heç bir"), ("+", "hər hansı")]
 
 
 def test_left_out_words_must_still_come_in_order(service):
     quote = "people in turn have the right […] Everywhere in the world"
-    assert not service.verify(quote)[0].exact
+    assert service.check_quote(quote).verdict != "verbatim"

@@ -94,13 +94,28 @@ def test_passage_page_has_context_citations_and_meta_tags(client, seed_docs):
     assert original.startswith(doc.metadata.url)
 
 
-def test_verify_page(client):
-    response = client.post("/verify", data={"quote": "The effect of introducing soldiers "
-                                                     "cannot be long-term"})
-    soup = BeautifulSoup(response.data, "lxml")
-    assert "Not verbatim" in soup.select_one(".verdict").get_text()
+def test_verify_page_shows_the_archive_as_published_and_links_the_check(client):
+    quote = "The effect of introducing soldiers cannot be long-term"
+    posted = client.post("/verify", data={"quote": quote})
+    linked = client.get("/verify", query_string={"quote": quote})
+    assert posted.data == linked.data  # a check can be shared as a link
+    soup = BeautifulSoup(linked.data, "lxml")
+    assert soup.select_one(".verdict")["data-verdict"] == "altered"
     assert soup.select_one(".diff del").get_text() == "soldiers"
-    assert soup.select_one(".diff ins").get_text() == "troops"
+    assert soup.select_one(".diff ins").get_text().strip() == "troops"
+    archived = client.post("/api/verify", json={"quote": quote}).get_json()["matches"][0]["text"]
+    # Struck words are the quote's own; everything else is the archive, character for character.
+    for struck in soup.select(".diff del"):
+        struck.decompose()
+    assert soup.select_one(".diff").get_text().replace("  ", " ") == archived.replace("  ", " ")
+    share = soup.select_one("p.share a")["href"]
+    assert client.get(urlsplit(share).path + "?" + urlsplit(share).query).data == linked.data
+
+
+def test_verify_page_says_not_found_for_an_invented_quote(client):
+    soup = BeautifulSoup(client.get("/verify?quote=Aliyev+praised+the+CSTO").data, "lxml")
+    assert soup.select_one(".verdict")["data-verdict"] == "not_found"
+    assert not soup.select("ol.matches:not(.nearest)")
 
 
 def test_opensearch_and_exports(client):

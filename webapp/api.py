@@ -91,5 +91,5 @@ def verify():
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict) or not isinstance(payload.get("quote"), str):
         raise BadParameter('Send JSON like {"quote": "the words to check"}.')
-    return jsonify(verify_json(payload["quote"], service().verify(payload["quote"])))
+    return jsonify(verify_json(service().check_quote(payload["quote"])))
 

@@ -7,9 +7,8 @@ from urllib.parse import quote
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
 
 from indexer import cite as citations
-from indexer import verify as quotecheck
 from indexer.facets import BY_NAME, SORTS
-from indexer.results import SearchResult, document_json, match_json
+from indexer.results import SearchResult, document_json, match_json, verify_json
 from indexer.search import BadQuery
 
 from . import export as exports
@@ -153,17 +152,17 @@ def _fragment(words: str) -> str:
 
 @bp.route("/verify", methods=["GET", "POST"])
 def verify():
-    quote_text = request.form.get("quote", "") if request.method == "POST" else ""
-    matches, error = [], None
+    """The quote checker; ``GET /verify?quote=...`` is the same check as a link to share."""
+    quote_text = (request.form if request.method == "POST" else request.args).get("quote", "")
+    check, error = None, None
     if quote_text.strip():
         try:
-            found = service().verify(quote_text)
-            matches = [dict(match_json(m), diff=quotecheck.diff(quote_text, m.text))
-                       for m in found]
+            check = verify_json(service().check_quote(quote_text))
         except BadQuery as exc:
             error = str(exc)
-    return render_template("verify.html", quote=quote_text, matches=matches, error=error,
-                           checked=bool(quote_text.strip()))
+    return render_template("verify.html", quote=quote_text, check=check, error=error,
+                           share_url=url_for("views.verify", quote=quote_text, _external=True)
+                           if check else None), 400 if error else 200
 
 
 @bp.get("/opensearch.xml")
