@@ -35,6 +35,12 @@ SETTINGS: tuple[Setting, ...] = (
             "one and a corpus's own aliases.toml; re-read when it changes."),
     Setting("passages_per_result", 3, "PRESSCUT_PASSAGES_PER_RESULT",
             "Best matching passages shown for each document."),
+    Setting("base_url", "", "PRESSCUT_BASE_URL",
+            "Public address of the server (https://archive.example.org); every permalink and "
+            "citation uses it. Unset, the server uses the address each request came in on."),
+    Setting("trust_proxy", 0, "PRESSCUT_TRUST_PROXY",
+            "Reverse proxies in front of the server whose X-Forwarded-Host/Proto/Prefix headers "
+            "to believe (0: none)."),
 )
 
 
@@ -52,6 +58,8 @@ class Settings:
     max_query_length: int
     aliases: str
     passages_per_result: int
+    base_url: str
+    trust_proxy: int
 
     @classmethod
     def defaults(cls, **overrides: object) -> Settings:

@@ -35,6 +35,8 @@ def main() -> None:
     pass
 
 
+base_url_option = click.option(
+    "--base-url", help="Public address of the archive, for permalinks [default: $PRESSCUT_BASE_URL].")
 index_option = click.option("--index", "index", type=click.Path(path_type=Path),
                             help="Index folder [default: ./instance/index or $PRESSCUT_INDEX].")
 
@@ -85,13 +87,15 @@ def _progress_bar(items, total):
 @click.option("--host", help="Address to listen on [default: 127.0.0.1].")
 @click.option("--port", type=int, help="Port to listen on [default: 5000].")
 @click.option("--threads", type=int, help="Worker threads [default: 8].")
-def serve(index, corpus, host, port, threads):
+@base_url_option
+def serve(index, corpus, host, port, threads, base_url):
     """Serve the web app and JSON API with a production WSGI server."""
     import waitress
 
     from webapp import create_app
 
-    settings = _settings(index=index, corpus=corpus, host=host, port=port, threads=threads)
+    settings = _settings(index=index, corpus=corpus, host=host, port=port, threads=threads,
+                         base_url=base_url)
     if not store.exists(settings.index) or not store.is_current(settings.index):
         click.echo(f"No index of this version at {settings.index} yet: indexing {settings.corpus} first.")
         summary = build.index_corpus(settings.corpus, settings.index, progress=_progress_bar,
@@ -192,13 +196,18 @@ def extract(file, as_json):
 @click.argument("passage_id")
 @index_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
-def cite(passage_id, index, fmt):
+@base_url_option
+def cite(passage_id, index, fmt, base_url):
     """Print the citation of a passage."""
     found = _service(index).passage(passage_id)
     if found is None:
         raise click.ClickException(f"No passage with id {passage_id!r}.")
     doc, passage = found
-    click.echo(citations.cite(doc, passage, fmt, f"/p/{passage_id}"))
+    base = _settings(base_url=base_url).base_url.rstrip("/")
+    if not base:
+        click.echo("Warning: the public address of the archive is unknown, so the permalink is "
+                   "relative; pass --base-url or set PRESSCUT_BASE_URL.", err=True)
+    click.echo(citations.cite(doc, passage, fmt, f"{base}/p/{passage_id}"))
 
 
 @main.command()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from indexer.aliases import AliasTable
 from indexer.facets import LANGUAGES
@@ -18,6 +19,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     """Application factory; ``settings`` defaults to the environment's."""
     settings = settings or Settings.from_env()
     app = Flask(__name__, template_folder=str(templates_folder()))
+    if settings.trust_proxy:
+        n = settings.trust_proxy
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
     app.config["PRESSCUT"] = settings
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     app.json.ensure_ascii = False

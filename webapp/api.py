@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from indexer import cite as citations
 from indexer.facets import FACETS, SORTS
 from indexer.results import document_json, passage_json, verify_json
 from indexer.search import SearchService
 
+from .links import external
 from .params import BadParameter, search_request
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -62,7 +63,7 @@ def document(doc_id: str):
 @bp.get("/passages/<passage_id>")
 def passage(passage_id: str):
     doc, p = find_passage(passage_id)
-    permalink = url_for("views.passage", passage_id=p.passage_id, _external=True)
+    permalink = external("views.passage", passage_id=p.passage_id)
     return jsonify(passage_json(doc, p, permalink, service().elsewhere(doc, p)))
 
 
@@ -77,7 +78,7 @@ def find_passage(passage_id: str):
 def cite(passage_id: str):
     fmt = request.args.get("format", "text") or "text"
     doc, p = find_passage(passage_id)
-    permalink = url_for("views.passage", passage_id=passage_id, _external=True)
+    permalink = external("views.passage", passage_id=passage_id)
     try:
         body = citations.cite(doc, p, fmt, permalink)
     except citations.UnknownFormat as exc:

@@ -13,6 +13,7 @@ from indexer.search import BadQuery
 
 from . import export as exports
 from .api import find_passage, service
+from .links import external
 from .params import search_request, toggle_url, url_with
 
 bp = Blueprint("views", __name__)
@@ -87,7 +88,7 @@ def export(fmt: str):
     if fmt not in exports.FORMATS:
         abort(404, "Export as .csv or .json.")
     req = search_request(request.args)
-    permalink = lambda pid: url_for("views.passage", passage_id=pid, _external=True)  # noqa: E731
+    permalink = lambda pid: external("views.passage", passage_id=pid)  # noqa: E731
     body = exports.FORMATS[fmt](service(), req, permalink)
     return Response(stream_with_context(body), mimetype=exports.MEDIA_TYPES[fmt], headers={
         "Content-Disposition": f'attachment; filename="presscut-results.{fmt}"'})
@@ -111,7 +112,7 @@ def document(doc_id: str):
 def passage(passage_id: str):
     doc, p = find_passage(passage_id)
     index = doc.passages.index(p)
-    permalink = url_for("views.passage", passage_id=passage_id, _external=True)
+    permalink = external("views.passage", passage_id=passage_id)
     cites = [{"format": fmt, "text": citations.cite(doc, p, fmt, permalink),
               "url": url_for("api.cite", passage_id=passage_id, format=fmt)}
              for fmt in citations.FORMATS]
@@ -161,13 +162,13 @@ def verify():
         except BadQuery as exc:
             error = str(exc)
     return render_template("verify.html", quote=quote_text, check=check, error=error,
-                           share_url=url_for("views.verify", quote=quote_text, _external=True)
+                           share_url=external("views.verify", quote=quote_text)
                            if check else None), 400 if error else 200
 
 
 @bp.get("/opensearch.xml")
 def opensearch():
     xml = render_template("opensearch.xml",
-                          search_url=url_for("views.search", _external=True),
-                          json_url=url_for("api.search", _external=True))
+                          search_url=external("views.search"),
+                          json_url=external("api.search"))
     return Response(xml, mimetype="application/opensearchdescription+xml")

@@ -1,0 +1,15 @@
+"""Links that leave this page: permalinks and citations point at the public address
+(``PRESSCUT_BASE_URL``), else at the address the request came in on, never at the
+server's own idea of where it runs."""
+
+from __future__ import annotations
+
+from flask import current_app, url_for
+
+
+def external(endpoint: str, **values) -> str:
+    """The absolute URL of ``endpoint`` as the world reaches it."""
+    base = current_app.config["PRESSCUT"].base_url.rstrip("/")
+    if base:
+        return base + url_for(endpoint, **values)
+    return url_for(endpoint, **values, _external=True)
