@@ -13,6 +13,10 @@ import re
 from .records import Document, Passage
 
 FORMATS = ("text", "apa", "mla", "chicago", "bibtex", "ris", "csl-json", "annotation")
+# What each format is called where people meet it, and the file name ending it downloads as.
+LABELS = {"text": "Plain text", "apa": "APA 7", "mla": "MLA 9", "chicago": "Chicago",
+          "bibtex": "BibTeX", "ris": "RIS", "csl-json": "CSL-JSON", "annotation": "Web Annotation"}
+EXTENSIONS = {"bibtex": "bib", "ris": "ris", "csl-json": "json", "annotation": "jsonld"}
 MEDIA_TYPES = {
     "bibtex": "application/x-bibtex",
     "ris": "application/x-research-info-systems",

@@ -150,3 +150,21 @@ def test_on_a_wide_screen_filters_stand_open_and_a_date_range_applies(page, base
     page.wait_for_url("**from=2022-01-08**")
     assert sorted(page.locator("li.hit .outlet").all_inner_texts()) == ["Novator.az", "Vikendi"]
     assert "Dates: 2022-01-08" in page.locator("ul.selected").inner_text()
+
+
+def test_citation_formats_open_one_at_a_time_and_download(page, base_url, seed_docs):
+    passage = seed_docs["turan"].passages[2]
+    page.goto(base_url + f"/p/{passage.passage_id}")
+    labels = page.locator("details.citation > summary").all_inner_texts()
+    assert labels == ["Plain text", "APA 7", "MLA 9", "Chicago", "BibTeX", "RIS", "CSL-JSON",
+                      "Web Annotation"]
+    visible = lambda: [pre.get_attribute("data-format")  # noqa: E731
+                       for pre in page.locator("details.citation pre").all() if pre.is_visible()]
+    assert visible() == ["text"]
+    page.click("summary#fmt-bibtex")
+    assert visible() == ["bibtex"]
+    with page.expect_download() as download:
+        page.click("details[data-format=bibtex] >> text=Download BibTeX")
+    saved = Path(download.value.path()).read_text("utf-8")
+    assert download.value.suggested_filename.endswith(".bib")
+    assert saved == page.locator("details[data-format=bibtex] pre").inner_text()

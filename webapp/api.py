@@ -84,7 +84,11 @@ def cite(passage_id: str):
     except citations.UnknownFormat as exc:
         raise BadParameter(str(exc)) from None
     mimetype = citations.MEDIA_TYPES.get(fmt, "text/plain; charset=utf-8")
-    return Response(body, mimetype=mimetype)
+    headers = {}
+    if request.args.get("download"):
+        name = f"presscut-{passage_id}-{fmt}.{citations.EXTENSIONS.get(fmt, 'txt')}"
+        headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return Response(body, mimetype=mimetype, headers=headers)
 
 
 @bp.post("/verify")

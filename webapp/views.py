@@ -113,8 +113,9 @@ def passage(passage_id: str):
     doc, p = find_passage(passage_id)
     index = doc.passages.index(p)
     permalink = external("views.passage", passage_id=passage_id)
-    cites = [{"format": fmt, "text": citations.cite(doc, p, fmt, permalink),
-              "url": url_for("api.cite", passage_id=passage_id, format=fmt)}
+    cites = [{"format": fmt, "label": citations.LABELS[fmt],
+              "text": citations.cite(doc, p, fmt, permalink),
+              "download": url_for("api.cite", passage_id=passage_id, format=fmt, download=1)}
              for fmt in citations.FORMATS]
     return render_template(
         "passage.html", doc=doc, meta=doc.metadata, passage=p, text=doc.passage_text(p),
