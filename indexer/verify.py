@@ -34,6 +34,7 @@ MIN_CONTENT_WORDS = 3  # fewer content words than this cannot be told from chanc
 SAME_STATEMENT = 0.8
 NEGATIONS = frozenset({"not", "no", "never", "nobody", "none", "nothing", "neither", "nor",
                        "t", "cannot", "не", "нет", "никогда", "deyil", "yox"})
+_SENTENCE_END = re.compile(r"[.!?]")
 _ELLIPSIS = re.compile(r"\[\s*(?:…|\.\.\.)\s*\]|…|\.{3}")
 # Quoted speech inside a paragraph, six words or more.
 _QUOTATION = re.compile(r'[“"«„]([^“”"«»„]{30,}?)[”"»“]')
@@ -211,7 +212,8 @@ def diff(quote: str, archived: str) -> list[tuple[str, str]]:
     a = list(WORD.finditer(quote))
     b = list(WORD.finditer(archived))
     fa, fb = [fold(m.group()) for m in a], [fold(m.group()) for m in b]
-    start, stop = _window(fa, fb)
+    ends = {k for k in range(len(b) - 1) if _SENTENCE_END.search(archived[b[k].end() : b[k + 1].start()])}
+    start, stop = _window(fa, fb, ends)
 
     def piece(i: int, j: int) -> str:  # archive words i..j with what follows them
         first = 0 if i == 0 else b[i].start()
@@ -233,14 +235,20 @@ def diff(quote: str, archived: str) -> list[tuple[str, str]]:
     return out
 
 
-def _window(quote: list[str], archived: list[str]) -> tuple[int, int]:
+def _window(quote: list[str], archived: list[str], ends: frozenset[int] | set[int] = frozenset()
+            ) -> tuple[int, int]:
     """The stretch of ``archived`` the quote stands for: from its first to its last run of
-    two or more shared words, widened by the quote's words outside those runs."""
+    two or more shared words, widened by the quote's words outside those runs, but not
+    across the end of a sentence (``ends``: word numbers a sentence ends after)."""
     blocks = [m for m in difflib.SequenceMatcher(None, quote, archived, autojunk=False)
               .get_matching_blocks() if m.size >= min(2, len(quote))]
     if not blocks:
         return 0, len(archived)
     first, last = blocks[0], blocks[-1]
     start = max(0, first.b - first.a)
+    while start < first.b and any(k in ends for k in range(start, first.b)):
+        start += 1
     stop = min(len(archived), last.b + last.size + (len(quote) - last.a - last.size))
+    while stop > last.b + last.size and any(k in ends for k in range(last.b + last.size - 1, stop - 1)):
+        stop -= 1
     return start, stop
