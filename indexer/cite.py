@@ -49,6 +49,23 @@ class _Facts:
         self.month = parts[1] if len(parts) > 1 else None
         self.day = parts[2] if len(parts) > 2 else None
         self.date = meta.date
+        self.archived = meta.archived_url
+        self.accessed = [int(p) for p in doc.indexed.split("-")] if doc.indexed else []
+
+    def accessed_text(self, style: str) -> str:
+        """The accessed date as MLA ("Accessed 10 Jan. 2022.") or Chicago ("accessed January
+        10, 2022") write it; empty when it is not known."""
+        if not self.accessed:
+            return ""
+        year, month, day = self.accessed
+        if style == "mla":
+            name = calendar.month_name[month]
+            return f" Accessed {day} {name[:3] + '.' if len(name) > 4 else name} {year}."
+        return f", accessed {calendar.month_name[month]} {day}, {year}"
+
+    @property
+    def archived_text(self) -> str:
+        return f" Archived at {self.archived}." if self.archived else ""
 
     def month_name(self, short: bool = False) -> str:
         if not self.month:
@@ -58,7 +75,9 @@ class _Facts:
 
 
 def _text(f: _Facts) -> str:
-    return (f"“{f.quote}” — {f.outlet}, “{f.title}”, {f.date or 'n.d.'}, {f.url} "
+    accessed = f", accessed {f.doc.indexed}" if f.doc.indexed else ""
+    archived = f", archived at {f.archived}" if f.archived else ""
+    return (f"“{f.quote}” — {f.outlet}, “{f.title}”, {f.date or 'n.d.'}, {f.url}{archived}{accessed} "
             f"(passage {f.passage.passage_id}: {f.permalink})")
 
 
@@ -72,7 +91,7 @@ def _apa_date(f: _Facts) -> str:
 def _apa(f: _Facts) -> str:
     who = ", ".join(_initials(a) for a in f.authors)
     head = f"{who} ({_apa_date(f)}). {f.title}." if who else f"{f.title}. ({_apa_date(f)})."
-    return f"{head} {f.outlet}. {f.url} — “{f.quote}”"
+    return f"{head} {f.outlet}. {f.url}{f.archived_text} — “{f.quote}”"
 
 
 def _initials(name: str) -> str:
@@ -88,14 +107,16 @@ def _mla(f: _Facts) -> str:
         first = f.authors[0].split()
         who = (f"{first[-1]}, {' '.join(first[:-1])}" if len(first) > 1 else first[0]) + ". "
     date = " ".join(str(x) for x in (f.day, f.month_name(short=True), f.year) if x)
-    return f"{who}“{f.title}.” {f.outlet}, {date or 'n.d.'}, {f.url}. “{f.quote}”"
+    return (f"{who}“{f.title}.” {f.outlet}, {date or 'n.d.'}, {f.url}.{f.archived_text}"
+            f"{f.accessed_text('mla')} “{f.quote}”")
 
 
 def _chicago(f: _Facts) -> str:
     who = ", ".join(f.authors) + ", " if f.authors else ""
     date = " ".join(str(x) for x in (f.month_name(), f"{f.day}," if f.day else "", f.year) if x)
     date = date.replace(" ,", ",").strip() or "n.d."
-    return f"{who}“{f.title},” {f.outlet}, {date}, {f.url}. Quoted passage: “{f.quote}”"
+    return (f"{who}“{f.title},” {f.outlet}, {date}{f.accessed_text('chicago')}, {f.url}."
+            f"{f.archived_text} Quoted passage: “{f.quote}”")
 
 
 def _bibtex(f: _Facts) -> str:
@@ -111,7 +132,10 @@ def _bibtex(f: _Facts) -> str:
         fields.append(("day", str(f.day)))
     if f.date:
         fields.append(("date", f.date))
-    fields += [("url", f.url), ("note", f"Quoted passage: “{f.quote}” ({f.permalink})")]
+    fields.append(("url", f.url))
+    if f.doc.indexed:
+        fields.append(("urldate", f.doc.indexed))
+    fields.append(("note", f"Quoted passage: “{f.quote}” ({f.permalink}).{f.archived_text}"))
     body = ",\n".join(f"  {name} = {{{_bib_escape(value)}}}" for name, value in fields)
     return f"@article{{{key}{f.year or ''}_{f.passage.passage_id.replace('-', '_')},\n{body}\n}}\n"
 
@@ -128,8 +152,10 @@ def _ris(f: _Facts) -> str:
         lines.append(("PY", str(f.year)))
         da = f"{f.year}/{f.month:02d}/" if f.month else f"{f.year}//"
         lines.append(("DA", da + (f"{f.day:02d}" if f.day else "")))
-    lines += [("UR", f.url), ("N1", f"Quoted passage: “{f.quote}” ({f.permalink})"),
-              ("ER", "")]
+    lines.append(("UR", f.url))
+    if f.accessed:
+        lines.append(("Y2", "/".join(f"{n:02d}" for n in f.accessed)))
+    lines += [("N1", f"Quoted passage: “{f.quote}” ({f.permalink}).{f.archived_text}"), ("ER", "")]
     return "".join(f"{tag}  - {value}\n" for tag, value in lines)
 
 
@@ -138,8 +164,12 @@ def csl_item(f: _Facts) -> dict:
         "id": f.passage.passage_id, "type": "article-newspaper", "title": f.title,
         "container-title": f.outlet, "URL": f.url,
         "author": [_csl_name(a) for a in f.authors],
-        "note": f"Quoted passage: “{f.quote}” ({f.permalink})",
+        "note": f"Quoted passage: “{f.quote}” ({f.permalink}).{f.archived_text}",
     }
+    if f.accessed:
+        item["accessed"] = {"date-parts": [f.accessed]}
+    if f.archived:
+        item["archive_location"] = f.archived
     if f.year:
         item["issued"] = {"date-parts": [[p for p in (f.year, f.month, f.day) if p]]}
     return item

@@ -93,6 +93,7 @@ def describe(loaded: LoadedFile, paragraphs: tuple[str, ...], row: Mapping[str, 
         url=url,
         sources={"url": url_src, "outlet": outlet_src, "date": date_src, "title": title_src,
                  "language": lang_src, "authors": authors_src},
+        archived_url=row.get("archived_url", "").strip() or None,
     )
 
 

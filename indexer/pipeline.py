@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import hashlib
 import json
@@ -71,6 +72,7 @@ def process(loaded: LoadedFile, row: Mapping[str, str], repeated: frozenset[str]
         removed=loaded.removed + clean.removed,
         notes=notes,
         speakers=tuple(dict.fromkeys(name for names in said for name in names)),
+        indexed=dt.date.today().isoformat(),
     )
 
 

@@ -47,6 +47,8 @@ class Metadata:
     authors: tuple[str, ...]
     url: str | None
     sources: dict[str, str] = dataclasses.field(default_factory=dict)
+    # A copy kept by an archive (the manifest's ``archived_url``): cited beside ``url``.
+    archived_url: str | None = None
 
     @property
     def month(self) -> str | None:
@@ -84,6 +86,8 @@ class Document:
     retired: dict[str, str | None] = dataclasses.field(default_factory=dict)
     # What a person should know about how this file was indexed (e.g. truncation).
     notes: tuple[str, ...] = ()
+    # The day the file was read into the archive: a citation's "accessed" date.
+    indexed: str = ""
 
     def passage_text(self, passage: Passage) -> str:
         return self.text[passage.start : passage.end]

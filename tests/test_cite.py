@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -12,7 +15,9 @@ import rispy
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
 
-from indexer import cite
+from indexer import build, cite
+from indexer.passages import document_id
+from indexer.search import SearchService
 
 PERMALINK = "http://127.0.0.1:5000/p/x"
 STYLE = Path(citeproc.__file__).parent / "data" / "styles" / "harvard-cite-them-right.csl"
@@ -85,3 +90,36 @@ def test_apa_mla_chicago_carry_the_date_at_its_precision(seed_docs):
 def test_unknown_format_is_refused():
     with pytest.raises(cite.UnknownFormat, match="one of text, apa"):
         cite.cite(None, None, "harvard", PERMALINK)
+
+
+def test_citations_carry_the_accessed_date(cited):
+    doc, passage = cited
+    day = doc.indexed
+    assert len(day) == 10  # the day the file was read into the archive
+    entry = bibtexparser.parse_string(cite.cite(doc, passage, "bibtex", PERMALINK)).entries[0]
+    assert entry["urldate"] == day
+    [ris] = rispy.loads(cite.cite(doc, passage, "ris", PERMALINK))
+    assert ris["access_date"] == day.replace("-", "/")
+    [csl] = json.loads(cite.cite(doc, passage, "csl-json", PERMALINK))
+    assert csl["accessed"] == {"date-parts": [[int(p) for p in day.split("-")]]}
+    year, month, number = (int(p) for p in day.split("-"))
+    assert f"Accessed {number} " in cite.cite(doc, passage, "mla", PERMALINK)
+    assert f"accessed {calendar.month_name[month]} {number}, {year}" in cite.cite(
+        doc, passage, "chicago", PERMALINK)
+
+
+def test_an_archived_copy_from_the_manifest_is_cited(tmp_path, corpus_copy):
+    manifest = corpus_copy / "sources.csv"
+    rows = list(csv.DictReader(io.StringIO(manifest.read_text(encoding="utf-8"))))
+    columns = [*rows[0].keys(), "archived_url"]
+    rows[2]["archived_url"] = "https://web.archive.org/web/2022/https://turan.az/x"
+    with manifest.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=columns, restval="")
+        writer.writeheader()
+        writer.writerows(rows)
+    build.index_corpus(corpus_copy, tmp_path / "index")
+    service = SearchService(tmp_path / "index")
+    doc = service.document(document_id(rows[2]["file"]))
+    archived = rows[2]["archived_url"]
+    for fmt in ("text", "apa", "mla", "chicago", "bibtex", "ris", "csl-json"):
+        assert archived in cite.cite(doc, doc.passages[0], fmt, PERMALINK), fmt
