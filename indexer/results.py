@@ -50,12 +50,14 @@ class ResultDoc:
     authors: tuple[str, ...]
     score: float
     passages: tuple[PassageHit, ...]
+    # Words of the title found under another spelling: (as typed, as written).
+    title_variants: tuple[tuple[str, str], ...] = ()
 
     @property
     def explain(self) -> tuple[str, ...]:
         """Why a differently spelt word matched: "Kerimli matched Kərimli"."""
-        return tuple(dict.fromkeys(f"{typed} matched {found}" for p in self.passages
-                                   for typed, found in p.variants))
+        pairs = [*self.title_variants, *(pair for p in self.passages for pair in p.variants)]
+        return tuple(dict.fromkeys(f"{typed} matched {found}" for typed, found in pairs))
 
 
 @dataclasses.dataclass(frozen=True)

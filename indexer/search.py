@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from whoosh.qparser import QueryParser
 
-from . import dates, matching, query, quotes, snippets, store, verify
+from . import dates, highlight, matching, query, quotes, snippets, store, verify
 from .aliases import AliasTable
 from .analysis import WORD
 from .facets import BY_NAME, SORTS
@@ -227,6 +227,7 @@ class SearchService:
             date=meta.date, language=meta.language, authors=meta.authors,
             score=round(float(score), 4),
             passages=snippets.best(doc, spec, self.passages_per_result),
+            title_variants=highlight.find(meta.title, spec).variants,
         )
 
     def marked_passages(self, doc: Document, q: str) -> tuple[PassageHit, ...]:

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from whoosh import query as wq
 
 from . import dates
-from .analysis import stem
+from .analysis import common_words, stem
 
 Variants = Mapping[str, tuple[str, ...]]
 TEXT_FIELDS = ("title", "exact")
@@ -83,6 +83,8 @@ def _unit(q: wq.Or, text: str, variants: Variants) -> wq.Query:
     if not all(type(child) is wq.Term for child in texts):
         return wq.Or(texts, boost=q.boost)
     names = [child for child in q.subqueries if child.field() == "names" and type(child) is wq.Term]
+    if texts[0].text in common_words():
+        names = []  # "been" is no spelling of "Ban": a common word is not a name
     return Word([_group(child, variants) for child in texts], names[0] if names else None,
                 boost=q.boost)
 

@@ -1,0 +1,230 @@
+"""Search against a brute-force reading of the texts (the oracle): for generated queries
+over the seeds and a sample of the BBC news corpus, the documents Presscut returns are
+exactly those whose clean text holds the match.
+
+The oracle shares only the definition of a word with Presscut (``WORD`` and ``fold``:
+how text is cut and case-folded); the matching is its own, token lists and windows.
+Queries come from a seeded random generator, so a failure replays.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+
+import pytest
+
+from indexer import build
+from indexer.analysis import WORD, fold, stem
+from indexer.dates import span
+from indexer.results import SearchRequest
+from indexer.search import SearchService
+
+from .conftest import CORPUS, shared
+
+SAMPLE = 300
+SEED = 20261123
+
+
+class Oracle:
+    """Every document's title and body as folded word lists, and its metadata."""
+
+    def __init__(self, service: SearchService):
+        self.docs = {}
+        for hit in _all(service, SearchRequest(per_page=100)):
+            doc = service.document(hit.doc_id)
+            self.docs[hit.doc_id] = {
+                "title": [fold(w) for w in WORD.findall(doc.metadata.title)],
+                "body": [fold(w) for w in WORD.findall(doc.text)],
+                "words": WORD.findall(f"{doc.metadata.title}\n{doc.text}"),
+                "outlet": doc.metadata.outlet, "language": doc.metadata.language,
+                "date": doc.metadata.date}
+
+    def phrase(self, words: list[str], fields=("title", "body")) -> set[str]:
+        n = len(words)
+        return {doc_id for doc_id, d in self.docs.items()
+                if any(d[f][i:i + n] == words for f in fields for i in range(len(d[f]) - n + 1))}
+
+    def prefix(self, start: str) -> set[str]:
+        return {doc_id for doc_id, d in self.docs.items()
+                if any(w.startswith(start) for w in d["title"] + d["body"])}
+
+    def dated(self, low: str | None, high: str | None) -> set[str]:
+        """Documents whose date (a day or a month) lies wholly between the bounds."""
+        first = span(low)[0] if low else None
+        last = span(high)[1] if high else None
+        inside = set()
+        for doc_id, d in self.docs.items():
+            if d["date"]:
+                a, b = span(d["date"])
+                if (first is None or a >= first) and (last is None or b <= last):
+                    inside.add(doc_id)
+        return inside
+
+
+def _all(service: SearchService, request: SearchRequest):
+    page = 1
+    while True:
+        result = service.search(SearchRequest(request.q, request.filters, request.sort, page, 100,
+                                               request.date_from, request.date_to))
+        yield from result.results
+        if page * 100 >= result.total:
+            return
+        page += 1
+
+
+def found(service: SearchService, q: str, **kwargs) -> set[str]:
+    hits = list(_all(service, SearchRequest(q=q, **kwargs)))
+    total = service.search(SearchRequest(q=q, per_page=1, **kwargs)).total
+    ids = {hit.doc_id for hit in hits}
+    assert total == len(ids) == len(hits), q  # total counts documents, each listed once
+    return ids
+
+
+@pytest.fixture(scope="module")
+def news(tmp_path_factory):
+    """The seeds and a sample of BBC articles, day- and month-dated, in one index."""
+    source = shared("data/news-corpus/bbc-news-2225.jsonl.gz")
+    corpus = tmp_path_factory.mktemp("oracle") / "corpus"
+    corpus.mkdir()
+    for path in CORPUS.iterdir():
+        corpus.joinpath(path.name).write_bytes(path.read_bytes())
+    rows, seen = [], set()
+    with gzip.open(source, "rt", encoding="utf-8") as lines:
+        for n, line in enumerate(lines):
+            article = json.loads(line)
+            if n % 7 or article["text"] in seen:
+                continue
+            seen.add(article["text"])
+            name = f"{article['id']}.txt"
+            corpus.joinpath(name).write_text(f"{article['title']}\n\n{article['text']}\n", "utf-8")
+            month = 1 + len(rows) % 12
+            date = f"2004-{month:02d}" if len(rows) % 3 == 0 else f"2004-{month:02d}-{1 + len(rows) % 28:02d}"
+            rows.append(f"{name},https://www.bbc.co.uk/news/{article['id']},BBC News,,{date},en,")
+            if len(rows) == SAMPLE:
+                break
+    manifest = corpus / "sources.csv"
+    manifest.write_text(manifest.read_text("utf-8").rstrip("\n") + "\n" + "\n".join(rows) + "\n",
+                        "utf-8")
+    index = corpus.parent / "index"
+    build.index_corpus(corpus, index)
+    service = SearchService(index)
+    return service, Oracle(service)
+
+
+def _phrases(oracle: Oracle, rng: random.Random, count: int) -> list[str]:
+    """Runs of 2-5 words as they stand in titles and texts, in the case they were written,
+    shouted or lowered; half of them with a word from elsewhere put in."""
+    docs = sorted(oracle.docs)
+    phrases = []
+    while len(phrases) < count:
+        words = oracle.docs[rng.choice(docs)]["words"]
+        n = rng.randint(2, 5)
+        if len(words) <= n:
+            continue
+        at = rng.randrange(len(words) - n)
+        run = words[at:at + n]
+        if len(phrases) % 2:
+            other = oracle.docs[rng.choice(docs)]["words"]
+            run[rng.randrange(n)] = rng.choice(other)
+        case = rng.choice([str, str.lower, str.upper, str.title])
+        phrases.append(" ".join(case(w) for w in run))
+    return phrases
+
+
+def test_phrases_from_the_issue_find_only_documents_holding_them(news):
+    service, oracle = news
+    for text in ("Tokayev in 2019", "Kazakhstan or", "Choice 170bn", "Myron 43m",
+                 "Qazaxıstan hökuməti", "CSTO troops", "the Kazakh people"):
+        assert found(service, f'"{text}"') == oracle.phrase([fold(w) for w in WORD.findall(text)]), text
+
+
+def test_generated_phrases_match_exactly_where_they_stand(news):
+    service, oracle = news
+    rng = random.Random(SEED)
+    wrong = []
+    for text in _phrases(oracle, rng, 240):
+        expected = oracle.phrase([fold(w) for w in WORD.findall(text)])
+        got = found(service, f'"{text}"')
+        if got != expected:
+            wrong.append((text, len(expected), len(got), sorted(got - expected)[:2]))
+    assert not wrong
+
+
+def test_booleans_of_phrases(news):
+    service, oracle = news
+    rng = random.Random(SEED + 1)
+    phrases = _phrases(oracle, rng, 60)[::2]  # the runs as written: each is found somewhere
+    for a, b in zip(phrases, phrases[1:], strict=False):
+        pa = oracle.phrase([fold(w) for w in WORD.findall(a)])
+        pb = oracle.phrase([fold(w) for w in WORD.findall(b)])
+        assert found(service, f'"{a}" OR "{b}"') == pa | pb, (a, b)
+        assert found(service, f'"{a}" AND "{b}"') == pa & pb, (a, b)
+        assert found(service, f'"{a}" NOT "{b}"') == pa - pb, (a, b)
+
+
+def test_words_as_typed_are_always_found_and_every_match_holds_a_form_of_them(news):
+    service, oracle = news
+    rng = random.Random(SEED + 2)
+    docs = sorted(oracle.docs)
+    for _ in range(60):
+        word = rng.choice(oracle.docs[rng.choice(docs)]["words"])
+        if len(word) < 3 or word.isdigit():
+            continue
+        hits = {h.doc_id: h for h in _all(service, SearchRequest(q=word))}
+        folded = fold(word)
+        assert oracle.phrase([folded]) <= set(hits), word  # recall of the word as typed
+        for doc_id, hit in hits.items():
+            d = oracle.docs[doc_id]
+            same_stem = any(stem(w) == stem(folded) for w in d["title"] + d["body"])
+            assert same_stem or hit.explain, (word, doc_id)  # another spelling says so
+
+
+def test_wildcards_find_every_word_starting_so(news):
+    service, oracle = news
+    rng = random.Random(SEED + 3)
+    docs = sorted(oracle.docs)
+    for _ in range(25):
+        word = fold(rng.choice(oracle.docs[rng.choice(docs)]["words"]))
+        if len(word) < 4 or not word.isalpha():
+            continue
+        start = word[: rng.randint(3, len(word) - 1)]
+        assert found(service, f"{start}*") == oracle.prefix(start), start
+
+
+def test_fields_and_filters(news):
+    service, oracle = news
+    by = lambda key, value: {i for i, d in oracle.docs.items() if d[key] == value}  # noqa: E731
+    assert found(service, 'title:"Kazakhstan"') == oracle.phrase(["kazakhstan"], ("title",))
+    assert found(service, "outlet:turan") == by("outlet", "Turan")
+    assert found(service, "lang:az") == by("language", "az")
+    assert found(service, "", filters=(("outlet", ("BBC News",)),)) == by("outlet", "BBC News")
+    phrase = oracle.phrase(["the", "government"])
+    assert found(service, '"the government"', filters=(("language", ("en",)),)) == phrase & by(
+        "language", "en")
+    in_month = {i for i, d in oracle.docs.items() if (d["date"] or "").startswith("2004-03")}
+    assert found(service, '"the government"', filters=(("month", ("2004-03",)),)) == phrase & in_month
+
+
+@pytest.mark.parametrize(("query", "low", "high"), [
+    ("date:2022", "2022", "2022"), ("date:2022-01", "2022-01", "2022-01"),
+    ("date:[2022-01-01 TO 2022-01-31]", "2022-01-01", "2022-01-31"),
+    ("date:[2022-01-08 TO 2022-01-31]", "2022-01-08", "2022-01-31"),
+    ("date:2004", "2004", "2004"), ("date:2004-05", "2004-05", "2004-05"),
+    ("date:2004-05-05", "2004-05-05", "2004-05-05"),
+    ("date:[2004-03 TO 2004-06-15]", "2004-03", "2004-06-15"),
+    ("date:[2004-02-10 TO 2004-04-30]", "2004-02-10", "2004-04-30"),
+])
+def test_dates_at_their_precision(news, query, low, high):
+    service, oracle = news
+    assert found(service, query) == oracle.dated(low, high) != set()
+    assert found(service, "", date_from=low, date_to=high) == oracle.dated(low, high)
+
+
+def test_seed_dates_as_the_issue_asked(news):
+    service, oracle = news
+    seeds = {i for i, d in oracle.docs.items() if d["outlet"] != "BBC News"}
+    assert len(seeds) == 5
+    assert found(service, "date:2022") == seeds == found(service, "date:2022-01")
+    assert found(service, "date:[2022-01-01 TO 2022-01-31]") == seeds
