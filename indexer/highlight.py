@@ -53,7 +53,7 @@ def spans(text: str, spec: Highlight
             if all(tokens[i + k][2] == phrase[k] for k in range(n)):
                 found.append((tokens[i][0], tokens[i + n - 1][1]))
                 parts.add(phrase)
-    return _merge(found), len(parts), variants
+    return merge(found), len(parts), variants
 
 
 def _word_part(word: str, spec: Highlight) -> object | None:
@@ -69,7 +69,8 @@ def _word_part(word: str, spec: Highlight) -> object | None:
     return None
 
 
-def _merge(found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def merge(found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans in order, overlapping and touching ones made one."""
     merged: list[tuple[int, int]] = []
     for start, end in sorted(found):
         if merged and start <= merged[-1][1]:

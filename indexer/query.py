@@ -21,7 +21,7 @@ from whoosh.searching import Searcher
 
 from . import dates, words
 from .aliases import AliasTable, Expansion
-from .analysis import fold, stem
+from .analysis import common_words, fold, stem
 from .schema import FIELD_ALIASES, QUERYABLE
 
 MAX_EXPANSIONS = 200
@@ -129,11 +129,17 @@ _SYNTAX = re.compile(r'["():*?~\[\]^]|\b(?:AND|OR|NOT|TO)\b')
 
 
 def plain_words(parsed: ParsedQuery) -> tuple[wq.Query, ...]:
-    """The words of a query typed as plain words (no operators, phrases or fields),
-    which may be relaxed when too few documents hold them all; else nothing."""
+    """The words that matter of a query typed as plain words (no operators, phrases or
+    fields), which may be relaxed when too few documents hold them all; else nothing.
+    The commonest words ("what", "the") are left out, as stop words are in BM25 engines,
+    unless fewer than two words would remain."""
     if _SYNTAX.search(parsed.text) or type(parsed.query) is not wq.And:
         return ()
-    return tuple(parsed.query.subqueries)
+    parts = tuple(parsed.query.subqueries)
+    common = common_words()
+    content = tuple(p for p in parts
+                    if not (isinstance(p, words.Word) and p.groups[0].typed in common))
+    return content if len(content) > 1 else parts
 
 
 def _check_balanced(text: str) -> None:

@@ -73,15 +73,16 @@ class Relaxed:
     """No document (or too few for a page) holds every word typed: documents with most
     of them follow those with all of them."""
 
-    words: int  # words typed
+    words: int  # words that matter (the commonest words typed are left out)
     complete: int  # documents holding all of them
 
     @property
     def sentence(self) -> str:
         if not self.complete:
-            return f"No document has all {self.words} words; showing documents with most of them."
+            return (f"No document has all {self.words} search words; showing documents with "
+                    "most of them.")
         some = f"{self.complete} document has" if self.complete == 1 else f"{self.complete} documents have"
-        return f"Only {some} all {self.words} words; documents with most of them follow."
+        return f"Only {some} all {self.words} search words; documents with most of them follow."
 
 
 @dataclasses.dataclass(frozen=True)

@@ -58,15 +58,8 @@ def fragment(text: str, found: highlight.Found) -> str:
 
 def _windows(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Stretches around each hit, cut at spaces, overlapping ones merged."""
-    merged: list[tuple[int, int]] = []
-    for a, b in spans:
-        start = _space_before(text, max(0, a - BEFORE))
-        end = _space_after(text, min(len(text), b + AFTER))
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
+    return highlight.merge([(_space_before(text, max(0, a - BEFORE)),
+                             _space_after(text, min(len(text), b + AFTER))) for a, b in spans])
 
 
 def _space_before(text: str, at: int) -> int:

@@ -34,10 +34,15 @@ def test_index_search_cite_round_trip(tmp_path):
                                                           "speaker"}
     pid = data["results"][0]["passages"][0]["passage_id"]
     bib = run("cite", pid, "--index", index, "--format", "bibtex")
-    assert bib.exit_code == 0 and bib.output.startswith("@article{")
-    verified = json.loads(run("verify", data["results"][0]["passages"][0]["text"],
-                              "--index", index, "--json").output)
-    assert verified["matches"][0]["exact"] is True
+    assert bib.exit_code == 0 and bib.stdout.startswith("@article{")
+    assert "--base-url" in bib.stderr  # the permalink is relative: it says why
+    verified = run("verify", data["results"][0]["passages"][0]["text"], "--index", index, "--json")
+    assert json.loads(verified.output)["verdict"] == "verbatim" and verified.exit_code == 0
+    assert json.loads(verified.output)["matches"][0]["exact"] is True
+    altered = run("verify", "The effect of introducing soldiers cannot be long-term", "--index", index)
+    assert altered.exit_code == 3 and altered.output.startswith("Altered")
+    invented = run("verify", "Aliyev praised the CSTO", "--index", index)
+    assert invented.exit_code == 4 and invented.output.startswith("Not found")
 
 
 def test_bad_query_exits_2_with_a_message(tmp_path):
