@@ -23,6 +23,7 @@ their matches.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import threading
 from collections import OrderedDict
@@ -41,6 +42,8 @@ BUDGET = 384 * 2**20
 WARM_SHARE = 0.01
 # What an occurrence of another form of a word ("protests" for "protesting") counts for.
 VARIANT_WEIGHT = 0.8
+# Words of the vocabulary a wildcard may stand for and still be matched as arrays.
+MAX_FORMS = 2000
 
 
 def idf(documents: int, having: int) -> float:
@@ -163,6 +166,13 @@ def _matches(q, searcher, postings: Postings, live: np.ndarray) -> Matches | Non
         return _term(q, searcher, postings, size)
     if isinstance(q, StemGroup):
         return _group(q, searcher, postings, size)
+    if isinstance(q, (wq.Prefix, wq.Wildcard)) and q.fieldname in ("title", "exact"):
+        # The words a pattern stands for ("Qazaxıstan*": every case form), as one term.
+        forms = [b.decode("utf-8") for b in itertools.islice(q._btexts(searcher.reader()),
+                                                             MAX_FORMS + 1)]
+        if len(forms) > MAX_FORMS:
+            return None  # too wide to hold as arrays: Whoosh walks it
+        return _group(StemGroup(q.fieldname, "", forms, q.boost), searcher, postings, size)
     if isinstance(q, Word):
         return _word(q, searcher, postings, live)
     if isinstance(q, wq.Every):
@@ -225,7 +235,7 @@ def _group(q: StemGroup, searcher, postings: Postings, size: int) -> Matches:
     frequency = np.zeros(size, dtype=np.float32)
     for form in q.forms:
         docs, weights = postings.of(searcher, q.fieldname, form)
-        frequency[docs] += weights if form == q.typed else VARIANT_WEIGHT * weights
+        frequency[docs] += weights if form == q.typed or not q.typed else VARIANT_WEIGHT * weights
         found.mask[docs] = True
     docs = np.flatnonzero(found.mask)
     if not len(docs):
