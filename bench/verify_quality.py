@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from indexer import build  # noqa: E402
-from indexer.search import SearchService  # noqa: E402
+from indexer.search import BadQuery, SearchService  # noqa: E402
 
 CASES = ROOT / "tests" / "data" / "verify_cases.jsonl"
 SEEDS = ROOT / "corpus"
@@ -79,22 +79,12 @@ def build_corpus(target: Path) -> Path:
     return target
 
 
-def checker(service: SearchService) -> tuple[Callable[[str], Outcome], str]:
-    """The quote checker as a function, and which API it uses."""
-    if hasattr(service, "check_quote"):
-        def check(quote: str) -> Outcome:
-            result = service.check_quote(quote)
-            return result.verdict, [(m.text, m.passage.passage_id) for m in result.matches]
-        return check, "SearchService.check_quote"
-
-    # Fallback for a tree without the verdict API (issue 13 adds it): the old
-    # SearchService.verify lists matches with .exact and .similarity; its verdict is read
-    # as verbatim when the first match is exact, altered when there is any match.
-    def check_old(quote: str) -> Outcome:
-        found = list(service.verify(quote))
-        verdict = ("verbatim" if found and found[0].exact else "altered" if found else "not_found")
-        return verdict, [(m.text, m.passage.passage_id) for m in found]
-    return check_old, "SearchService.verify (fallback: no check_quote yet)"
+def checker(service: SearchService) -> Callable[[str], Outcome]:
+    """The quote checker as a function of the quote."""
+    def check(quote: str) -> Outcome:
+        result = service.check_quote(quote)
+        return result.verdict, [(m.text, m.passage.passage_id) for m in result.matches]
+    return check
 
 
 def normal(text: str) -> str:
@@ -128,7 +118,7 @@ def score(cases: list[dict], check: Callable[[str], Outcome]) -> tuple[dict, lis
         try:
             verdict, matches = check(case["quote"])
             error = ""
-        except Exception as exc:  # a quote the checker refuses is a result too
+        except BadQuery as exc:  # a quote the checker refuses is a result too
             verdict, matches, error = "error", [], f"{type(exc).__name__}: {exc}"
         elapsed = (time.perf_counter() - started) * 1000
         rows.append({**case, "verdict": verdict, "right_first": right_first(case, matches),
@@ -172,8 +162,8 @@ def score(cases: list[dict], check: Callable[[str], Outcome]) -> tuple[dict, lis
     return figures, rows
 
 
-def report(figures: dict, api: str) -> None:
-    print(f"checker: {api}; {figures['cases']} cases; verdict accuracy {pct(figures['accuracy'])}")
+def report(figures: dict) -> None:
+    print(f"{figures['cases']} cases; verdict accuracy {pct(figures['accuracy'])}")
     columns = list(next(iter(figures["confusion"].values())))
     print("\nconfusion (rows: label, columns: verdict)")
     print(" " * 12 + "".join(f"{c:>11s}" for c in columns))
@@ -228,11 +218,10 @@ def main() -> None:
         summary = build.index_corpus(build_corpus(work / "corpus"), work / "index", rebuild=True)
         print(f"indexed {summary.line()} in {time.perf_counter() - started:.1f} s")
         service = SearchService(work / "index")
-        check, api = checker(service)
+        check = checker(service)
         check(cases[0]["quote"])  # warm-up: the first check opens the index
         figures, rows = score(cases, check)
-    figures["checker"] = api
-    report(figures, api)
+    report(figures)
     if args.show_errors:
         show_errors(rows)
     if args.json:

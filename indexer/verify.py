@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import re
+import tomllib
 import unicodedata
 from collections.abc import Callable, Iterable
+from importlib import resources
 
 from .aliases import Variant
 from .analysis import WORD, common_words, fold, stem
@@ -30,6 +33,9 @@ VERBATIM, ALTERED, NOT_FOUND = "verbatim", "altered", "not_found"
 # Share of the quote's content words (by weight) an altered quote's passage must hold.
 ALTERED_SHARE = 0.75
 MIN_CONTENT_WORDS = 3  # fewer content words than this cannot be told from chance
+# The quote's words must stand within this many times its length (and at least
+# MIN_STRETCH words) of each other in the archive.
+SPREAD, MIN_STRETCH = 1.5, 12
 # Alike enough to be the same statement reported twice (a word or two changed).
 SAME_STATEMENT = 0.8
 NEGATIONS = frozenset({"not", "no", "never", "nobody", "none", "nothing", "neither", "nor",
@@ -69,6 +75,15 @@ class Check:
     nearest: tuple[Match, ...] = ()
 
 
+@functools.cache
+def opposites() -> tuple[tuple[str, str], ...]:
+    """Pairs of stems that reverse a statement (``data/opposites.toml``), both ways."""
+    data = tomllib.loads(resources.files("indexer").joinpath("data/opposites.toml")
+                         .read_text(encoding="utf-8"))
+    pairs = [(stem(fold(a)), stem(fold(b))) for a, b in data["pairs"]]
+    return tuple(pairs + [(b, a) for a, b in pairs])
+
+
 def words(text: str) -> list[str]:
     """Folded words: quote-mark style, dashes, spacing and case no longer count."""
     return [fold(w) for w in WORD.findall(unicodedata.normalize("NFKC", text))]
@@ -84,9 +99,14 @@ def quotations(text: str) -> list[str]:
     return [q for q in _QUOTATION.findall(text) if len(q.split()) >= 6]
 
 
+# What is left of "don't", "didn't", "can't"... once "'t" is cut off: no content of its own.
+_CONTRACTED = frozenset({"don", "doesn", "didn", "isn", "aren", "wasn", "weren", "hasn",
+                         "haven", "hadn", "wouldn", "couldn", "shouldn", "ain"})
+
+
 def content_words(quote: str) -> list[str]:
     """The quote's words as typed, less the commonest words of its language."""
-    common = common_words()
+    common = common_words() | _CONTRACTED
     # Numbers are content only as years: "in 2019" says something, "3" rarely alone.
     return [w for w in WORD.findall(unicodedata.normalize("NFKC", quote))
             if (fold(w) not in common and not w.isdigit()) or (w.isdigit() and len(w) == 4)]
@@ -159,12 +179,45 @@ def _compare(parts, wanted, negated: bool, doc: Document, window: tuple[Passage,
     target = words(text)
     if parts and _in_order(parts, target):
         return Match(doc, window, 1.0, True)
-    held = set().union(*(concepts.of(w) for w in WORD.findall(text)))
-    total = sum(w for _, w in wanted) or 1.0
-    covered = sum(w for keys, w in wanted if keys & held) / total
-    if negated != bool(NEGATIONS & set(_stretch([w for p in parts for w in p], target))):
+    quoted = [w for p in parts for w in p]
+    covered = _stretch_coverage(wanted, [concepts.of(w) for w in WORD.findall(text)],
+                                max(MIN_STRETCH, round(SPREAD * len(quoted))))
+    stretch = set(_stretch(quoted, target))
+    if negated != bool(NEGATIONS & stretch) or _reversed(quoted, stretch):
         covered = min(covered, ALTERED_SHARE - 0.01)  # "did not" for "did" is another statement
     return Match(doc, window, round(covered, 4), False)
+
+
+def _stretch_coverage(wanted: list[tuple[frozenset[str], float]], tokens: list[frozenset[str]],
+                      width: int) -> float:
+    """The largest share (by weight) of the quote's content words found together within
+    ``width`` words of the text: a statement's words stand close, while words scattered
+    over a long paragraph say nothing together."""
+    total = sum(w for _, w in wanted) or 1.0
+    hits = [[i for i, (keys, _) in enumerate(wanted) if keys & token] for token in tokens]
+    present = [0] * len(wanted)
+    share = best = 0.0
+    for end, found in enumerate(hits):
+        for i in found:
+            if not present[i]:
+                share += wanted[i][1]
+            present[i] += 1
+        if end >= width:
+            for i in hits[end - width]:
+                present[i] -= 1
+                if not present[i]:
+                    share -= wanted[i][1]
+        best = max(best, share)
+    return best / total
+
+
+def _reversed(quoted: list[str], stretch: set[str]) -> bool:
+    """Whether the quote puts a word where the archive has its opposite ("admitted" where
+    it says "denied"): the same words then make another statement."""
+    said = {stem(w) for w in quoted}
+    archived = {stem(w) for w in stretch}
+    return any(a in said and b in archived and b not in said and a not in archived
+               for a, b in opposites())
 
 
 def _distinct(matches: list[Match]) -> list[Match]:
