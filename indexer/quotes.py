@@ -16,8 +16,9 @@ CANDIDATE_WORDS = 40  # words of a quote that look for it in the index
 CANDIDATES = 20  # documents whose passages a quote is compared with
 
 
-def check(quote: str, gen: Generation, searcher, aliases: AliasTable, limit: int) -> verify.Check:
-    """The verdict on ``quote`` in the index version ``gen``."""
+def check(quote: str, gen: Generation, searcher, aliases: AliasTable, concepts: verify.Concepts,
+          limit: int) -> verify.Check:
+    """The verdict on ``quote`` in the index version ``gen`` (``concepts`` of ``aliases``)."""
     content = list(dict.fromkeys(fold(w) for w in verify.content_words(quote)))[:CANDIDATE_WORDS]
     if not content:
         content = list(dict.fromkeys(verify.words(quote)))[:CANDIDATE_WORDS]
@@ -33,8 +34,7 @@ def check(quote: str, gen: Generation, searcher, aliases: AliasTable, limit: int
         having = np.flatnonzero(found.mask)
         docnums = having[np.argsort(-found.scores[having], kind="stable")][:CANDIDATES].tolist()
     documents = [stored_document(searcher.stored_fields(d)) for d in docnums]
-    return verify.judge(quote, documents, verify.Concepts(aliases.groups()),
-                        _weight(gen, searcher), limit)
+    return verify.judge(quote, documents, concepts, _weight(gen, searcher), limit)
 
 
 def _weight(gen: Generation, searcher):

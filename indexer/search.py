@@ -93,6 +93,7 @@ class SearchService:
         self.max_query_length = max_query_length
         self._lock = threading.Lock()
         self._generation: Generation | None = None
+        self._concepts: tuple[list, verify.Concepts] | None = None
         self._checked = 0.0
 
     # -- the index behind it -------------------------------------------------------------
@@ -304,4 +305,8 @@ class SearchService:
         if len(quote) > 20 * self.max_query_length:
             raise BadQuery("The quote is too long to check; paste one paragraph at most.")
         gen = self._current()
-        return quotes.check(quote, gen, gen.searcher(), self.aliases, limit)
+        groups = self.aliases.groups()
+        known = self._concepts
+        if known is None or known[0] is not groups:  # the same list until alias files change
+            known = self._concepts = (groups, verify.Concepts(groups))
+        return quotes.check(quote, gen, gen.searcher(), self.aliases, known[1], limit)

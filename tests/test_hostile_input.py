@@ -109,3 +109,17 @@ def test_a_huge_file_is_indexed_within_limits(tmp_path):
     assert max(p.end - p.start for p in doc.passages) <= passages.MAX_PASSAGE_CHARS
     assert not summary.skipped
     assert summary.warnings and summary.warnings[0].startswith("huge.txt: only the first")
+
+
+def test_an_archive_with_nothing_indexed_answers_empty_not_500(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    summary = build.index_corpus(tmp_path / "corpus", tmp_path / "index")
+    assert summary.documents == 0
+    client = create_app(Settings.defaults(index=tmp_path / "index",
+                                          corpus=tmp_path / "corpus")).test_client()
+    for url in ("/", "/?q=Tokayev", "/?q=date:2022&lang=en", "/export.csv?q=x", "/verify?quote=a+b+c"):
+        assert client.get(url).status_code == 200, url
+    data = client.get("/api/search?q=Tokayev").get_json()
+    assert data["total"] == 0 and data["results"] == [] and data["facets"]["outlet"] == []
+    assert client.post("/api/verify", json={"quote": "Aliyev praised the CSTO"}).get_json()[
+        "verdict"] == "not_found"
