@@ -88,6 +88,8 @@ def corpus_files(corpus: Path, skipped: list[Skipped]) -> list[tuple[Path, str]]
             path = Path(root) / name
             if loader.is_corpus_file(path):
                 found.append((path, _rel(path, corpus)))
+            elif reason := loader.unread_reason(path):
+                skipped.append(Skipped(_rel(path, corpus), reason))
     return found
 
 

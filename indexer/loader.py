@@ -32,12 +32,25 @@ _BOMS = (
 )
 
 
+# Files of a corpus that describe it rather than hold articles.
+CORPUS_SETTINGS = {"readme.md", "sources.csv", "aliases.toml", "outlets.toml"}
+
+
 def is_corpus_file(path: Path) -> bool:
     """True for the files the indexer reads: text dumps and saved HTML pages."""
     suffix = path.suffix.lower()
-    if path.name.startswith(".") or path.name.lower() in {"readme.md", "sources.csv"}:
+    if path.name.startswith(".") or path.name.lower() in CORPUS_SETTINGS:
         return False
     return suffix in HTML_SUFFIXES or suffix in TEXT_SUFFIXES
+
+
+def unread_reason(path: Path) -> str | None:
+    """Why a file of the corpus that is neither an article nor a setting is not read
+    (a person who dropped a PDF in must hear that it was passed over), or None."""
+    if path.name.startswith(".") or path.name.lower() in CORPUS_SETTINGS or is_corpus_file(path):
+        return None
+    readable = ", ".join(sorted(s for s in HTML_SUFFIXES | TEXT_SUFFIXES if s))
+    return f"is a {path.suffix.lower()} file, which Presscut does not read (it reads {readable})"
 
 
 def load(path: Path, relpath: str) -> LoadedFile:

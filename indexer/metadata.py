@@ -34,10 +34,11 @@ _DATELINE_SLASH = re.compile(
 _DATELINE_WIRE = re.compile(
     r"^\s*[A-ZÀ-ÞА-Я][A-ZÀ-ÞА-Я .'-]{1,30},\s+[\w .]{3,20}?\s*\((?P<outlet>[\w .&'-]{2,40})\)\s*[-–—]"
 )
-# "Novator.az-ın məlumatına görə", "according to Report.az", "сообщает Trend.az"
+# "Novator.az-ın məlumatına görə", "Kanal.az xəbər verir ki", "according to Report.az",
+# "сообщает Trend.az"
 _SELF_REFERENCE = re.compile(
     r"(?P<outlet>\b[A-Za-z][\w-]*\.(?:az|com|ru|net|org|kz|ge|info|news|de|uk))"
-    r"(?:-(?:ın|in|un|ün|nın|nin|nun|nün)\s+məlumatına\s+görə|\s+(?:reports|informs)\b)"
+    r"(?:-(?:ın|in|un|ün|nın|nin|nun|nün)\s+məlumatına\s+görə|\s+(?:reports|informs|xəbər\s+verir)\b)"
     r"|(?:according\s+to|сообщает|передает)\s+(?P<outlet2>\b[A-Za-z][\w-]*\.(?:az|com|ru|net|org|kz))",
     re.IGNORECASE,
 )

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from indexer import metadata, pipeline
+from indexer import build, metadata, pipeline
 
 from .conftest import CORPUS, SEEDS
 
@@ -100,3 +100,21 @@ def test_title_from_the_url_slug_when_nothing_else_names_it():
     title, source = metadata.infer_title(("Baku/07.01.22/Turan: The entry of CSTO troops.",),
                                          meta, None, None)
     assert (title, source) == ("The entry of CSTO troops.", "first-sentence")
+
+
+@pytest.mark.parametrize("agency", ["Kanal.az", "Metbuat.az", "Shafaqadogru.com"])
+def test_an_agency_that_says_it_reports_names_the_outlet(agency):
+    """The Azerbaijani seed as another agency would print it: "X xəbər verir ki...". """
+    text = (CORPUS / SEEDS["novator"]).read_text(encoding="utf-8")
+    assert "Novator.az-ın məlumatına görə" in text
+    told = text.replace("Novator.az-ın məlumatına görə", f"{agency} xəbər verir ki")
+    outlet, source = metadata.infer_outlet(told, {}, None)
+    assert outlet == agency and source
+
+
+def test_a_file_presscut_cannot_read_is_listed_as_skipped_with_its_reason(tmp_path, corpus_copy):
+    (corpus_copy / "clipping.pdf").write_bytes(b"%PDF-1.7\n%binary\n")
+    (corpus_copy / "outlets.toml").write_text('[domains]\n"example.org" = "Example"\n')
+    summary = build.index_corpus(corpus_copy, tmp_path / "index")
+    assert summary.documents == 5
+    assert [(s.relpath, "does not read" in s.reason) for s in summary.skipped] == [("clipping.pdf", True)]
