@@ -186,3 +186,11 @@ def test_security_headers(client, url):
     assert "unsafe-inline" not in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_document_and_passage_pages_name_the_language(client, seed_docs):
+    doc = seed_docs["novator"]
+    document = page(client, f"/doc/{doc.doc_id}")
+    assert "Azerbaijani" in [dd.get_text() for dd in document.select("dd")]
+    passage = page(client, f"/p/{doc.passages[0].passage_id}")
+    assert "· Azerbaijani ·" in passage.select_one("p.meta").get_text(" ", strip=True)
