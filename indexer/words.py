@@ -23,6 +23,7 @@ from .analysis import common_words, stem
 
 Variants = Mapping[str, tuple[str, ...]]
 TEXT_FIELDS = ("title", "exact")
+NO_DATE = "none"  # never a stored date (those are "" or look like 2022-01-07)
 
 
 class StemGroup(wq.Or):
@@ -63,7 +64,7 @@ def rewrite(q: wq.Query, text: str, variants: Variants, date_values: Sequence[st
     if q.field() == "date":
         return _dates(q, date_values)
     if type(q) is wq.Term and q.fieldname in TEXT_FIELDS:
-        return _group(q, variants)
+        return q if _quoted(q, text) else _group(q, variants)
     if q.is_leaf():
         return q
     return q.apply(lambda child: rewrite(child, text, variants, date_values))
@@ -113,4 +114,5 @@ def _dates(q: wq.Query, date_values: Sequence[str]) -> wq.Query:
     else:
         raise dates.BadDate("Dates are searched as date:2022-01 or date:[2022-01-01 TO "
                             f"2022-01-31]. {dates.FORMAT_HELP}")
-    return wq.Or([wq.Term("date", value) for value in found]) if found else wq.NullQuery
+    # No date inside: a term no document holds, which (unlike NullQuery) an AND keeps.
+    return wq.Or([wq.Term("date", value) for value in found]) if found else wq.Term("date", NO_DATE)

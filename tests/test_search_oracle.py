@@ -228,3 +228,18 @@ def test_seed_dates_as_the_issue_asked(news):
     assert len(seeds) == 5
     assert found(service, "date:2022") == seeds == found(service, "date:2022-01")
     assert found(service, "date:[2022-01-01 TO 2022-01-31]") == seeds
+
+
+def test_a_quoted_word_in_a_field_means_that_word(news):
+    service, oracle = news
+    for word in ("sales", "profit", "Kazakh"):
+        folded = fold(word)
+        assert found(service, f'title:"{word}"') == oracle.phrase([folded], ("title",)), word
+        assert found(service, f'body:"{word}"') == oracle.phrase([folded], ("body",)), word
+
+
+@pytest.mark.parametrize("query", ['"Kazakhstan" AND date:2021', '"the government" AND date:2003',
+                                   '"Generally" AND date:[1990 TO 1991-06]'])
+def test_a_date_nothing_falls_inside_matches_nothing(news, query):
+    service, _ = news
+    assert found(service, query) == set()
