@@ -11,13 +11,13 @@ import dataclasses
 import json
 import os
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
 from . import cleaner, dedup, loader, metadata, passages, state, store
-from .pipeline import PIPELINE_VERSION, Context, fingerprint, process
+from .pipeline import PIPELINE_VERSION, Context, fingerprint, process, row_for
 from .records import Document, LoadedFile, NotAnArticle, Skipped
 from .schema import index_fields, stored_document
 
@@ -25,6 +25,7 @@ T = TypeVar("T")
 # Texts kept in memory between the two passes over the corpus; past it files are read twice.
 MEMORY_BUDGET = 64 * 2**20
 Progress = Callable[[Iterable[T], int], Iterable[T]]
+FORMAT_COUNTS = ("documents", "skipped", "copies")
 
 
 @dataclasses.dataclass
@@ -44,6 +45,8 @@ class Summary:
     # Files indexed only in part, with why.
     warnings: list[str] = dataclasses.field(default_factory=list)
     seconds: float = 0.0
+    # Per file format: documents indexed, files or records skipped, copies found.
+    formats: dict[str, dict[str, int]] = dataclasses.field(default_factory=dict)
 
     @property
     def indexed_anything(self) -> bool:
@@ -62,6 +65,17 @@ class Summary:
         data["skipped"] = [dataclasses.asdict(s) for s in self.skipped]
         del data["copy_fingerprints"]
         return data
+
+    def count_formats(self, documents: Mapping[str, int]) -> None:
+        """Fill :attr:`formats` from the documents per format and what was skipped or copied."""
+        counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(FORMAT_COUNTS, 0))
+        for fmt, count in documents.items():
+            counts[fmt]["documents"] = count
+        for skipped in self.skipped:
+            counts[loader.format_of(skipped.relpath)]["skipped"] += 1
+        for copy in self.copies:
+            counts[loader.format_of(copy)]["copies"] += 1
+        self.formats = dict(sorted(counts.items()))
 
     def copies_json(self) -> dict[str, dict]:
         """The copies file: each copy's original, and its fingerprint (to skip it next time)."""
@@ -139,7 +153,8 @@ def _existing(ix) -> state.State:
 
 @dataclasses.dataclass
 class _Seen:
-    """A corpus file after the first pass: loaded, or to be loaded again (memory budget)."""
+    """An article after the first pass: loaded, or to be loaded again (memory budget).
+    ``path`` is its file's; ``relpath`` its own (``feed.rss#1a2b`` for a feed item)."""
 
     path: Path
     relpath: str
@@ -181,8 +196,10 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress, head: state.
     summary.copies = run.copies
     summary.documents = len(run.current)
     summary.passages = sum(indexed.passages for indexed in run.current.values())
+    formats = Counter(loader.format_of(relpath) for relpath in run.current)
+    summary.count_formats(formats)
     return state.State(ix.latest_generation(), listing, run.current, summary.skipped,
-                       summary.warnings)
+                       summary.warnings, dict(formats))
 
 
 class _Run:
@@ -201,12 +218,13 @@ class _Run:
         # What the index holds once this run commits, kept current as files are written.
         self.current = dict(existing)
         self.copies: dict[str, str] = {}
+        self.reload = _Reloader(summary.skipped)
 
     def file(self, item: _Seen, writer, searcher) -> None:
-        loaded = item.loaded or _reload(item, self.summary.skipped)
+        loaded = item.loaded or self.reload(item)
         if loaded is None:
             return
-        row = self.rows.get(item.relpath, {})
+        row = row_for(loaded, self.rows)
         outlet_lines = self.repeated.get(item.outlet, frozenset())
         old = self.existing.get(item.relpath)
         print_ = fingerprint(loaded, row, outlet_lines, self.context)
@@ -251,7 +269,10 @@ class _Run:
         self.summary.copy_fingerprints[relpath] = print_
 
     def delete_gone(self, writer) -> None:
-        gone = set(self.existing) - self.present - {s.relpath for s in self.summary.skipped}
+        # A file that cannot be read now keeps what it gave before (nothing is lost).
+        unreadable = {s.relpath for s in self.summary.skipped}
+        gone = {relpath for relpath in set(self.existing) - self.present
+                if relpath not in unreadable and loader.container_of(relpath) not in unreadable}
         for relpath in gone:
             writer.delete_by_term("path", relpath)
             self.current.pop(relpath, None)
@@ -267,6 +288,7 @@ def _unchanged(summary: Summary, head: state.Head, known_copies: dict[str, dict]
     summary.unchanged = head.documents + len(known_copies)
     summary.documents = head.documents
     summary.passages = head.passages
+    summary.count_formats(head.formats)
 
 
 def _carry_history(doc: Document, old: Document) -> Document:
@@ -275,29 +297,52 @@ def _carry_history(doc: Document, old: Document) -> Document:
 
 
 def _first_pass(files, rows, names, skipped: list[Skipped], progress: Progress) -> list[_Seen]:
-    """Load every file once (keeping texts up to MEMORY_BUDGET) and note its outlet."""
+    """Load every file once (keeping texts up to MEMORY_BUDGET) and note each article's
+    outlet."""
     seen: list[_Seen] = []
     kept = 0
     for path, relpath in progress(files, len(files)):
         try:
-            loaded = loader.load(path, relpath)
+            articles = loader.load_all(path, relpath)
         except NotAnArticle as exc:
             skipped.append(Skipped(relpath, str(exc)))
             continue
-        outlet = _outlet_hint(loaded, rows.get(relpath, {}), names)
-        kept += len(loaded.text)
-        # The repeated-line statistics need each text once: keep its short lines only.
-        seen.append(_Seen(path, relpath, outlet, loaded if kept <= MEMORY_BUDGET else None,
-                          cleaner.short_lines(loaded.text)))
+        for loaded in articles:
+            if isinstance(loaded, Skipped):
+                skipped.append(loaded)
+                continue
+            outlet = _outlet_hint(loaded, row_for(loaded, rows), names)
+            kept += len(loaded.text)
+            # The repeated-line statistics need each text once: keep its short lines only.
+            seen.append(_Seen(path, loaded.relpath, outlet,
+                              loaded if kept <= MEMORY_BUDGET else None,
+                              cleaner.short_lines(loaded.text)))
     return seen
 
 
-def _reload(item: _Seen, skipped: list[Skipped]) -> LoadedFile | None:
-    try:
-        return loader.load(item.path, item.relpath)
-    except NotAnArticle as exc:  # changed on disk between the passes
-        skipped.append(Skipped(item.relpath, str(exc)))
-        return None
+class _Reloader:
+    """Loads again what the first pass could not keep; the articles of a container file
+    come one after the other, so its last file's articles are kept for the next."""
+
+    def __init__(self, skipped: list[Skipped]):
+        self.skipped = skipped
+        self.path: Path | None = None
+        self.articles: dict[str, LoadedFile] = {}
+
+    def __call__(self, item: _Seen) -> LoadedFile | None:
+        if item.path != self.path:
+            self.path, self.articles = item.path, {}
+            try:
+                container = loader.container_of(item.relpath)
+                self.articles = {a.relpath: a for a in loader.load_all(item.path, container)
+                                 if isinstance(a, LoadedFile)}
+            except NotAnArticle as exc:  # changed on disk between the passes
+                self.skipped.append(Skipped(item.relpath, str(exc)))
+                return None
+        found = self.articles.get(item.relpath)
+        if found is None:
+            self.skipped.append(Skipped(item.relpath, "changed on disk while it was indexed"))
+        return found
 
 
 def _outlet_texts(seen: list[_Seen]) -> dict[str, list[frozenset[str]]]:

@@ -62,6 +62,12 @@ def parse(html: str) -> Page:
     return Page("\n".join(text for text, _ in blocks), meta, tuple(removed), kinds)
 
 
+def fragment(html: str) -> str:
+    """The paragraphs of a piece of HTML that is all article (a feed item's content),
+    one a line."""
+    return "\n".join(text for text, _ in _basic_blocks(html, "html.parser", drop_chrome=False))
+
+
 def _key(text: str) -> str:
     return _SPACE.sub(" ", text).strip().casefold()
 

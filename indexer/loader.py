@@ -1,21 +1,42 @@
-"""Stage 1: a corpus file's bytes to text, with the encoding detected, not assumed."""
+"""Stage 1: a corpus file's bytes to text, with the encoding detected, not assumed; other
+formats (PDF, Word, web archives, feeds, exports) through their own modules."""
 
 from __future__ import annotations
 
 import codecs
 import hashlib
+import importlib
 import re
 from pathlib import Path
 
 import charset_normalizer
 
 from . import htmlpage
-from .records import LoadedFile, NotAnArticle
+from .records import LoadedFile, NotAnArticle, Skipped
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+# Formats read by a module of their own (indexer/formats/), each through a well-kept
+# library, imported only when a file of theirs is met: the search side never loads them.
+FORMATS = {
+    ".pdf": ("pdf", "pdf"),
+    ".docx": ("docx", "office"),
+    ".odt": ("odt", "office"),
+    ".warc": ("warc", "webarchive"),
+    ".warc.gz": ("warc", "webarchive"),
+    ".wacz": ("wacz", "webarchive"),
+    ".rss": ("feed", "feed"),
+    ".atom": ("feed", "feed"),
+    ".xml": ("feed", "feed"),
+    ".jsonl": ("jsonl", "export"),
+    ".csv": ("csv", "export"),
+}
+# Formats that hold many articles: each becomes a document named ``<file>#<key>``.
+CONTAINERS = {"warc", "wacz", "feed", "jsonl", "csv"}
 # Files bigger than this are almost never one article; refuse rather than eat memory.
 MAX_BYTES = 50 * 1024 * 1024
+# Archives and exports are read as streams, record by record.
+MAX_CONTAINER_BYTES = 20 * 1024**3
 
 # Code pages of the region's archives, tried when charset-normalizer's reading is poor.
 REGIONAL_ENCODINGS = ("cp1251", "koi8-r", "cp1254", "iso-8859-9", "cp1252", "iso-8859-5")
@@ -33,44 +54,106 @@ _BOMS = (
 
 
 # Files of a corpus that describe it rather than hold articles.
-CORPUS_SETTINGS = {"readme.md", "sources.csv", "aliases.toml", "outlets.toml"}
+CORPUS_SETTINGS = {"readme.md", "sources.csv", "manifest.csv", "aliases.toml", "outlets.toml"}
+
+
+def suffix_of(name: str) -> str:
+    """The suffix that names a file's format (``.warc.gz`` is one)."""
+    lower = name.lower()
+    return ".warc.gz" if lower.endswith(".warc.gz") else Path(lower).suffix
+
+
+def format_of(relpath: str) -> str:
+    """The format of a corpus file, or of the container a document came out of."""
+    suffix = suffix_of(container_of(relpath))
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    return FORMATS[suffix][0] if suffix in FORMATS else suffix.lstrip(".")
+
+
+def container_of(relpath: str) -> str:
+    """The corpus file a document's path names: ``feed.rss#1a2b`` -> ``feed.rss``."""
+    head, sep, _ = relpath.rpartition("#")
+    if sep and suffix_of(head) in FORMATS and FORMATS[suffix_of(head)][0] in CONTAINERS:
+        return head
+    return relpath
+
+
+def member_path(relpath: str, key: str) -> str:
+    """The path of one article inside a container file, stable while its key is."""
+    return f"{relpath}#{hashlib.blake2b(key.encode(), digest_size=5).hexdigest()}"
 
 
 def is_corpus_file(path: Path) -> bool:
-    """True for the files the indexer reads: text dumps and saved HTML pages."""
-    suffix = path.suffix.lower()
+    """True for the files the indexer reads."""
+    suffix = suffix_of(path.name)
     if path.name.startswith(".") or path.name.lower() in CORPUS_SETTINGS:
         return False
-    return suffix in HTML_SUFFIXES or suffix in TEXT_SUFFIXES
+    return suffix in HTML_SUFFIXES or suffix in TEXT_SUFFIXES or suffix in FORMATS
+
+
+def readable_suffixes() -> str:
+    return ", ".join(sorted(s for s in HTML_SUFFIXES | TEXT_SUFFIXES | set(FORMATS) if s))
 
 
 def unread_reason(path: Path) -> str | None:
     """Why a file of the corpus that is neither an article nor a setting is not read
-    (a person who dropped a PDF in must hear that it was passed over), or None."""
+    (a person who dropped a spreadsheet in must hear that it was passed over), or None."""
     if path.name.startswith(".") or path.name.lower() in CORPUS_SETTINGS or is_corpus_file(path):
         return None
-    readable = ", ".join(sorted(s for s in HTML_SUFFIXES | TEXT_SUFFIXES if s))
-    return f"is a {path.suffix.lower()} file, which Presscut does not read (it reads {readable})"
+    return (f"is a {suffix_of(path.name)} file, which Presscut does not read "
+            f"(it reads {readable_suffixes()})")
+
+
+def load_all(path: Path, relpath: str) -> list[LoadedFile | Skipped]:
+    """Every article of one corpus file (one for most formats, one per record of an
+    archive, feed or export), and the records of it that could not be read, with why."""
+    suffix = suffix_of(path.name)
+    if suffix not in FORMATS:
+        return [load(path, relpath)]
+    fmt, module_name = FORMATS[suffix]
+    module = importlib.import_module(f".formats.{module_name}", __package__)
+    limit = MAX_CONTAINER_BYTES if fmt in CONTAINERS else MAX_BYTES
+    _check_size(path, limit)
+    try:
+        return list(module.read(path, relpath, fmt))
+    except OSError as exc:
+        raise NotAnArticle(f"cannot be read: {exc.strerror or exc}") from exc
 
 
 def load(path: Path, relpath: str) -> LoadedFile:
-    """Read and decode one corpus file; raise :class:`NotAnArticle` with the reason."""
-    if path.is_dir():
-        raise NotAnArticle("is a directory, not a file")
+    """Read and decode one text or HTML file; raise :class:`NotAnArticle` with the reason."""
+    _check_size(path, MAX_BYTES)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise NotAnArticle(f"is {size // 2**20} MB, larger than the {MAX_BYTES // 2**20} MB limit")
         data = path.read_bytes()
     except OSError as exc:
         raise NotAnArticle(f"cannot be read: {exc.strerror or exc}") from exc
     text, encoding = decode(data)
     sha = hashlib.sha256(data).hexdigest()
-    if path.suffix.lower() in HTML_SUFFIXES:
-        page = htmlpage.parse(text)
-        return LoadedFile(relpath, "html", encoding, sha, page.text, page.meta, page.removed,
-                          page.kinds)
+    if suffix_of(path.name) in HTML_SUFFIXES:
+        return from_html(relpath, text, encoding, sha)
     return LoadedFile(relpath, "text", encoding, sha, normalise_newlines(text))
+
+
+def from_html(relpath: str, html: str, encoding: str, sha: str, fmt: str = "html",
+              meta: dict[str, str] | None = None) -> LoadedFile:
+    """A loaded HTML page; ``meta`` adds what its container knows (a WARC's URL)."""
+    page = htmlpage.parse(html)
+    return LoadedFile(relpath, "html", encoding, sha, page.text, {**(meta or {}), **page.meta},
+                      page.removed, page.kinds, format=fmt)
+
+
+def _check_size(path: Path, limit: int) -> None:
+    if path.is_dir():
+        raise NotAnArticle("is a directory, not a file")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise NotAnArticle(f"cannot be read: {exc.strerror or exc}") from exc
+    if size > limit:
+        raise NotAnArticle(f"is {size // 2**20} MB, larger than the {limit // 2**20} MB limit")
 
 
 def decode(data: bytes) -> tuple[str, str]:

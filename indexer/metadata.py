@@ -143,8 +143,9 @@ def is_web_url(value: str) -> bool:
 
 
 def infer_url(meta: Mapping[str, str]) -> Found:
-    """Canonical link, then og:url."""
-    for key in ("link:canonical", "og:url"):
+    """Canonical link, og:url, a feed item's link, a web archive's or a printed page's
+    address."""
+    for key in ("link:canonical", "og:url", "feed:link", "warc:target-uri", "pdf:url"):
         if meta.get(key, "").startswith(("http://", "https://")):
             return meta[key], key
     return None, "none"
@@ -163,6 +164,8 @@ def infer_outlet(text: str, meta: Mapping[str, str], url: str | None,
     named = outlet_for_domain(host, outlet_names)
     if named:
         return named, "domain-table"
+    if meta.get("feed:channel"):
+        return meta["feed:channel"], "feed:channel"
     head = text[:600]
     for pattern, source in ((_DATELINE_SLASH, "dateline"), (_DATELINE_WIRE, "dateline")):
         match = pattern.search(head)
@@ -209,9 +212,10 @@ def outlet_for_domain(host: str, names: Mapping[str, str] | None = None) -> str 
 
 
 def infer_date(text: str, meta: Mapping[str, str], url: str | None) -> Found:
-    """Page metadata, the dateline's day, the URL path; never a day that is not given."""
+    """Page metadata, a feed item's date, the dateline's day, the URL path, the day a web
+    archive captured the page; never a day that is not given."""
     for key in ("article:published_time", "jsonld:datePublished", "time:datetime",
-                "date", "pubdate", "dc.date", "dcterms.date"):
+                "date", "pubdate", "dc.date", "dcterms.date", "feed:published"):
         found = normalise_date(meta.get(key, ""))
         if found:
             return found, key
@@ -228,19 +232,25 @@ def infer_date(text: str, meta: Mapping[str, str], url: str | None) -> Found:
             found = _valid_date(match["y"], match["m"], match["d"])
             if found:
                 return found, "url-path"
+    # When a web archive caught the page: the article is no later than that.
+    found = normalise_date(meta.get("warc:date", ""))
+    if found:
+        return found, "warc:date"
     return None, "none"
 
 
 def infer_title(
     paragraphs: tuple[str, ...], meta: Mapping[str, str], outlet: str | None, url: str | None
 ) -> Found:
-    """og:title, JSON-LD headline, <h1>, <title> less the site's name, a dump's headline,
+    """og:title, JSON-LD headline, a feed item's title, <h1> (or a document's first heading),
+    <title> (or a PDF's or document's title) less the site's name, a dump's headline,
     the URL's last segment, the text's opening words."""
-    for key in ("og:title", "jsonld:headline", "h1"):
+    for key in ("og:title", "jsonld:headline", "feed:title", "h1"):
         if meta.get(key):
             return meta[key], key
-    if meta.get("html:title"):
-        return strip_site_suffix(meta["html:title"], outlet), "html:title"
+    for key in ("html:title", "pdf:title", "docx:title", "odt:title"):
+        if meta.get(key):
+            return strip_site_suffix(meta[key], outlet), key
     if paragraphs and reads_as_headline(paragraphs[0]):
         return paragraphs[0], "first-line"
     if url and title_from_url(url):
@@ -281,7 +291,7 @@ def infer_language(text: str, meta: Mapping[str, str]) -> Found:
 def infer_authors(meta: Mapping[str, str], removed: tuple[str, ...] = ()
                   ) -> tuple[tuple[str, ...], str]:
     """Meta author, then JSON-LD author, then a byline the cleaner took out ("By X")."""
-    for key in ("author", "article:author", "jsonld:author"):
+    for key in ("author", "article:author", "jsonld:author", "feed:author"):
         value = meta.get(key, "")
         if value and not value.startswith("http"):
             return split_authors(value.replace(",", ";") if ";" not in value else value), key

@@ -17,6 +17,8 @@ from .records import Document, Passage
 SEPARATOR = "\n\n"
 # A paragraph longer than this (a dump without line breaks) is cited in several passages.
 MAX_PASSAGE_CHARS = 3000
+# How much of a paragraph's opening finds its page once cleaning changed its end.
+PAGE_KEY = 40
 
 
 def document_id(relpath: str) -> str:
@@ -25,12 +27,15 @@ def document_id(relpath: str) -> str:
 
 
 def split(doc_id: str, paragraphs: tuple[str, ...], kinds: Mapping[str, str] | None = None,
-          said: list[tuple[str, ...]] | None = None) -> tuple[str, tuple[Passage, ...]]:
+          said: list[tuple[str, ...]] | None = None, pages: Mapping[str, int] | None = None
+          ) -> tuple[str, tuple[Passage, ...]]:
     """The clean text (paragraphs joined by a blank line) and its passages: one per
     paragraph, or several for a paragraph longer than MAX_PASSAGE_CHARS (cut between
     sentences, so the text itself is unchanged). ``kinds`` names paragraphs that are not
-    article body (captions, quote boxes); ``said`` the speakers of each paragraph."""
+    article body (captions, quote boxes); ``said`` the speakers of each paragraph;
+    ``pages`` the page each paragraph starts on."""
     kinds = kinds or {}
+    page_of = _page_finder(pages or {})
     said = said or [()] * len(paragraphs)
     passages: list[Passage] = []
     seen: Counter[str] = Counter()
@@ -39,10 +44,21 @@ def split(doc_id: str, paragraphs: tuple[str, ...], kinds: Mapping[str, str] | N
         for start, end in _pieces(para):
             piece = para[start:end]
             passages.append(Passage(passage_id(doc_id, piece, seen[piece]), offset + start,
-                                    offset + end, kinds.get(para, "body"), speakers))
+                                    offset + end, kinds.get(para, "body"), speakers,
+                                    page_of(para)))
             seen[piece] += 1
         offset += len(para) + len(SEPARATOR)
     return SEPARATOR.join(paragraphs), tuple(passages)
+
+
+def _page_finder(pages: Mapping[str, int]):
+    """The page of a paragraph, also when cleaning trimmed its end (a sign-off code)."""
+    by_start = {text[:PAGE_KEY]: page for text, page in reversed(pages.items())}
+
+    def page_of(para: str) -> int | None:
+        return pages.get(para) or by_start.get(para[:PAGE_KEY])
+
+    return page_of
 
 
 def _pieces(para: str) -> list[tuple[int, int]]:

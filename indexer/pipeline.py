@@ -13,10 +13,10 @@ from pathlib import Path
 
 from . import cleaner, loader, metadata, passages, speakers
 from .aliases import AliasTable
-from .records import Document, LoadedFile, NotAnArticle
+from .records import Document, LoadedFile, NotAnArticle, Skipped
 
 # Bump when loader/metadata/passages change what they produce for the same input.
-PIPELINE_VERSION = "4"
+PIPELINE_VERSION = "5"
 # A document's text beyond this is not indexed (bounded memory; the rest is noted).
 MAX_DOCUMENT_CHARS = 2_000_000
 
@@ -59,7 +59,7 @@ def process(loaded: LoadedFile, row: Mapping[str, str], repeated: frozenset[str]
     doc_id = passages.document_id(loaded.relpath)
     said = [tuple(dict.fromkeys(context.speakers.canonical(name) for name in names))
             for names in speakers.attribute(list(paragraphs))]
-    text, parts = passages.split(doc_id, paragraphs, loaded.block_kinds, said)
+    text, parts = passages.split(doc_id, paragraphs, loaded.block_kinds, said, loaded.block_pages)
     return Document(
         doc_id=doc_id,
         relpath=loaded.relpath,
@@ -101,8 +101,30 @@ def fingerprint(loaded: LoadedFile, row: Mapping[str, str], repeated: frozenset[
     return digest.hexdigest()
 
 
-def extract(path: Path) -> Document:
-    """One file through the pipeline, as the indexer would keep it (``presscut extract``)."""
+def extract(path: Path) -> list[Document | Skipped]:
+    """One file through the pipeline, as the indexer would keep it (``presscut extract``):
+    its documents, one per article, and the records of it that are not articles."""
     rows = metadata.read_manifests(path.parent)
-    return process(loader.load(path, path.name), rows.get(path.name, {}), frozenset(),
-                   Context.for_corpus(path.parent))
+    context = Context.for_corpus(path.parent)
+    found: list[Document | Skipped] = []
+    for loaded in loader.load_all(path, path.name):
+        if isinstance(loaded, Skipped):
+            found.append(loaded)
+            continue
+        try:
+            found.append(process(loaded, row_for(loaded, rows), frozenset(), context))
+        except NotAnArticle as exc:
+            found.append(Skipped(loaded.relpath, str(exc)))
+    return found
+
+
+def row_for(loaded: LoadedFile, rows: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
+    """The manifest row of a document: its own, over what its file carries (an export's
+    columns), over what the manifest says of the container it came out of (the outlet
+    of a whole feed, say)."""
+    container = loader.container_of(loaded.relpath)
+    own = rows.get(loaded.relpath, {})
+    if container == loaded.relpath:
+        return {**loaded.row, **own}
+    shared = {k: v for k, v in rows.get(container, {}).items() if k in ("outlet", "language")}
+    return {**shared, **loaded.row, **own}

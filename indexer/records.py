@@ -26,6 +26,12 @@ class LoadedFile:
     removed: tuple[str, ...] = ()
     # Blocks that are not article body, by their text: "caption", "quote box".
     block_kinds: dict[str, str] = dataclasses.field(default_factory=dict)
+    # The file format it came from ("pdf", "warc", "feed"...): reported per format.
+    format: str = "text"
+    # Manifest columns the file carries itself (an export's row); the manifest wins.
+    row: dict[str, str] = dataclasses.field(default_factory=dict)
+    # The page each block starts on, by its text (PDF): cited with the passage.
+    block_pages: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,6 +72,8 @@ class Passage:
     kind: str = "body"
     # People and bodies quoted in it, each under its one canonical spelling.
     speakers: tuple[str, ...] = ()
+    # The page of the source it starts on, for formats that have pages (PDF).
+    page: int | None = None
 
 
 @dataclasses.dataclass(frozen=True)

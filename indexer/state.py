@@ -37,6 +37,8 @@ class State:
     documents: dict[str, Indexed]
     skipped: list[Skipped]
     warnings: list[str]
+    # Documents indexed per file format ("html", "pdf", "warc"...).
+    formats: dict[str, int] = dataclasses.field(default_factory=dict)
 
     def write(self, folder: Path) -> None:
         # The documents first: the header names the generation, so a run that dies
@@ -53,6 +55,7 @@ class State:
             "warnings": self.warnings,
             "documents": len(self.documents),
             "passages": sum(d.passages for d in self.documents.values()),
+            "formats": self.formats,
         })
 
 
@@ -65,6 +68,7 @@ class Head:
     warnings: list[str]
     documents: int
     passages: int
+    formats: dict[str, int]
 
 
 def head(folder: Path, generation: int) -> Head | None:
@@ -74,7 +78,8 @@ def head(folder: Path, generation: int) -> Head | None:
         if data["generation"] != generation:
             return None
         return Head(data["listing"], [Skipped(**s) for s in data["skipped"]],
-                    list(data["warnings"]), int(data["documents"]), int(data["passages"]))
+                    list(data["warnings"]), int(data["documents"]), int(data["passages"]),
+                    dict(data["formats"]))
     except (KeyError, TypeError, ValueError):  # missing (None), or from another version
         return None
 
@@ -90,7 +95,7 @@ def read(folder: Path, generation: int) -> State | None:
             generation, head["listing"],
             {path: Indexed(fp, count, Signature.from_json(sig), tuple(speakers))
              for path, (fp, count, sig, speakers) in body["documents"].items()},
-            [Skipped(**s) for s in head["skipped"]], list(head["warnings"]),
+            [Skipped(**s) for s in head["skipped"]], list(head["warnings"]), dict(head["formats"]),
         )
     except (KeyError, TypeError, ValueError):  # missing (None), or from another version
         return None

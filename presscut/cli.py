@@ -13,7 +13,7 @@ from indexer import cite as citations
 from indexer.aliases import AliasTable
 from indexer.cite import FORMATS
 from indexer.facets import BY_NAME, FACETS, SORTS
-from indexer.records import NotAnArticle
+from indexer.records import NotAnArticle, Skipped
 from indexer.results import SearchRequest, document_json, verify_json
 from indexer.search import BadQuery, SearchService
 from indexer.settings import SETTINGS, Settings
@@ -181,15 +181,25 @@ def _service(index: Path | None) -> SearchService:
 @click.option("--json", "as_json", is_flag=True,
               help="Also print the metadata found (and where) and the removed boilerplate.")
 def extract(file, as_json):
-    """Print the clean text the indexer would keep for FILE."""
+    """Print the clean text the indexer would keep for FILE (each article of an archive,
+    feed or export in turn)."""
     try:
-        doc = pipeline.extract(file)
+        found = pipeline.extract(file)
     except NotAnArticle as exc:
         raise click.ClickException(f"{file} {exc}") from exc
+    docs = [doc for doc in found if not isinstance(doc, Skipped)]
+    for skipped in found:
+        if isinstance(skipped, Skipped):
+            click.echo(f"Skipped {skipped.relpath}: {skipped.reason}", err=True)
+    if not docs:
+        raise click.ClickException(f"{file} holds no article Presscut could read.")
     if not as_json:
-        click.echo(doc.text)
+        click.echo("\n\n\f".join(doc.text for doc in docs))
         return
-    click.echo(json.dumps(dict(document_json(doc), file=str(file)), indent=2, ensure_ascii=False))
+    objects = [dict(document_json(doc), file=str(file)) for doc in docs]
+    # One article: its object, as for a page; several: a list of them.
+    click.echo(json.dumps(objects[0] if len(objects) == 1 else objects, indent=2,
+                          ensure_ascii=False))
 
 
 @main.command()

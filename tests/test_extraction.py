@@ -70,7 +70,7 @@ situation worsened, but most expected a framework deal within the year.</p>
 def test_saved_page_keeps_the_body_and_nothing_else(tmp_path):
     path = tmp_path / "pipeline.html"
     path.write_text(PAGE, encoding="utf-8")
-    doc = pipeline.extract(path)
+    doc = pipeline.extract(path)[0]
     paragraphs = [doc.passage_text(p) for p in doc.passages]
     assert [p.split()[0] for p in paragraphs] == ["Negotiators", "The", "Analysts"]
     for chrome in ("cookies", "Share on", "Related", "Oil prices", "All rights", "Home",
@@ -82,7 +82,7 @@ def test_saved_page_keeps_the_body_and_nothing_else(tmp_path):
 def test_saved_page_metadata_with_its_sources(tmp_path):
     path = tmp_path / "pipeline.html"
     path.write_text(PAGE, encoding="utf-8")
-    meta = pipeline.extract(path).metadata
+    meta = pipeline.extract(path)[0].metadata
     assert (meta.title, meta.outlet, meta.date, meta.language, meta.authors, meta.url) == (
         "Talks on the Caspian pipeline resume", "Steppe Times", "2022-01-12", "en",
         ("Aigerim Sadykova",), "https://steppetimes.example/2022/01/12/pipeline-talks")
@@ -97,7 +97,7 @@ def test_outlet_from_the_domain_table_and_byline_authors(tmp_path):
             .replace('"author": {"name": "Aigerim Sadykova"}', '"x": 1'))
     path = tmp_path / "pipeline.html"
     path.write_text(page, encoding="utf-8")
-    meta = pipeline.extract(path).metadata
+    meta = pipeline.extract(path)[0].metadata
     assert (meta.outlet, meta.sources["outlet"]) == ("The Steppe", "domain-table")
     assert (meta.authors, meta.sources["authors"]) == (("Aigerim Sadykova",), "byline")
     assert metadata.outlet_for_domain("en.trend.az") == "Trend"

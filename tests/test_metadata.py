@@ -49,12 +49,12 @@ def bare_corpus(tmp_path):
     ],
 )
 def test_inferred_without_manifest(bare_corpus, seed, outlet, date, language):
-    meta = pipeline.extract(bare_corpus / SEEDS[seed]).metadata
+    meta = pipeline.extract(bare_corpus / SEEDS[seed])[0].metadata
     assert (meta.outlet, meta.date, meta.language) == (outlet, date, language)
 
 
 def test_title_from_a_dumps_headline_line(bare_corpus):
-    doc = pipeline.extract(bare_corpus / SEEDS["caucasus"])
+    doc = pipeline.extract(bare_corpus / SEEDS["caucasus"])[0]
     assert doc.metadata.title == "Opinion from Azerbaijan regarding Kazakhstan protests"
     assert doc.metadata.sources["title"] == "first-line"
     assert not doc.text.startswith("Opinion from Azerbaijan")  # the headline is metadata
@@ -83,7 +83,7 @@ def test_html_page_metadata_fallbacks(tmp_path):
         "<p>Переговоры между сторонами возобновятся на следующей неделе в Астане, "
         "сообщили в министерстве иностранных дел.</p></main></body></html>",
         encoding="utf-8")
-    meta = pipeline.extract(page).metadata
+    meta = pipeline.extract(page)[0].metadata
     assert meta.title == "Переговоры возобновятся"
     assert meta.url == "https://news.example.kz/2022/01/09/talks"
     assert meta.outlet == "news.example.kz"
@@ -114,7 +114,14 @@ def test_an_agency_that_says_it_reports_names_the_outlet(agency):
 
 def test_a_file_presscut_cannot_read_is_listed_as_skipped_with_its_reason(tmp_path, corpus_copy):
     (corpus_copy / "clipping.pdf").write_bytes(b"%PDF-1.7\n%binary\n")
+    (corpus_copy / "coverage.xlsx").write_bytes(b"PK\x03\x04 not read")
     (corpus_copy / "outlets.toml").write_text('[domains]\n"example.org" = "Example"\n')
     summary = build.index_corpus(corpus_copy, tmp_path / "index")
     assert summary.documents == 5
-    assert [(s.relpath, "does not read" in s.reason) for s in summary.skipped] == [("clipping.pdf", True)]
+    reasons = {s.relpath: s.reason for s in summary.skipped}
+    assert set(reasons) == {"clipping.pdf", "coverage.xlsx"}
+    assert "not a readable PDF" in reasons["clipping.pdf"]
+    assert "does not read" in reasons["coverage.xlsx"] and ".pdf" in reasons["coverage.xlsx"]
+    assert summary.formats["pdf"] == {"documents": 0, "skipped": 1, "copies": 0}
+    assert summary.formats["xlsx"]["skipped"] == 1
+    assert sum(counts["documents"] for counts in summary.formats.values()) == 5
