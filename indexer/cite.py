@@ -51,6 +51,13 @@ class _Facts:
         self.date = meta.date
         self.archived = meta.archived_url
         self.accessed = [int(p) for p in doc.indexed.split("-")] if doc.indexed else []
+        # The page of a paged source (a PDF) the passage starts on.
+        self.page = passage.page
+
+    @property
+    def page_text(self) -> str:
+        """`` (p. 3)`` after a quote from a paged source; empty otherwise."""
+        return f" (p. {self.page})" if self.page else ""
 
     def accessed_text(self, style: str) -> str:
         """The accessed date as MLA ("Accessed 10 Jan. 2022.") or Chicago ("accessed January
@@ -77,8 +84,8 @@ class _Facts:
 def _text(f: _Facts) -> str:
     accessed = f", accessed {f.doc.indexed}" if f.doc.indexed else ""
     archived = f", archived at {f.archived}" if f.archived else ""
-    return (f"“{f.quote}” — {f.outlet}, “{f.title}”, {f.date or 'n.d.'}, {f.url}{archived}{accessed} "
-            f"(passage {f.passage.passage_id}: {f.permalink})")
+    return (f"“{f.quote}”{f.page_text} — {f.outlet}, “{f.title}”, {f.date or 'n.d.'}, {f.url}"
+            f"{archived}{accessed} (passage {f.passage.passage_id}: {f.permalink})")
 
 
 def _apa_date(f: _Facts) -> str:
@@ -91,7 +98,7 @@ def _apa_date(f: _Facts) -> str:
 def _apa(f: _Facts) -> str:
     who = ", ".join(_initials(a) for a in f.authors)
     head = f"{who} ({_apa_date(f)}). {f.title}." if who else f"{f.title}. ({_apa_date(f)})."
-    return f"{head} {f.outlet}. {f.url}{f.archived_text} — “{f.quote}”"
+    return f"{head} {f.outlet}. {f.url}{f.archived_text} — “{f.quote}”{f.page_text}"
 
 
 def _initials(name: str) -> str:
@@ -108,7 +115,7 @@ def _mla(f: _Facts) -> str:
         who = (f"{first[-1]}, {' '.join(first[:-1])}" if len(first) > 1 else first[0]) + ". "
     date = " ".join(str(x) for x in (f.day, f.month_name(short=True), f.year) if x)
     return (f"{who}“{f.title}.” {f.outlet}, {date or 'n.d.'}, {f.url}.{f.archived_text}"
-            f"{f.accessed_text('mla')} “{f.quote}”")
+            f"{f.accessed_text('mla')} “{f.quote}”{f.page_text}")
 
 
 def _chicago(f: _Facts) -> str:
@@ -116,7 +123,7 @@ def _chicago(f: _Facts) -> str:
     date = " ".join(str(x) for x in (f.month_name(), f"{f.day}," if f.day else "", f.year) if x)
     date = date.replace(" ,", ",").strip() or "n.d."
     return (f"{who}“{f.title},” {f.outlet}, {date}{f.accessed_text('chicago')}, {f.url}."
-            f"{f.archived_text} Quoted passage: “{f.quote}”")
+            f"{f.archived_text} Quoted passage: “{f.quote}”{f.page_text}")
 
 
 def _bibtex(f: _Facts) -> str:
@@ -132,6 +139,8 @@ def _bibtex(f: _Facts) -> str:
         fields.append(("day", str(f.day)))
     if f.date:
         fields.append(("date", f.date))
+    if f.page:
+        fields.append(("pages", str(f.page)))
     fields.append(("url", f.url))
     if f.doc.indexed:
         fields.append(("urldate", f.doc.indexed))
@@ -152,6 +161,8 @@ def _ris(f: _Facts) -> str:
         lines.append(("PY", str(f.year)))
         da = f"{f.year}/{f.month:02d}/" if f.month else f"{f.year}//"
         lines.append(("DA", da + (f"{f.day:02d}" if f.day else "")))
+    if f.page:
+        lines.append(("SP", str(f.page)))
     lines.append(("UR", f.url))
     if f.accessed:
         lines.append(("Y2", "/".join(f"{n:02d}" for n in f.accessed)))
@@ -170,6 +181,8 @@ def csl_item(f: _Facts) -> dict:
         item["accessed"] = {"date-parts": [f.accessed]}
     if f.archived:
         item["archive_location"] = f.archived
+    if f.page:
+        item["page"] = str(f.page)
     if f.year:
         item["issued"] = {"date-parts": [[p for p in (f.year, f.month, f.day) if p]]}
     return item

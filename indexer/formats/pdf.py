@@ -57,7 +57,8 @@ def read(path: Path, relpath: str, fmt: str) -> list[LoadedFile]:
         raise NotAnArticle(NO_TEXT)
     meta = {f"pdf:{key}": value for key, value in info.items()}
     removed = tuple(_furniture_lines(pages, furniture))
-    urls = [box for box in removed if box.startswith(("http://", "https://"))]
+    # A browser shortens an address too long for the footer with "…": no use as a link.
+    urls = [box for box in removed if box.startswith(("http://", "https://")) and "…" not in box]
     if urls:
         meta["pdf:url"] = urls[0]
     return [LoadedFile(relpath, "text", "pdf", hashlib.sha256(data).hexdigest(),

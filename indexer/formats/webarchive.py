@@ -23,19 +23,30 @@ from ..records import LoadedFile, NotAnArticle, Skipped
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
-def read(path: Path, relpath: str, fmt: str) -> Iterator[LoadedFile | Skipped]:
+def read(path: Path, relpath: str, fmt: str) -> list[LoadedFile | Skipped]:
+    count = _Count()
     try:
         if fmt == "wacz":
-            yield from _wacz(path, relpath)
+            found = list(_wacz(path, relpath, count))
         else:
             with path.open("rb") as stream:
-                yield from _records(stream, relpath, fmt)
+                found = list(_records(stream, relpath, fmt, count))
     except (ArchiveLoadFailed, zipfile.BadZipFile, EOFError, ValueError) as exc:
         raise NotAnArticle(f"is not a readable {fmt.upper()} file ({type(exc).__name__}: {exc})"
                            ) from exc
+    if not count.records:
+        # warcio reads a damaged gzip stream as an archive without records.
+        raise NotAnArticle(f"is not a readable {fmt.upper()} file (no WARC record found)")
+    if not found:
+        raise NotAnArticle(f"holds no captured HTML page (of {count.records} records)")
+    return found
 
 
-def _wacz(path: Path, relpath: str) -> Iterator[LoadedFile | Skipped]:
+class _Count:
+    records = 0
+
+
+def _wacz(path: Path, relpath: str, count: _Count) -> Iterator[LoadedFile | Skipped]:
     with zipfile.ZipFile(path) as package:
         warcs = [name for name in package.namelist()
                  if name.startswith("archive/") and name.endswith((".warc", ".warc.gz"))]
@@ -43,11 +54,13 @@ def _wacz(path: Path, relpath: str) -> Iterator[LoadedFile | Skipped]:
             raise NotAnArticle("is a ZIP without WARC files under archive/, not a WACZ")
         for name in sorted(warcs):
             with package.open(name) as stream:
-                yield from _records(stream, relpath, "wacz")
+                yield from _records(stream, relpath, "wacz", count)
 
 
-def _records(stream: BinaryIO, relpath: str, fmt: str) -> Iterator[LoadedFile | Skipped]:
+def _records(stream: BinaryIO, relpath: str, fmt: str, count: _Count
+             ) -> Iterator[LoadedFile | Skipped]:
     for record in ArchiveIterator(stream):
+        count.records += 1
         if record.rec_type != "response" or record.http_headers is None:
             continue
         content_type = (record.http_headers.get_header("Content-Type") or "").lower()
