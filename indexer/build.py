@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
-from . import cleaner, dedup, loader, metadata, passages, state, store
+from . import cleaner, dedup, formats, loader, metadata, passages, state, store
 from .pipeline import PIPELINE_VERSION, Context, fingerprint, process, row_for
 from .records import Document, LoadedFile, NotAnArticle, Skipped
 from .schema import index_fields, stored_document
@@ -72,9 +72,9 @@ class Summary:
         for fmt, count in documents.items():
             counts[fmt]["documents"] = count
         for skipped in self.skipped:
-            counts[loader.format_of(skipped.relpath)]["skipped"] += 1
+            counts[formats.format_of(skipped.relpath)]["skipped"] += 1
         for copy in self.copies:
-            counts[loader.format_of(copy)]["copies"] += 1
+            counts[formats.format_of(copy)]["copies"] += 1
         self.formats = dict(sorted(counts.items()))
 
     def copies_json(self) -> dict[str, dict]:
@@ -196,10 +196,10 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress, head: state.
     summary.copies = run.copies
     summary.documents = len(run.current)
     summary.passages = sum(indexed.passages for indexed in run.current.values())
-    formats = Counter(loader.format_of(relpath) for relpath in run.current)
-    summary.count_formats(formats)
+    per_format = Counter(formats.format_of(relpath) for relpath in run.current)
+    summary.count_formats(per_format)
     return state.State(ix.latest_generation(), listing, run.current, summary.skipped,
-                       summary.warnings, dict(formats))
+                       summary.warnings, dict(per_format))
 
 
 class _Run:
@@ -272,7 +272,7 @@ class _Run:
         # A file that cannot be read now keeps what it gave before (nothing is lost).
         unreadable = {s.relpath for s in self.summary.skipped}
         gone = {relpath for relpath in set(self.existing) - self.present
-                if relpath not in unreadable and loader.container_of(relpath) not in unreadable}
+                if relpath not in unreadable and formats.container_of(relpath) not in unreadable}
         for relpath in gone:
             writer.delete_by_term("path", relpath)
             self.current.pop(relpath, None)
@@ -333,7 +333,7 @@ class _Reloader:
         if item.path != self.path:
             self.path, self.articles = item.path, {}
             try:
-                container = loader.container_of(item.relpath)
+                container = formats.container_of(item.relpath)
                 self.articles = {a.relpath: a for a in loader.load_all(item.path, container)
                                  if isinstance(a, LoadedFile)}
             except NotAnArticle as exc:  # changed on disk between the passes

@@ -12,27 +12,9 @@ from pathlib import Path
 import charset_normalizer
 
 from . import htmlpage
+from .formats import CONTAINERS, FORMATS, HTML_SUFFIXES, TEXT_SUFFIXES, suffix_of
 from .records import LoadedFile, NotAnArticle, Skipped
 
-HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
-# Formats read by a module of their own (indexer/formats/), each through a well-kept
-# library, imported only when a file of theirs is met: the search side never loads them.
-FORMATS = {
-    ".pdf": ("pdf", "pdf"),
-    ".docx": ("docx", "office"),
-    ".odt": ("odt", "office"),
-    ".warc": ("warc", "webarchive"),
-    ".warc.gz": ("warc", "webarchive"),
-    ".wacz": ("wacz", "webarchive"),
-    ".rss": ("feed", "feed"),
-    ".atom": ("feed", "feed"),
-    ".xml": ("feed", "feed"),
-    ".jsonl": ("jsonl", "export"),
-    ".csv": ("csv", "export"),
-}
-# Formats that hold many articles: each becomes a document named ``<file>#<key>``.
-CONTAINERS = {"warc", "wacz", "feed", "jsonl", "csv"}
 # Files bigger than this are almost never one article; refuse rather than eat memory.
 MAX_BYTES = 50 * 1024 * 1024
 # Archives and exports are read as streams, record by record.
@@ -55,35 +37,6 @@ _BOMS = (
 
 # Files of a corpus that describe it rather than hold articles.
 CORPUS_SETTINGS = {"readme.md", "sources.csv", "manifest.csv", "aliases.toml", "outlets.toml"}
-
-
-def suffix_of(name: str) -> str:
-    """The suffix that names a file's format (``.warc.gz`` is one)."""
-    lower = name.lower()
-    return ".warc.gz" if lower.endswith(".warc.gz") else Path(lower).suffix
-
-
-def format_of(relpath: str) -> str:
-    """The format of a corpus file, or of the container a document came out of."""
-    suffix = suffix_of(container_of(relpath))
-    if suffix in HTML_SUFFIXES:
-        return "html"
-    if suffix in TEXT_SUFFIXES:
-        return "text"
-    return FORMATS[suffix][0] if suffix in FORMATS else suffix.lstrip(".")
-
-
-def container_of(relpath: str) -> str:
-    """The corpus file a document's path names: ``feed.rss#1a2b`` -> ``feed.rss``."""
-    head, sep, _ = relpath.rpartition("#")
-    if sep and suffix_of(head) in FORMATS and FORMATS[suffix_of(head)][0] in CONTAINERS:
-        return head
-    return relpath
-
-
-def member_path(relpath: str, key: str) -> str:
-    """The path of one article inside a container file, stable while its key is."""
-    return f"{relpath}#{hashlib.blake2b(key.encode(), digest_size=5).hexdigest()}"
 
 
 def is_corpus_file(path: Path) -> bool:
@@ -114,7 +67,7 @@ def load_all(path: Path, relpath: str) -> list[LoadedFile | Skipped]:
     if suffix not in FORMATS:
         return [load(path, relpath)]
     fmt, module_name = FORMATS[suffix]
-    module = importlib.import_module(f".formats.{module_name}", __package__)
+    module = importlib.import_module(f"{__package__}.formats.{module_name}")
     limit = MAX_CONTAINER_BYTES if fmt in CONTAINERS else MAX_BYTES
     _check_size(path, limit)
     try:

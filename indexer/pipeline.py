@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from . import cleaner, loader, metadata, passages, speakers
+from . import cleaner, formats, loader, metadata, passages, speakers
 from .aliases import AliasTable
 from .records import Document, LoadedFile, NotAnArticle, Skipped
 
@@ -122,7 +122,7 @@ def row_for(loaded: LoadedFile, rows: Mapping[str, Mapping[str, str]]) -> dict[s
     """The manifest row of a document: its own, over what its file carries (an export's
     columns), over what the manifest says of the container it came out of (the outlet
     of a whole feed, say)."""
-    container = loader.container_of(loaded.relpath)
+    container = formats.container_of(loaded.relpath)
     own = rows.get(loaded.relpath, {})
     if container == loaded.relpath:
         return {**loaded.row, **own}

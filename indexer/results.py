@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from .formats import format_of
 from .records import Document, Passage
 from .verify import Check, Match, diff
 
@@ -162,7 +163,7 @@ def passage_json(doc: Document, p: Passage, permalink: str, elsewhere: list[Matc
         "start": p.start, "end": p.end, "title": meta.title, "outlet": meta.outlet,
         "url": meta.url, "date": meta.date, "language": meta.language,
         "speakers": list(p.speakers), "kind": p.kind, "document_speakers": list(doc.speakers),
-        "permalink": permalink,
+        "page": p.page, "format": format_of(doc.relpath), "permalink": permalink,
         "other_places": [match_json(m) for m in elsewhere],
     }
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer import build, cite, loader, pipeline
+from indexer import build, cite, formats, pipeline
 from indexer.formats import pdf as pdf_format
 from indexer.records import Document, Skipped
 from indexer.results import SearchRequest
@@ -248,7 +248,7 @@ def test_a_wacz_packed_by_py_wacz_is_read_like_its_warc(web_archive, seeds, tmp_
     from_warc = [d for d in pipeline.extract(warc) if isinstance(d, Document)]
     assert len(from_wacz) == 3  # extract alone does not look for copies
     assert [paragraphs(d) for d in from_wacz] == [paragraphs(d) for d in from_warc]
-    assert {loader.format_of(d.relpath) for d in from_wacz} == {"wacz"}
+    assert {formats.format_of(d.relpath) for d in from_wacz} == {"wacz"}
 
 
 @pytest.mark.parametrize("name, data, reason", [

@@ -4,4 +4,60 @@ Every module has ``read(path, relpath, fmt)`` giving the file's articles as
 :class:`~indexer.records.LoadedFile` (and, for containers, the records it could not
 read as :class:`~indexer.records.Skipped`); a file it cannot read at all raises
 :class:`~indexer.records.NotAnArticle` with the reason.
+
+This package's own module holds only the table of formats and the names of files and
+of the articles inside them: the search side reads it without loading any reader.
 """
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+# Formats read by a module of their own (in this package), each through a well-kept
+# library, imported only when a file of theirs is met: the search side never loads them.
+FORMATS = {
+    ".pdf": ("pdf", "pdf"),
+    ".docx": ("docx", "office"),
+    ".odt": ("odt", "office"),
+    ".warc": ("warc", "webarchive"),
+    ".warc.gz": ("warc", "webarchive"),
+    ".wacz": ("wacz", "webarchive"),
+    ".rss": ("feed", "feed"),
+    ".atom": ("feed", "feed"),
+    ".xml": ("feed", "feed"),
+    ".jsonl": ("jsonl", "export"),
+    ".csv": ("csv", "export"),
+}
+# Formats that hold many articles: each becomes a document named ``<file>#<key>``.
+CONTAINERS = {"warc", "wacz", "feed", "jsonl", "csv"}
+
+def suffix_of(name: str) -> str:
+    """The suffix that names a file's format (``.warc.gz`` is one)."""
+    lower = name.lower()
+    return ".warc.gz" if lower.endswith(".warc.gz") else Path(lower).suffix
+
+
+def format_of(relpath: str) -> str:
+    """The format of a corpus file, or of the container a document came out of."""
+    suffix = suffix_of(container_of(relpath))
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    return FORMATS[suffix][0] if suffix in FORMATS else suffix.lstrip(".")
+
+
+def container_of(relpath: str) -> str:
+    """The corpus file a document's path names: ``feed.rss#1a2b`` -> ``feed.rss``."""
+    head, sep, _ = relpath.rpartition("#")
+    if sep and suffix_of(head) in FORMATS and FORMATS[suffix_of(head)][0] in CONTAINERS:
+        return head
+    return relpath
+
+
+def member_path(relpath: str, key: str) -> str:
+    """The path of one article inside a container file, stable while its key is."""
+    return f"{relpath}#{hashlib.blake2b(key.encode(), digest_size=5).hexdigest()}"

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from .. import loader
+from .. import formats, loader
 from ..records import LoadedFile, NotAnArticle, Skipped
 
 COLUMNS = ("url", "outlet", "title", "date", "language", "authors", "archived_url")
@@ -24,7 +24,7 @@ def read(path: Path, relpath: str, fmt: str) -> Iterator[LoadedFile | Skipped]:
     rows = _jsonl(text) if fmt == "jsonl" else _csv(text)
     found_any = False
     for number, row in rows:
-        member = loader.member_path(relpath, _key(row, number))
+        member = formats.member_path(relpath, _key(row, number))
         if isinstance(row, str):
             yield Skipped(member, f"(line {number}) {row}")
             continue

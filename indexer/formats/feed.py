@@ -9,7 +9,7 @@ from pathlib import Path
 
 import feedparser
 
-from .. import htmlpage, loader
+from .. import formats, htmlpage
 from ..records import LoadedFile, NotAnArticle, Skipped
 
 
@@ -23,7 +23,7 @@ def read(path: Path, relpath: str, fmt: str) -> list[LoadedFile | Skipped]:
     found: list[LoadedFile | Skipped] = []
     for number, entry in enumerate(parsed.entries, 1):
         key = entry.get("id") or entry.get("link") or entry.get("title") or str(number)
-        member = loader.member_path(relpath, key)
+        member = formats.member_path(relpath, key)
         html = _content(entry)
         text = htmlpage.fragment(html) if html else ""
         if not text:

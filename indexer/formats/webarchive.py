@@ -17,7 +17,7 @@ from typing import BinaryIO
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from .. import loader
+from .. import formats, loader
 from ..records import LoadedFile, NotAnArticle, Skipped
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -69,7 +69,7 @@ def _records(stream: BinaryIO, relpath: str, fmt: str, count: _Count
             continue
         uri = record.rec_headers.get_header("WARC-Target-URI") or ""
         captured = record.rec_headers.get_header("WARC-Date") or ""
-        member = loader.member_path(relpath, f"{uri} {captured}")
+        member = formats.member_path(relpath, f"{uri} {captured}")
         body = record.content_stream().read()
         try:
             html, encoding = loader.decode(body)
