@@ -8,6 +8,7 @@ are unchanged is not processed again. A broken file is skipped with its reason.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import os
 import time
@@ -45,6 +46,8 @@ class Summary:
     # Files indexed only in part, with why.
     warnings: list[str] = dataclasses.field(default_factory=list)
     seconds: float = 0.0
+    # When the run ended (UTC, ISO 8601).
+    finished: str = ""
     # Per file format: documents indexed, files or records skipped, copies found.
     formats: dict[str, dict[str, int]] = dataclasses.field(default_factory=dict)
 
@@ -134,6 +137,7 @@ def index_corpus(corpus: Path, index_path: Path, rebuild: bool = False,
 
 def _finish(folder: Path, summary: Summary, started: float, after: state.State | None) -> None:
     summary.seconds = time.monotonic() - started
+    summary.finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     store.write_run(folder, summary.to_json(), summary.copies_json())
     if after is not None:
         after.write(folder)

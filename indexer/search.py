@@ -110,9 +110,11 @@ class SearchService:
             return gen
 
     def status(self) -> dict:
-        """How many documents are searchable, and whether common words are read ahead."""
+        """How many documents are searchable, whether common words are read ahead, and
+        what the last indexing run did (per format: indexed, skipped with why, copies)."""
         gen = self._current()
-        return {"documents": int(np.count_nonzero(gen.live)), "warm": gen.warmed.is_set()}
+        return {"documents": int(np.count_nonzero(gen.live)), "warm": gen.warmed.is_set(),
+                "last_run": store.last_run(self.path)}
 
     # -- search --------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:

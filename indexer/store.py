@@ -196,6 +196,12 @@ def copies(folder: Path) -> dict[str, dict]:
     return found if isinstance(found, dict) else {}
 
 
+def last_run(path: Path) -> dict:
+    """What the run that wrote the index at ``path`` did (``{}`` before any)."""
+    found = read_json(path.resolve() / REPORT_NAME)
+    return found if isinstance(found, dict) else {}
+
+
 def write_run(folder: Path, report: dict, copies: dict[str, dict]) -> None:
     """Record what an indexing run did, beside the generation it wrote."""
     write_json(folder / REPORT_NAME, report, indent=2)

@@ -17,12 +17,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from indexer import build, cite, formats, pipeline
 from indexer.formats import pdf as pdf_format
 from indexer.records import Document, Skipped
 from indexer.results import SearchRequest
 from indexer.search import SearchService
+from indexer.settings import Settings
+from webapp import create_app
 
 from .conftest import CORPUS, SEEDS
 
@@ -374,6 +377,21 @@ def test_a_corpus_of_every_format_is_indexed_and_a_changed_item_alone_is_redone(
     # Caucasus Watch's article is in the PDF, the feed and twice in the archive; Novator's in
     # the feed and the archive: one document each, the rest copies.
     assert summary.documents == 4 and len(summary.copies) == 4
+    # /status shows the run per format, each skip with its reason, each copy with a
+    # link to its original that answers.
+    client = create_app(Settings.defaults(index=index, corpus=corpus)).test_client()
+    page = BeautifulSoup(client.get("/status").get_data(as_text=True), "html.parser")
+    rows = {tr.th.get_text(): [int(td.get_text()) for td in tr.find_all("td")]
+            for tr in page.select("table.formats tbody tr")}
+    assert rows["PDF"] == [summary.formats["pdf"][k] for k in ("documents", "skipped", "copies")]
+    assert set(rows) == {"PDF", "WARC web archives", "RSS and Atom feeds", "JSON-lines exports"}
+    skipped = page.select("ul.skipped li")
+    assert [li.code.get_text() for li in skipped] == ["clips/scan.pdf"]
+    assert "no text layer" in skipped[0].get_text()
+    links = [a["href"] for a in page.select("ul.copies a")]
+    assert len(links) == 4 and all(client.get(link).status_code == 200 for link in links)
+    assert client.get("/api/status").get_json()["last_run"]["formats"] == summary.formats
+    rows = export_rows(seeds)
     # A re-export with one article changed redoes that article only.
     rows[1]["text"] += "\n\nA correction was appended on 10 January."
     (corpus / "export.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")

@@ -8,6 +8,8 @@ from flask import Blueprint, Response, abort, render_template, request, stream_w
 
 from indexer import cite as citations
 from indexer.facets import BY_NAME, SORTS
+from indexer.formats import FORMAT_LABELS
+from indexer.passages import document_id
 from indexer.results import SearchResult, document_json, match_json, verify_json
 from indexer.search import BadQuery
 
@@ -17,6 +19,8 @@ from .links import external
 from .params import search_request, toggle_url, url_with
 
 bp = Blueprint("views", __name__)
+# Skipped files and copies listed on /status; /api/status has them all.
+STATUS_LIST = 200
 
 
 @bp.get("/")
@@ -165,6 +169,17 @@ def verify():
     return render_template("verify.html", quote=quote_text, check=check, error=error,
                            share_url=external("views.verify", quote=quote_text)
                            if check else None), 400 if error else 200
+
+
+@bp.get("/status")
+def status():
+    """What the archive holds and what the last indexing run did, per format."""
+    status = service().status()
+    copies = [{"copy": copy, "original": original,
+               "url": url_for("views.document", doc_id=document_id(original))}
+              for copy, original in status["last_run"].get("copies", {}).items()]
+    return render_template("status.html", status=status, copies=copies, shown=STATUS_LIST,
+                           json_url=url_for("api.status"), format_labels=FORMAT_LABELS)
 
 
 @bp.get("/opensearch.xml")

@@ -31,6 +31,10 @@ FORMATS = {
     ".jsonl": ("jsonl", "export"),
     ".csv": ("csv", "export"),
 }
+# What each format is called where people read it (/status).
+FORMAT_LABELS = {"text": "Text dumps", "html": "Saved web pages", "pdf": "PDF", "docx": "Word (.docx)",
+                 "odt": "OpenDocument (.odt)", "warc": "WARC web archives", "wacz": "WACZ web archives",
+                 "feed": "RSS and Atom feeds", "jsonl": "JSON-lines exports", "csv": "CSV exports"}
 # Formats that hold many articles: each becomes a document named ``<file>#<key>``.
 CONTAINERS = {"warc", "wacz", "feed", "jsonl", "csv"}
 
