@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from . import cleaner, language
+from . import cleaner, language, selfnames
 from .records import LoadedFile, Metadata
 
 MANIFEST_NAMES = ("sources.csv", "manifest.csv")
@@ -33,14 +33,6 @@ _DATELINE_SLASH = re.compile(
 # "BAKU, Jan 7 (Reuters) - ..." (wire-service dateline)
 _DATELINE_WIRE = re.compile(
     r"^\s*[A-ZÀ-ÞА-Я][A-ZÀ-ÞА-Я .'-]{1,30},\s+[\w .]{3,20}?\s*\((?P<outlet>[\w .&'-]{2,40})\)\s*[-–—]"
-)
-# "Novator.az-ın məlumatına görə", "Kanal.az xəbər verir ki", "according to Report.az",
-# "сообщает Trend.az"
-_SELF_REFERENCE = re.compile(
-    r"(?P<outlet>\b[A-Za-z][\w-]*\.(?:az|com|ru|net|org|kz|ge|info|news|de|uk))"
-    r"(?:-(?:ın|in|un|ün|nın|nin|nun|nün)\s+məlumatına\s+görə|\s+(?:reports|informs|xəbər\s+verir)\b)"
-    r"|(?:according\s+to|сообщает|передает)\s+(?P<outlet2>\b[A-Za-z][\w-]*\.(?:az|com|ru|net|org|kz))",
-    re.IGNORECASE,
 )
 # The outlet's name in its own promotion lines: "Sign up for Eurasianet's free newsletter".
 _PROMO = re.compile(
@@ -171,10 +163,9 @@ def infer_outlet(text: str, meta: Mapping[str, str], url: str | None,
         match = pattern.search(head)
         if match:
             return match["outlet"].strip(), source
-    match = _SELF_REFERENCE.search(text)
-    if match:
-        name = match["outlet"] or match["outlet2"]
-        return name[0].upper() + name[1:], "self-reference"
+    named = selfnames.find(text, (outlet_names or shipped_outlet_names()).values())
+    if named:
+        return named, "self-reference"
     for line in removed:
         match = _PROMO.search(line)
         if match:

@@ -1,0 +1,45 @@
+"""How an article names its own outlet ("Kanal.az xəbər verir ki", "сообщает Trend",
+"(AFP) -"): the forms are data (``data/self_references.toml``), one table for every
+language; this module only turns them into patterns and finds the earliest."""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Iterable
+from importlib import resources
+
+# A web name: Kanal.az, Shafaqadogru.com, Hurriyet.com.tr.
+WEB_NAME = r"[A-Za-z][\w-]*(?:\.[a-z]{2,6}){1,2}\b"
+# Only so far into the text does a dateline stand.
+START = 120
+
+
+@functools.cache
+def _data() -> dict:
+    text = resources.files("indexer").joinpath("data/self_references.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+@functools.cache
+def _patterns(names: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], bool], ...]:
+    known = sorted({*names, *_data()["agencies"]}, key=len, reverse=True)
+    outlet = "(?P<outlet>" + "|".join([WEB_NAME, *(re.escape(n) + r"(?!\w)" for n in known)]) + ")"
+    site = f"(?P<outlet>{WEB_NAME})"
+    return tuple((re.compile(rule["form"].replace("{outlet}", outlet).replace("{site}", site)),
+                  rule.get("at") == "start") for rule in _data()["rule"])
+
+
+def find(text: str, names: Iterable[str] = ()) -> str | None:
+    """The outlet ``text`` names as its own, earliest in the text, or None. ``names``
+    are outlet names known to the corpus (the outlet table's values)."""
+    best: tuple[int, str] | None = None
+    for pattern, at_start in _patterns(tuple(sorted(set(names)))):
+        match = pattern.search(text[:START] if at_start else text)
+        if match and (best is None or match.start() < best[0]):
+            best = (match.start(), match["outlet"])
+    if best is None:
+        return None
+    name = best[1]
+    return name[0].upper() + name[1:]
