@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
-from . import cleaner, dedup, formats, loader, metadata, passages, state, store
+from . import cleaner, dedup, formats, loader, metadata, passages, selfnames, state, store
 from .pipeline import PIPELINE_VERSION, Context, fingerprint, process, row_for
 from .records import Document, LoadedFile, NotAnArticle, Skipped
 from .schema import index_fields, stored_document
@@ -175,7 +175,7 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress, head: state.
     rows = metadata.read_manifests(corpus)
     context = Context.for_corpus(corpus)
     listing = state.listing(files, json.dumps(rows, sort_keys=True), context.digest,
-                            cleaner.rules().version, PIPELINE_VERSION,
+                            cleaner.rules().version, selfnames.version(), PIPELINE_VERSION,
                             json.dumps([dataclasses.asdict(s) for s in summary.skipped]))
     if head and head.listing == listing:
         # No file changed size or date since the last run (how make and rsync judge).

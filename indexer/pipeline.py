@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from . import cleaner, formats, loader, metadata, passages, speakers
+from . import cleaner, formats, loader, metadata, passages, selfnames, speakers
 from .aliases import AliasTable
 from .records import Document, LoadedFile, NotAnArticle, Skipped
 
@@ -95,7 +95,8 @@ def fingerprint(loaded: LoadedFile, row: Mapping[str, str], repeated: frozenset[
     """Changes when anything that shapes the document changes."""
     digest = hashlib.sha256()
     for part in (loaded.sha256, json.dumps(dict(row), sort_keys=True), context.digest,
-                 cleaner.rules().version, PIPELINE_VERSION, *sorted(repeated)):
+                 cleaner.rules().version, selfnames.version(), PIPELINE_VERSION,
+                 *sorted(repeated)):
         digest.update(part.encode())
         digest.update(b"\0")
     return digest.hexdigest()

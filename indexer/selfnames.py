@@ -22,6 +22,11 @@ def _data() -> dict:
     return tomllib.loads(text)
 
 
+def version() -> str:
+    """Changes when the forms do (part of every document's fingerprint)."""
+    return str(_data()["version"])
+
+
 @functools.cache
 def _patterns(names: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], bool], ...]:
     known = sorted({*names, *_data()["agencies"]}, key=len, reverse=True)
