@@ -41,10 +41,11 @@ class Page:
     kinds: dict[str, str]  # block text -> "caption" / "quote box", for blocks not body
 
 
-def parse(html: str) -> Page:
-    """Split a page into article lines, page metadata and the blocks dropped."""
+def parse(html: str, precision: bool = True) -> Page:
+    """Split a page into article lines, page metadata and the blocks dropped
+    (``precision``: trafilatura's precision mode, measured in docs/extraction.md)."""
     meta = page_meta(html)
-    blocks = _trafilatura_blocks(html)
+    blocks = trafilatura_blocks(html, precision)
     every_block = _all_blocks(html)
     if not blocks:
         blocks = _basic_blocks(html, "lxml", drop_chrome=True)
@@ -52,7 +53,7 @@ def parse(html: str) -> Page:
         # libxml2 stops at 256 levels of nesting; Python's parser has no such limit.
         blocks = _basic_blocks(html, "html.parser", drop_chrome=True)
         every_block = every_block or blocks
-    headline = {_key(meta.get(k, "")) for k in ("h1", "og:title", "html:title")} - {""}
+    headline = headlines(meta)
     # The headline is metadata, not body text.
     blocks = [(text, kind) for text, kind in blocks if _key(text) not in headline]
     kept = {_key(text) for text, _ in blocks}
@@ -72,8 +73,14 @@ def _key(text: str) -> str:
     return _SPACE.sub(" ", text).strip().casefold()
 
 
-def _trafilatura_blocks(html: str) -> list[tuple[str, str]]:
-    xml = trafilatura.extract(html, output_format="xml", favor_precision=True,
+def headlines(meta: dict[str, str]) -> set[str]:
+    """The page's headline as its metadata gives it, compared as :func:`_key` does."""
+    return {_key(meta.get(k, "")) for k in ("h1", "og:title", "html:title")} - {""}
+
+
+def trafilatura_blocks(html: str, precision: bool = True) -> list[tuple[str, str]]:
+    """The article's blocks as trafilatura finds them, with their kinds."""
+    xml = trafilatura.extract(html, output_format="xml", favor_precision=precision,
                               include_comments=False, include_images=False, with_metadata=False)
     if not xml:
         return []
@@ -92,10 +99,19 @@ def _walk(element, kind: str, blocks: list[tuple[str, str]]) -> None:
         child_kind = "quote box" if child.tag == "quote" else kind
         is_leaf = not any(d.tag in TRAFILATURA_BLOCKS for d in child.iterdescendants())
         if child.tag in TRAFILATURA_BLOCKS and is_leaf:
-            _emit("".join(child.itertext()), child_kind, blocks)
+            for line in _leaf_text(child).split("\n"):
+                _emit(line, child_kind, blocks)
         else:
             _walk(child, child_kind, blocks)
         _emit(child.tail, kind, blocks)
+
+
+def _leaf_text(element) -> str:
+    """A paragraph element's text; its line breaks (``<lb/>``: a list of tour dates in one
+    ``<p>``) start new lines instead of gluing "FL" to "June"."""
+    for lb in element.iter("lb"):
+        lb.tail = "\n" + (lb.tail or "")
+    return "".join(element.itertext())
 
 
 def _emit(text: str | None, kind: str, blocks: list[tuple[str, str]]) -> None:

@@ -16,7 +16,7 @@ from .aliases import AliasTable
 from .records import Document, LoadedFile, NotAnArticle, Skipped
 
 # Bump when loader/metadata/passages change what they produce for the same input.
-PIPELINE_VERSION = "5"
+PIPELINE_VERSION = "6"
 # A document's text beyond this is not indexed (bounded memory; the rest is noted).
 MAX_DOCUMENT_CHARS = 2_000_000
 

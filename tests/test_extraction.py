@@ -113,3 +113,29 @@ def test_dev_pages_metadata_is_sound():
         assert meta.title and meta.title not in page.text.split("\n")[:1]
         assert meta.outlet != "Unknown outlet"
         assert meta.date is None or metadata.normalise_date(meta.date) == meta.date
+
+
+INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+
+
+@pytest.mark.slow
+def test_no_word_is_glued_to_the_next_on_any_dev_page():
+    """Every word Presscut keeps is a word of the page as a browser shows it: a line break
+    inside a paragraph ("... Tampa, FL<br>June 14 ...") must not make "FLJune"."""
+    from bs4 import BeautifulSoup
+
+    evaluate, data = evaluator()
+    glued = {}
+    for pid in sorted(evaluate.load_gold(data)):
+        html = evaluate.read_html(data, pid)
+        soup = BeautifulSoup(html, "lxml")
+        for br in soup.find_all("br"):
+            br.replace_with("\n")
+        # Words split by inline tags ("ex<b>pand</b>ed") are whole without a separator;
+        # invisible soft hyphens and zero-width spaces do not split words.
+        texts = [soup.get_text(sep) for sep in (" ", "")]
+        shown = {t for text in texts for t in evaluate.tokens(text.translate(INVISIBLE))}
+        extra = set(evaluate.tokens(kept_text(html))) - shown
+        if extra:
+            glued[pid] = sorted(extra)[:5]
+    assert glued == {}
