@@ -153,3 +153,19 @@ def test_citation_formats_open_one_at_a_time_and_download(page, base_url, seed_d
     saved = Path(download.value.path()).read_text("utf-8")
     assert download.value.suggested_filename.endswith(".bib")
     assert saved == page.locator("details[data-format=bibtex] pre").inner_text()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_footer_leads_to_what_the_archive_holds(browser, base_url, width):
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    page = context.new_page()
+    page.goto(base_url + "/?q=Tokayev")
+    page.click("footer >> text=What the archive holds")
+    page.wait_for_url("**/status")
+    cells = page.locator("table.formats tbody tr").first.locator("th, td").all_inner_texts()
+    assert cells == ["Text dumps", "5", "0", "0"]
+    # Nothing wider than the screen: the table scrolls inside its own box if it must.
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"status-{width}.png"), full_page=True)
+    context.close()
