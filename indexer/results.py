@@ -187,3 +187,24 @@ def verify_json(check: Check) -> dict:
     return {"quote": check.quote, "verdict": check.verdict,
             "matches": [match_json(m, diff(check.quote, m.text)) for m in check.matches],
             "nearest": [match_json(m) for m in check.nearest]}
+
+
+def collection_json(collection, entries, permalink) -> dict:
+    """``/api/collections/<id>``: each cutting as it was cut, with its source as indexed
+    now; ``changed`` when a re-index changed the passage, ``successor`` where it went."""
+    passages = []
+    for entry in entries:
+        cutting, doc = entry.cutting, entry.doc
+        meta = doc.metadata if doc else None
+        passages.append({
+            "passage_id": cutting.passage_id, "text": cutting.text, "note": cutting.note,
+            "tags": list(cutting.tags), "doc_id": doc.doc_id if doc else None,
+            "title": meta.title if meta else None, "outlet": meta.outlet if meta else None,
+            "date": meta.date if meta else None, "url": meta.url if meta else None,
+            "permalink": permalink(cutting.passage_id), "changed": entry.changed,
+            "successor": entry.current_id if entry.changed else None,
+            "speakers": list(entry.passage.speakers) if entry.passage else [],
+            "page": entry.passage.page if entry.passage else None, "added": cutting.added,
+        })
+    return {"id": collection.id, "name": collection.name, "description": collection.description,
+            "created": collection.created, "passages": passages}

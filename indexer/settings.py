@@ -41,6 +41,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("trust_proxy", 0, "PRESSCUT_TRUST_PROXY",
             "Reverse proxies in front of the server whose X-Forwarded-Host/Proto/Prefix headers "
             "to believe (0: none)."),
+    Setting("token", "", "PRESSCUT_TOKEN",
+            "Secret that every write (collections) needs, as `Authorization: Bearer <token>` or "
+            "through the login page. Unset, writes are allowed only when the server listens on "
+            "a loopback address; elsewhere it serves read-only."),
+    Setting("collections", "", "PRESSCUT_COLLECTIONS",
+            "SQLite file of the collections of passages [default: collections.sqlite3 beside "
+            "the index folder, so a rebuild keeps them]."),
+    Setting("secret_key", "", "PRESSCUT_SECRET_KEY",
+            "Key that signs login cookies and form tokens [default: a random key kept in "
+            "secret.key beside the collections file]."),
 )
 
 
@@ -60,6 +70,9 @@ class Settings:
     passages_per_result: int
     base_url: str
     trust_proxy: int
+    token: str
+    collections: str
+    secret_key: str
 
     @classmethod
     def defaults(cls, **overrides: object) -> Settings:
@@ -79,6 +92,10 @@ class Settings:
 
     def replace(self, **changes: object) -> Settings:
         return dataclasses.replace(self, **changes)
+
+    def collections_file(self) -> Path:
+        """Where the collections live: the setting, or beside the index folder."""
+        return Path(self.collections) if self.collections else self.index.parent / "collections.sqlite3"
 
     def alias_files(self) -> list[Path]:
         """Alias files besides the shipped one: the corpus's own, then the setting's."""

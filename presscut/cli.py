@@ -93,6 +93,7 @@ def serve(index, corpus, host, port, threads, base_url):
     import waitress
 
     from webapp import create_app
+    from webapp.access import write_mode
 
     settings = _settings(index=index, corpus=corpus, host=host, port=port, threads=threads,
                          base_url=base_url)
@@ -103,6 +104,12 @@ def serve(index, corpus, host, port, threads, base_url):
         click.echo(summary.line())
     app = create_app(settings)
     click.echo(f"Presscut serving {settings.index} on http://{settings.host}:{settings.port}/")
+    mode = write_mode(settings)
+    if mode == "read-only":
+        click.echo("Serving read-only: collections can be read, not changed, because the server "
+                   "listens beyond this machine without PRESSCUT_TOKEN set.", err=True)
+    elif mode == "token":
+        click.echo("Writes (collections) need the token set in PRESSCUT_TOKEN.", err=True)
     waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads,
                    ident="presscut")
 

@@ -136,4 +136,8 @@ def test_verify_exact_altered_and_absent(client):
 
 
 def test_status_says_how_many_documents_are_searchable(client):
-    assert client.get("/api/status").get_json() == {"documents": 5, "warm": True}
+    status = client.get("/api/status").get_json()
+    assert (status["documents"], status["warm"]) == (5, True)
+    run = status["last_run"]
+    assert (run["documents"], run["skipped"], run["formats"]) == (
+        5, [], {"text": {"documents": 5, "skipped": 0, "copies": 0}})

@@ -172,7 +172,8 @@ def test_the_query_parser_answers_every_string_or_says_why(text):
 def test_an_opened_index_reads_its_common_words_ahead(seed_index, service, monkeypatch):
     monkeypatch.setattr(generation, "WARM_FROM", 0)
     warmed = SearchService(seed_index)
-    assert warmed._current().warmed.wait(60) and warmed.status() == {"documents": 5, "warm": True}
+    assert warmed._current().warmed.wait(60)
+    assert {k: warmed.status()[k] for k in ("documents", "warm")} == {"documents": 5, "warm": True}
     assert ("exact", "kazakhstan") in warmed._current().postings
     for q in ("Tokayev", "protesting", "CSTO AND Russia", "Kazakhstan NOT Russia"):
         mine, theirs = warmed.search(SearchRequest(q=q)), service.search(SearchRequest(q=q))

@@ -10,6 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from indexer.aliases import AliasTable
+from indexer.cuttings import Store
 from indexer.facets import LANGUAGES
 from indexer.search import SearchService
 from indexer.settings import Settings
@@ -31,14 +32,20 @@ def create_app(settings: Settings | None = None) -> Flask:
         AliasTable(settings.alias_files()),
     )
 
-    from . import api, errors, views
+    app.extensions["presscut.collections"] = Store(settings.collections_file())
+
+    from . import access, api, collections, errors, views
     from .params import url_with
 
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["languages"] = LANGUAGES
+    app.jinja_env.globals["collection_choices"] = collections.choices
 
+    access.init_app(app, settings)
     app.register_blueprint(api.bp)
     app.register_blueprint(views.bp)
+    app.register_blueprint(collections.api)
+    app.register_blueprint(collections.pages)
     errors.init_app(app)
     app.after_request(_security_headers)
     return app

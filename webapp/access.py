@@ -1,0 +1,136 @@
+"""Who may write (collections): reads are open to all.
+
+With ``PRESSCUT_TOKEN`` set, a write needs ``Authorization: Bearer <token>`` (the API) or
+the signed session cookie the login page sets (the pages, whose forms carry Flask-WTF's
+CSRF token). Without a token, writes are allowed only when the server listens on a
+loopback address: only this machine can reach it. Elsewhere it serves read-only.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import os
+import secrets
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFProtect
+
+from indexer.settings import Settings
+
+bp = Blueprint("access", __name__)
+csrf = CSRFProtect()
+
+
+def init_app(app, settings: Settings) -> None:
+    app.secret_key = settings.secret_key or _kept_key(settings.collections_file().parent / "secret.key")
+    # A form token lives as long as the session it belongs to, not an hour.
+    app.config["WTF_CSRF_TIME_LIMIT"] = None
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    csrf.init_app(app)
+    app.jinja_env.globals["can_write"] = can_write
+    app.jinja_env.globals["write_mode"] = write_mode
+    app.register_blueprint(bp)
+
+
+def _kept_key(path: Path) -> str:
+    """A random key kept in ``path`` (so logins survive a restart), made on first use."""
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(key)
+        return key
+    except FileExistsError:  # another worker made it first
+        return path.read_text(encoding="ascii").strip()
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def write_mode(settings: Settings | None = None) -> str:
+    """``token`` (writes need it), ``local`` (loopback, open) or ``read-only``."""
+    settings = settings or current_app.config["PRESSCUT"]
+    if settings.token:
+        return "token"
+    return "local" if is_loopback(settings.host) else "read-only"
+
+
+def can_write() -> bool:
+    """Whether this request may write (pages show their forms only then)."""
+    mode = write_mode()
+    if mode == "token":
+        return bool(session.get("writer")) or _bearer() == "right"
+    return mode == "local"
+
+
+def require_write() -> None:
+    """Abort with 401 (no credentials), 403 (wrong token, or a read-only server) unless
+    this request may write."""
+    mode = write_mode()
+    if mode == "read-only":
+        abort(403, "This archive is served read-only: writes need PRESSCUT_TOKEN to be set "
+                   "on the server, or a server that listens on this machine only.")
+    if mode == "local":
+        return
+    bearer = _bearer()
+    if bearer == "right" or (bearer is None and session.get("writer")):
+        return
+    if bearer == "wrong":
+        abort(403, "The token given is not this archive's.")
+    abort(401, "Writing needs the archive's token: send `Authorization: Bearer <token>`, or "
+               "log in on the login page.")
+
+
+def _bearer() -> str | None:
+    """``right``, ``wrong`` or None (no bearer token sent)."""
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return None
+    scheme, _, given = header.partition(" ")
+    token = current_app.config["PRESSCUT"].token
+    if scheme.lower() != "bearer" or not token:
+        return "wrong"
+    return "right" if hmac.compare_digest(given.strip().encode(), token.encode()) else "wrong"
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """The token as a form, for the pages: a signed session cookie remembers it."""
+    target = _local(request.values.get("next", ""))
+    if write_mode() != "token":
+        return redirect(target)
+    error = None
+    if request.method == "POST":
+        given = request.form.get("token", "")
+        token = current_app.config["PRESSCUT"].token
+        if hmac.compare_digest(given.encode(), token.encode()):
+            session.clear()
+            session["writer"] = True
+            return redirect(target)
+        error = "That is not this archive's token."
+    return render_template("login.html", error=error, target=target), 401 if error else 200
+
+
+@bp.post("/logout")
+def logout():
+    session.pop("writer", None)
+    return redirect(url_for("views.search"))
+
+
+def _local(target: str) -> str:
+    """Only a path of this site is a place to go back to (no open redirect)."""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("views.search")
