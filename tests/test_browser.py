@@ -169,3 +169,66 @@ def test_the_footer_leads_to_what_the_archive_holds(browser, base_url, width):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"status-{width}.png"), full_page=True)
     context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_build_a_collection_from_results_and_open_its_dossier(browser, base_url, seed_docs, width,
+                                                             tmp_path):
+    context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    name = f"CSTO at {width}px"
+    page.goto(base_url + "/?q=%22CSTO%22")
+    first = page.locator("li.hit blockquote.passage").first
+    first.locator("details.collect > summary").click()
+    first.locator("select[name=collection]").select_option("new")
+    first.locator("input[name=name]").fill(name)
+    first.locator("input[name=note]").fill("the first reaction")
+    first.locator("button[type=submit]").click()
+    page.wait_for_selector("ol.cuttings li.cutting")
+    assert page.locator("h1").inner_text() == name
+    # A second passage from a document page, into the same collection.
+    doc = seed_docs["novator"]
+    page.goto(base_url + f"/doc/{doc.doc_id}")
+    box = page.locator("details.collect").nth(1)
+    box.locator("summary").click()
+    box.locator("select[name=collection]").select_option(label=f"{name} (1)")
+    box.locator("button[type=submit]").click()
+    page.wait_for_selector("ol.cuttings li.cutting >> nth=1")
+    assert page.locator("ol.cuttings li.cutting blockquote").nth(1).inner_text() == \
+        doc.passage_text(doc.passages[1])
+    page.locator("ol.cuttings li.cutting").nth(1).locator("button[value=up]").click()
+    page.wait_for_load_state()
+    assert page.locator("ol.cuttings li.cutting blockquote").first.inner_text() == \
+        doc.passage_text(doc.passages[1])
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"collection-{width}.png"), full_page=True)
+    with page.expect_download() as download:
+        page.click("p.export >> text=Printable dossier")
+    assert download.value.suggested_filename.endswith(".html")
+    dossier = tmp_path / download.value.suggested_filename
+    download.value.save_as(dossier)
+    opened = context.new_page()
+    opened.goto(dossier.as_uri())
+    quotes = opened.locator("section.cutting blockquote").all_inner_texts()
+    assert quotes[0] == doc.passage_text(doc.passages[1]) and len(quotes) == 2
+    assert opened.locator("ol.sources li").count() == 2
+    assert "the first reaction" in opened.locator("section.cutting").nth(1).inner_text()
+    opened.screenshot(path=str(ARTIFACTS / f"dossier-{width}.png"), full_page=True)
+    context.close()
+
+
+def test_deleting_a_collection_asks_first(page, base_url):
+    page.goto(base_url + "/collections")
+    page.fill("#name", "To be deleted")
+    page.click("form.new-collection button")
+    page.wait_for_selector("form.delete-collection")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("form.delete-collection button")
+    assert asked and "cannot be undone" in asked[0]
+    assert page.locator("h1").inner_text() == "To be deleted"
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("form.delete-collection button")
+    page.wait_for_url("**/collections")
+    assert "To be deleted" not in page.locator("main").inner_text()

@@ -15,7 +15,11 @@ from .conftest import CORPUS
 
 OPERATIONS = [("/api/search", "GET"), ("/api/documents/{doc_id}", "GET"),
               ("/api/passages/{passage_id}", "GET"), ("/api/cite/{passage_id}", "GET"),
-              ("/api/verify", "POST"), ("/api/status", "GET")]
+              ("/api/verify", "POST"), ("/api/status", "GET"), ("/api/collections", "GET"),
+              ("/api/collections", "POST"), ("/api/collections/{collection_id}", "GET"),
+              ("/api/collections/{collection_id}/passages", "POST"),
+              ("/api/collections/{collection_id}/passages/{passage_id}", "DELETE"),
+              ("/api/collections/{collection_id}/export", "GET")]
 
 
 @pytest.fixture(scope="module")

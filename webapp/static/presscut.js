@@ -20,6 +20,12 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   const filters = document.getElementById("filters");
   if (filters && window.matchMedia("(min-width: 50rem)").matches) filters.open = true;
+  // Deleting cannot be undone: ask first (without this file the button deletes at once).
+  document.querySelectorAll("form[data-confirm]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  });
   const sort = document.getElementById("sort");
   if (sort) sort.addEventListener("change", () => sort.form.submit());
 });
