@@ -76,6 +76,15 @@ class Generation:
         wanted = [n for n, day in enumerate(self.days) if day in set(days)]
         return np.isin(self.dates, wanted)
 
+    def span(self, docs: np.ndarray) -> tuple[str | None, str | None]:
+        """The earliest and the latest date of the documents in the mask ``docs``."""
+        ranks = self.dates[docs]
+        # No date is the empty string, which sorts first.
+        dated = ranks[ranks != 0] if self.days and self.days[0] == "" else ranks
+        if not dated.size:
+            return None, None
+        return self.days[int(dated.min())], self.days[int(dated.max())]
+
     def mask(self, docnums) -> np.ndarray:
         found = np.zeros(self.size, dtype=bool)
         found[np.fromiter(docnums, dtype=np.int64)] = True

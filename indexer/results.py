@@ -96,6 +96,9 @@ class SearchResult:
     seconds: float
     aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (as typed, names searched)
     relaxed: Relaxed | None = None
+    # The earliest and the latest date among all matches (undated ones aside).
+    first_date: str | None = None
+    last_date: str | None = None
 
     @property
     def pages(self) -> int:
@@ -124,7 +127,16 @@ class SearchResult:
             "relaxed": None if self.relaxed is None else {
                 "words": self.relaxed.words, "all_words": self.relaxed.complete,
                 "message": self.relaxed.sentence},
+            "first_date": self.first_date,
+            "last_date": self.last_date,
         }
+
+    def batch_json(self) -> dict:
+        """One row of ``/api/batch``: how much the archive holds of one query."""
+        return {"query": self.request.q, "total": self.total,
+                "outlets": [{"value": v.value, "count": v.count}
+                            for v in self.facets.get("outlet", ()) if v.count],
+                "first_date": self.first_date, "last_date": self.last_date}
 
 
 def result_json(r: ResultDoc) -> dict:

@@ -7,6 +7,7 @@ disk changes (a new commit or a swapped-in rebuild), and answers with the record
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import threading
 import time
@@ -153,9 +154,21 @@ class SearchService:
         spec = query.highlight_for(parsed, searcher, gen.variants)
         results = tuple(self._result(searcher.stored_fields(docnum), score, spec)
                         for docnum, score in page)
-        return SearchResult(request, total, results, facets,
-                            self._suggestion(searcher, gen, parsed, total),
-                            time.perf_counter() - started, parsed.aliases, relaxed)
+        suggestion = self._suggestion(searcher, gen, parsed, total) if request.per_page else None
+        return SearchResult(request, total, results, facets, suggestion,
+                            time.perf_counter() - started, parsed.aliases, relaxed,
+                            *gen.span(allowed))
+
+    def batch(self, queries: list[str], template: SearchRequest) -> list[SearchResult | BadQuery]:
+        """Each query's count, outlets and first and last date under ``template``'s
+        filters (no page of results, no spelling suggestion), or why it is not a query."""
+        found: list[SearchResult | BadQuery] = []
+        for q in queries:
+            try:
+                found.append(self.search(dataclasses.replace(template, q=q, page=1, per_page=0)))
+            except BadQuery as exc:
+                found.append(exc)
+        return found
 
     @staticmethod
     def _filters(gen: Generation, request: SearchRequest) -> dict[str, np.ndarray]:

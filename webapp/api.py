@@ -10,10 +10,10 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 from indexer import cite as citations
 from indexer.facets import FACETS, SORTS
 from indexer.results import document_json, passage_json, verify_json
-from indexer.search import SearchService
+from indexer.search import BadQuery, SearchService
 
 from .links import external
-from .params import BadParameter, search_request
+from .params import BadParameter, batch_queries, filters_from_json, search_request
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -89,6 +89,27 @@ def cite(passage_id: str):
         name = f"presscut-{passage_id}-{fmt}.{citations.EXTENSIONS.get(fmt, 'txt')}"
         headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return Response(body, mimetype=mimetype, headers=headers)
+
+
+@bp.post("/batch")
+def batch():
+    """Many names or terms at once: for each, documents, outlets, first and last date."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("queries"), list):
+        raise BadParameter('Send JSON like {"queries": ["Tokayev", "CSTO"]}, with any search '
+                           "filters beside it.")
+    queries = batch_queries(body["queries"])
+    template = search_request(filters_from_json(body))
+    return jsonify({"results": [batch_row(row, q) for row, q in
+                                zip(service().batch(queries, template), queries, strict=True)]})
+
+
+def batch_row(row, query: str) -> dict:
+    """A batch result as JSON; a query that cannot be read says why, with no count."""
+    if isinstance(row, BadQuery):
+        return {"query": query, "total": 0, "outlets": [], "first_date": None,
+                "last_date": None, "error": str(row)}
+    return row.batch_json()
 
 
 @bp.post("/verify")

@@ -9,8 +9,12 @@ import io
 import json
 from collections.abc import Callable, Iterator
 
+from flask import Response
+
 from indexer.results import ResultDoc, SearchRequest, SearchResult, result_json
 from indexer.search import SearchService
+
+from .links import absolute
 
 EXPORT_LIMIT = 10_000  # documents in one export (README "Export")
 PAGE = 100
@@ -73,3 +77,19 @@ def as_json(service: SearchService, req: SearchRequest, permalink: Permalink) ->
 
 FORMATS = {"csv": as_csv, "json": as_json}
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+
+
+BATCH_COLUMNS = ("query", "documents", "first_date", "last_date", "outlets", "results_url", "error")
+
+
+def batch_csv(rows: list[dict]) -> Response:
+    """A batch's table as CSV: one row a query, its outlets as "Outlet: count; ..."."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(BATCH_COLUMNS)
+    for r in rows:
+        outlets = "; ".join(f"{o['value']}: {o['count']}" for o in r["outlets"])
+        writer.writerow((r["query"], r["total"], r["first_date"] or "", r["last_date"] or "",
+                         outlets, absolute(r["url"]), r.get("error", "")))
+    return Response(out.getvalue(), mimetype="text/csv; charset=utf-8", headers={
+        "Content-Disposition": 'attachment; filename="presscut-batch.csv"'})

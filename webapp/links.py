@@ -4,7 +4,7 @@ server's own idea of where it runs."""
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 
 
 def external(endpoint: str, **values) -> str:
@@ -13,3 +13,9 @@ def external(endpoint: str, **values) -> str:
     if base:
         return base + url_for(endpoint, **values)
     return url_for(endpoint, **values, _external=True)
+
+
+def absolute(path: str) -> str:
+    """A path of this site (as ``url_for`` gives it) as the world reaches it."""
+    base = current_app.config["PRESSCUT"].base_url.rstrip("/")
+    return (base or request.host_url.rstrip("/")) + path

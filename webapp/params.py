@@ -69,3 +69,32 @@ def toggle_url(param: str, value: str) -> str:
     current = request.args.getlist(param)
     values = [v for v in current if v != value] if value in current else [*current, value]
     return url_with(**{param: values or None, "page": None})
+
+
+# A batch is at most this many queries (a list of names for a story, not a crawl).
+MAX_BATCH = 1000
+
+
+def batch_queries(lines) -> list[str]:
+    """The queries of a batch: one a line (or CSV row's first cell), blanks and repeats
+    dropped, at most MAX_BATCH."""
+    queries = list(dict.fromkeys(q.strip() for q in lines if isinstance(q, str) and q.strip()))
+    if not queries:
+        raise BadParameter("Give at least one name or term, one a line.")
+    if len(queries) > MAX_BATCH:
+        raise BadParameter(f"At most {MAX_BATCH:,} names or terms at once, not {len(queries):,}.")
+    return queries
+
+
+def filters_from_json(body: dict) -> MultiDict:
+    """The search filters of a JSON body (``{"outlet": ["Turan"], "from": "2022-01"}``) as
+    the URL parameters they stand for."""
+    args = MultiDict()
+    for name in [f.param for f in FACETS] + ["from", "to"]:
+        value = body.get(name)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                args.add(name, item)
+            elif item is not None:
+                raise BadParameter(f"{name!r} must be text or a list of text.")
+    return args

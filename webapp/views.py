@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import dataclasses
+import io
+import re
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
@@ -14,13 +18,16 @@ from indexer.results import SearchResult, document_json, match_json, verify_json
 from indexer.search import BadQuery
 
 from . import export as exports
-from .api import find_passage, service
-from .links import external
-from .params import search_request, toggle_url, url_with
+from .api import batch_row, find_passage, service
+from .links import absolute, external
+from .params import BadParameter, batch_queries, search_request, toggle_url, url_with
 
 bp = Blueprint("views", __name__)
 # Skipped files and copies listed on /status; /api/status has them all.
 STATUS_LIST = 200
+# Entries of a search's Atom feed: the newest matching documents.
+FEED_ENTRIES = 50
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @bp.get("/")
@@ -180,6 +187,83 @@ def status():
               for copy, original in status["last_run"].get("copies", {}).items()]
     return render_template("status.html", status=status, copies=copies, shown=STATUS_LIST,
                            json_url=url_for("api.status"), format_labels=FORMAT_LABELS)
+
+
+@bp.route("/batch", methods=["GET", "POST"])
+def batch():
+    """Many names or terms at once (pasted, or a CSV's first column): for each, how many
+    documents, in which outlets, first and last date, and a link to its results."""
+    if request.method == "GET":
+        return render_template("batch.html", rows=None, text="", error=None)
+    text = request.form.get("queries", "")
+    lines = text.splitlines()
+    upload = request.files.get("file")
+    if upload and upload.filename:
+        lines += _uploaded_terms(upload.read())
+    try:
+        queries = batch_queries(lines)
+        template = search_request(request.form)
+    except BadParameter as exc:
+        return render_template("batch.html", rows=None, text=text, error=str(exc)), 400
+    rows = [_batch_view(row, q, template) for row, q in
+            zip(service().batch(queries, template), queries, strict=True)]
+    if request.form.get("format") == "csv":
+        return exports.batch_csv(rows)
+    top = max((r["total"] for r in rows), default=0) or 1
+    return render_template("batch.html", rows=rows, text="\n".join(queries), error=None, top=top)
+
+
+def _uploaded_terms(data: bytes) -> list[str]:
+    """A CSV's (or a text file's) first cell of each row; a header named like one is dropped."""
+    text = data.decode("utf-8-sig", errors="replace")
+    cells = [row[0] for row in csv.reader(io.StringIO(text)) if row]
+    if cells and cells[0].strip().lower() in ("query", "term", "name", "names", "terms"):
+        cells = cells[1:]
+    return cells
+
+
+def _batch_view(row, query: str, template) -> dict:
+    view = batch_row(row, query)
+    filters = {BY_NAME[facet].param: list(values) for facet, values in template.filters}
+    view["url"] = url_for("views.search", q=query, **filters,
+                          **{k: v for k, v in (("from", template.date_from),
+                                               ("to", template.date_to)) if v})
+    return view
+
+
+@bp.get("/feed.atom")
+def feed():
+    """The search as an Atom 1.0 feed of its newest matching documents, for a feed reader;
+    the feed is as new as the last indexing run."""
+    req = dataclasses.replace(search_request(request.args), sort="-date", page=1,
+                              per_page=FEED_ENTRIES)
+    result = service().search(req)
+    built = service().status()["last_run"].get("finished") or "1970-01-01T00:00:00+00:00"
+    entries = [{"id": external("views.document", doc_id=r.doc_id), "title": r.title,
+                "url": r.url, "outlet": r.outlet, "authors": r.authors or (r.outlet,),
+                "updated": _atom_time(r.date) or built,
+                "summary": r.passages[0].text if r.passages else ""} for r in result.results]
+    filters = ", ".join(f"{BY_NAME[f].label}: {' or '.join(map(BY_NAME[f].label_of, v))}"
+                        for f, v in req.filters)
+    title = " · ".join(filter(None, [f"“{req.q}”" if req.q else "All documents", filters]))
+    xml = render_template("feed.xml", title=f"{title} — Presscut", entries=entries,
+                          self_url=absolute(url_with("views.feed", page=None)),
+                          page_url=absolute(url_with("views.search", page=None)),
+                          updated=built)
+    return Response(xml, mimetype="application/atom+xml")
+
+
+def _atom_time(date: str | None) -> str | None:
+    """An article's date as an Atom timestamp; a month-dated one stands at the 1st."""
+    if not date:
+        return None
+    return (date if len(date) == 10 else f"{date}-01") + "T00:00:00Z"
+
+
+@bp.app_template_filter("xml_text")
+def xml_text(value: str) -> str:
+    """Text with the control characters XML 1.0 forbids taken out (a corpus may hold them)."""
+    return _XML_FORBIDDEN.sub("", str(value))
 
 
 @bp.get("/opensearch.xml")

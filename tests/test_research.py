@@ -1,0 +1,102 @@
+"""Research views: many names at once (batch search) and saved searches as Atom feeds,
+checked against the search API itself and read back by feedparser."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import feedparser
+import pytest
+from bs4 import BeautifulSoup
+
+from indexer import build
+from indexer.settings import Settings
+from webapp import create_app
+
+NAMES = ["Tokayev", "Kerimli", "CSTO", "Aliyev", "Nazarbayev", '"Go away, old man"', "Putin",
+         "zzzqqqx"]
+
+
+def every_match(client, q: str, **filters) -> list[dict]:
+    """All documents the search API finds for ``q`` (the oracle of the batch)."""
+    body = client.get("/api/search", query_string={"q": q, "per_page": 100, **filters}).get_json()
+    assert body["total"] == len(body["results"])
+    return body["results"]
+
+
+@pytest.mark.parametrize("filters", [{}, {"lang": "en"}, {"from": "2022-01-07"}])
+def test_each_batch_row_is_what_its_search_finds(client, filters):
+    rows = client.post("/api/batch", json={"queries": NAMES, **filters}).get_json()["results"]
+    assert [r["query"] for r in rows] == NAMES
+    for row in rows:
+        found = every_match(client, row["query"], **filters)
+        assert row["total"] == len(found)
+        outlets = {}
+        for doc in found:
+            outlets[doc["outlet"]] = outlets.get(doc["outlet"], 0) + 1
+        assert {o["value"]: o["count"] for o in row["outlets"]} == outlets
+        dates = sorted(d["date"] for d in found if d["date"])
+        assert (row["first_date"], row["last_date"]) == ((dates[0], dates[-1]) if dates else
+                                                         (None, None))
+
+
+def test_a_batch_says_which_line_is_not_a_query_and_refuses_what_it_cannot_use(client):
+    rows = client.post("/api/batch", json={"queries": ["Tokayev", '"open']}).get_json()["results"]
+    assert rows[0]["total"] > 0 and "quote mark" in rows[1]["error"]
+    assert client.post("/api/batch", json={"queries": []}).status_code == 400
+    assert client.post("/api/batch", json={"queries": ["x"] * 2 + [str(n) for n in range(1001)]}
+                       ).status_code == 400
+    assert client.post("/api/batch", json={"names": ["x"]}).status_code == 400
+    assert client.post("/api/batch", json={"queries": ["x"], "lang": 3}).status_code == 400
+
+
+def test_the_batch_page_takes_a_csv_and_gives_one_back(client):
+    upload = io.BytesIO("name\nTokayev\nKerimli\n".encode())
+    page = client.post("/batch", data={"queries": "CSTO", "file": (upload, "names.csv")},
+                       content_type="multipart/form-data")
+    assert page.status_code == 200
+    soup = BeautifulSoup(page.get_data(as_text=True), "html.parser")
+    rows = soup.select("table.batch tbody tr")
+    assert [r.th.get_text(strip=True) for r in rows] == ["CSTO", "Tokayev", "Kerimli"]
+    for row in rows:
+        link = row.th.a["href"]
+        total = int(row.select_one("td.count").get_text(strip=True))
+        assert client.get(link).status_code == 200
+        assert client.get("/api/search" + link[1:]).get_json()["total"] == total
+    exported = client.post("/batch", data={"queries": "CSTO\nTokayev\nKerimli", "format": "csv"})
+    table = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))
+    assert [(r["query"], int(r["documents"])) for r in table] == [
+        (r.th.get_text(strip=True), int(r.select_one("td.count").get_text(strip=True)))
+        for r in rows]
+    assert table[0]["results_url"].startswith("http")
+    assert client.post("/batch", data={"queries": "  "}).status_code == 400
+
+
+def test_a_search_is_an_atom_feed_of_its_newest_matches(client):
+    page = BeautifulSoup(client.get("/?q=Tokayev&lang=en").get_data(as_text=True), "html.parser")
+    link = page.find("link", rel="alternate", type="application/atom+xml")["href"]
+    assert page.find("a", href=link) is not None  # also a visible link
+    feed = feedparser.parse(client.get(link).data)
+    assert not feed.bozo and feed.version == "atom10"
+    expected = client.get("/api/search?q=Tokayev&lang=en&sort=-date&per_page=100").get_json()
+    assert [e.link for e in feed.entries] == [
+        f"http://localhost/doc/{r['doc_id']}" for r in expected["results"]]
+    assert [e.title for e in feed.entries] == [r["title"] for r in expected["results"]]
+    stamps = [e.updated for e in feed.entries]
+    assert stamps == sorted(stamps, reverse=True)
+    assert all(client.get(e.link).status_code == 200 for e in feed.entries)
+    assert "English" in feed.feed.title
+
+
+def test_a_hostile_document_still_makes_a_valid_feed(tmp_path, corpus_copy):
+    (corpus_copy / "hostile.html").write_text(
+        "<html><head><title>Tokayev &amp; <script>alert(1)</script> ]]> \x0b end</title></head>"
+        "<body><p>Tokayev spoke\x0c today about <b>order</b> &lt;/summary&gt; and more words "
+        "here.</p></body></html>", encoding="utf-8")
+    build.index_corpus(corpus_copy, tmp_path / "index")
+    client = create_app(Settings.defaults(index=tmp_path / "index", corpus=corpus_copy)).test_client()
+    feed = feedparser.parse(client.get("/feed.atom?q=Tokayev").data)
+    assert not feed.bozo, feed.bozo_exception
+    hostile = [e for e in feed.entries if "alert" in e.title or "spoke" in e.summary]
+    assert hostile and "</summary>" in hostile[0].summary
