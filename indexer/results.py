@@ -220,3 +220,17 @@ def collection_json(collection, entries, permalink) -> dict:
         })
     return {"id": collection.id, "name": collection.name, "description": collection.description,
             "created": collection.created, "passages": passages}
+
+
+def person_json(person, permalink) -> dict:
+    """``/api/speakers/<name>``: every passage quoting one speaker, oldest first."""
+    return {
+        "name": person.name, "documents": person.documents, "truncated": person.truncated,
+        "outlets": [{"value": v, "count": n} for v, n in person.outlets],
+        "months": [{"value": v, "count": n} for v, n in person.months],
+        "spellings": [{"value": v, "count": n} for v, n in person.spellings],
+        "passages": [{"passage_id": s.passage.passage_id, "text": s.text, "doc_id": s.doc.doc_id,
+                      "title": s.doc.metadata.title, "outlet": s.doc.metadata.outlet,
+                      "date": s.doc.metadata.date, "url": s.doc.metadata.url,
+                      "permalink": permalink(s.passage.passage_id)} for s in person.statements],
+    }

@@ -52,7 +52,7 @@ def test_a_batch_says_which_line_is_not_a_query_and_refuses_what_it_cannot_use(c
 
 
 def test_the_batch_page_takes_a_csv_and_gives_one_back(client):
-    upload = io.BytesIO("name\nTokayev\nKerimli\n".encode())
+    upload = io.BytesIO(b"name\nTokayev\nKerimli\n")
     page = client.post("/batch", data={"queries": "CSTO", "file": (upload, "names.csv")},
                        content_type="multipart/form-data")
     assert page.status_code == 200
@@ -100,3 +100,42 @@ def test_a_hostile_document_still_makes_a_valid_feed(tmp_path, corpus_copy):
     assert not feed.bozo, feed.bozo_exception
     hostile = [e for e in feed.entries if "alert" in e.title or "spoke" in e.summary]
     assert hostile and "</summary>" in hostile[0].summary
+
+
+def every_passage(service, seed_docs) -> list:
+    return [(doc, p) for doc in seed_docs.values() for p in doc.passages]
+
+
+def test_a_speaker_page_lists_every_passage_quoting_them_by_date(client, service, seed_docs):
+    speakers = client.get("/api/search").get_json()["facets"]["speaker"]
+    assert len(speakers) > 5
+    for value in speakers:
+        name = value["value"]
+        body = client.get(f"/api/speakers/{name}").get_json()
+        # The oracle: every passage of every seed document that names them as its speaker.
+        expected = [(doc.doc_id, p.passage_id, doc.passage_text(p))
+                    for doc, p in every_passage(service, seed_docs) if name in p.speakers]
+        listed = [(p["doc_id"], p["passage_id"], p["text"]) for p in body["passages"]]
+        assert sorted(listed) == sorted(expected) and len(set(listed)) == len(listed)
+        dates = [p["date"] or "" for p in body["passages"]]
+        assert dates == sorted(dates)
+        assert body["documents"] == value["count"]
+        assert sum(m["count"] for m in body["months"]) == len(body["passages"])
+    karimli = client.get("/api/speakers/Ali Karimli").get_json()
+    assert {s["value"] for s in karimli["spellings"]} >= {"Kerimli", "Karimli"}
+    assert client.get("/api/speakers/Nobody Atall").status_code == 404
+
+
+def test_the_speaker_page_is_reached_from_facets_and_passages_and_its_links_answer(client):
+    results = BeautifulSoup(client.get("/?q=CSTO").get_data(as_text=True), "html.parser")
+    person = results.select_one("a.person")
+    page = client.get(person["href"])
+    assert page.status_code == 200
+    soup = BeautifulSoup(page.get_data(as_text=True), "html.parser")
+    passage_link = soup.select_one("ol.statements a[href^='/p/']")["href"]
+    quoted = BeautifulSoup(client.get(passage_link).get_data(as_text=True), "html.parser")
+    assert quoted.select_one("p.speakers a")["href"].startswith("/speaker/")
+    links = {a["href"] for a in soup.find_all("a", href=True) if a["href"].startswith("/")}
+    assert all(client.get(link).status_code == 200 for link in links)
+    bars = soup.select("#chart-timeline ~ ol .n")
+    assert sum(int(b.get_text()) for b in bars) == len(soup.select("ol.statements > li"))

@@ -8,8 +8,9 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from indexer import cite as citations
+from indexer import people
 from indexer.facets import FACETS, SORTS
-from indexer.results import document_json, passage_json, verify_json
+from indexer.results import document_json, passage_json, person_json, verify_json
 from indexer.search import BadQuery, SearchService
 
 from .links import external
@@ -89,6 +90,12 @@ def cite(passage_id: str):
         name = f"presscut-{passage_id}-{fmt}.{citations.EXTENSIONS.get(fmt, 'txt')}"
         headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return Response(body, mimetype=mimetype, headers=headers)
+
+
+@bp.get("/speakers/<path:name>")
+def speaker(name: str):
+    person = people.quoted(service(), name) or abort(404, f"No passage quotes {name!r}.")
+    return jsonify(person_json(person, lambda pid: external("views.passage", passage_id=pid)))
 
 
 @bp.post("/batch")

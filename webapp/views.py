@@ -11,6 +11,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
 
 from indexer import cite as citations
+from indexer import people
 from indexer.facets import BY_NAME, SORTS
 from indexer.formats import FORMAT_LABELS
 from indexer.passages import document_id
@@ -229,6 +230,20 @@ def _batch_view(row, query: str, template) -> dict:
                           **{k: v for k, v in (("from", template.date_from),
                                                ("to", template.date_to)) if v})
     return view
+
+
+@bp.get("/speaker/<path:name>")
+def speaker(name: str):
+    """Everything one person or body is quoted saying, by date, with a timeline."""
+    person = people.quoted(service(), name)
+    if person is None:
+        abort(404, f"No passage of the archive quotes {name!r}.")
+    top = max((n for _, n in person.months), default=0) or 1
+    timeline = [{"label": month, "count": n, "percent": round(100 * n / top),
+                 "url": url_for("views.search", speaker=name, month=month)}
+                for month, n in person.months]
+    return render_template("speaker.html", person=person, timeline=timeline,
+                           json_url=url_for("api.speaker", name=name))
 
 
 @bp.get("/feed.atom")
