@@ -1,0 +1,312 @@
+"""Who and what a document mentions: people, organisations and places, each under one
+spelling across scripts (the alias groups and the name keys the speakers use).
+
+Rules, not a statistical tagger: no well-kept NER library covers Azerbaijani, and the
+ones that cover English and Russian (spaCy, Stanza) fetch their models from hosts this
+project cannot reach; measured in docs/entities.md. The rules are data
+(``data/entities.toml``): a capitalised run of words is a candidate; an alias group,
+an organisation or place word, or the shape of a surname gives its type; anything else
+is left out (a missed name costs less than a false one in a facet).
+
+What was found is indexed; a corpus's ``entities.toml`` corrects it at search time
+(merge two spellings, drop a false name, set a type) without re-indexing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import os
+import re
+import threading
+import tomllib
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from .analysis import fold
+from .names import name_key
+
+KINDS = ("person", "organisation", "place")
+_TOKEN = re.compile(r"[^\W\d_][\w'’-]*")
+_POSSESSIVE = re.compile(r"['’](?:s|ın|in|un|ün|nın|nin|nun|nün|a|ə|ya|yə|da|də|dan|dən)?$")
+# Words that join the capitalised words of one name ("Ministry of Foreign Affairs").
+_JOINERS = {"of", "de", "al", "ul"}
+# Azerbaijani case endings after a surname without an apostrophe ("Tokayevin").
+_CASE_ENDINGS = ("nın", "nin", "nun", "nün", "ın", "in", "un", "ün", "a", "ə", "ya", "yə",
+                 "da", "də", "dan", "dən", "la", "lə")
+MAX_WORDS = 6
+
+
+@functools.cache
+def _data() -> dict:
+    return tomllib.loads(resources.files("indexer").joinpath("data/entities.toml").read_text("utf-8"))
+
+
+def version() -> str:
+    """Changes when the rules do (part of every document's fingerprint)."""
+    return str(_data()["version"])
+
+
+@dataclasses.dataclass(frozen=True)
+class _Rules:
+    types: Mapping[str, str]
+    organisation: frozenset[str]
+    place: frozenset[str]
+    place_endings: tuple[str, ...]
+    person_endings: tuple[str, ...]
+    not_names: frozenset[str]
+    not_in_names: frozenset[str]
+
+    def organisation_word(self, word: str) -> bool:
+        # A long enough stem with a case ending (Şurası, Партии); a short one only as is
+        # ("Дума", not "Думаю").
+        return word in self.organisation or any(
+            len(stem) >= 5 and word.startswith(stem) and len(word) <= len(stem) + 7
+            for stem in self.organisation)
+
+
+@functools.cache
+def _rules() -> _Rules:
+    data = _data()
+    return _Rules(dict(data["types"]), frozenset(data["organisation_words"]),
+                  frozenset(data["place_words"]), tuple(data["place_endings"]),
+                  tuple(data["person_endings"]), frozenset(data["not_names"]),
+                  frozenset(data["not_in_names"]))
+
+
+class Finder:
+    """Finds the names a document mentions; ``alias_groups`` are the corpus's groups of
+    names (first name shown), ``canonical`` the speakers' one spelling per person."""
+
+    def __init__(self, alias_groups: list[list[str]], canonical):
+        self.canonical = canonical
+        self._aliases: dict[str, list[tuple[tuple[str, ...], bool, str]]] = {}
+        for group in alias_groups:
+            for name in group:
+                words = tuple(fold(_POSSESSIVE.sub("", w)) for w in _TOKEN.findall(name.rstrip("*")))
+                if words:
+                    self._aliases.setdefault(words[0], []).append(
+                        (words, name.endswith("*"), group[0]))
+        for variants in self._aliases.values():
+            variants.sort(key=lambda v: -len(v[0]))
+
+    def find(self, paragraphs: Iterable[str]) -> tuple[str, ...]:
+        """Every name mentioned, canonical, in order of first mention."""
+        found: dict[str, None] = {}
+        for para in paragraphs:
+            for name in self._names(para):
+                found.setdefault(name, None)
+        return _with_full_names(tuple(found))
+
+    def _names(self, para: str) -> Iterable[str]:
+        tokens = list(_TOKEN.finditer(para))
+        i = 0
+        while i < len(tokens):
+            alias = self._alias(tokens, i)
+            if alias:
+                yield alias[0]
+                i += alias[1]
+                continue
+            if not _capital(tokens[i].group()):
+                i += 1
+                continue
+            j = i + 1
+            while j < len(tokens) and j - i < MAX_WORDS and self._continues(para, tokens, j):
+                j += 1
+            for words in _split([t.group() for t in tokens[i:j]]):
+                name = self._name(words)
+                if name:
+                    yield name
+            i = j
+
+    def _continues(self, para: str, tokens, j: int) -> bool:
+        """Whether word ``j`` belongs to the name the words before it started: next to it,
+        capitalised (or "of" before a capital), not after a possessive ("Azerbaijan's
+        Foreign Ministry" is two names), and not an alias of its own unless the name
+        reads "... of <alias>" ("Communist Party of Azerbaijan")."""
+        before, word = tokens[j - 1].group(), tokens[j].group()
+        if not _joined(para, tokens[j - 1], tokens[j]) or _POSSESSIVE.search(before):
+            return False
+        if word in _JOINERS:
+            return j + 1 < len(tokens) and _capital(tokens[j + 1].group())
+        return _capital(word) and (before in _JOINERS or not self._alias(tokens, j))
+
+    def _alias(self, tokens, i: int) -> tuple[str, int] | None:
+        word = fold(_POSSESSIVE.sub("", tokens[i].group()))
+        for words, prefix, head in self._aliases.get(word, []) + self._prefix_aliases(word):
+            n = len(words)
+            seen = [fold(_POSSESSIVE.sub("", t.group())) for t in tokens[i:i + n]]
+            if len(seen) == n and seen[:-1] == list(words[:-1]) and (
+                    seen[-1] == words[-1] or prefix and seen[-1].startswith(words[-1])):
+                return head, n
+        return None
+
+    def _prefix_aliases(self, word: str) -> list:
+        # "Qazaxıstana" starts with the alias "Qazaxıstan*": look up by each prefix.
+        return [v for cut in range(3, len(word)) for v in self._aliases.get(word[:cut], ())
+                if v[1] and len(v[0]) == 1]
+
+    def _name(self, words: list[str]) -> str | None:
+        rules = _rules()
+        words = [_POSSESSIVE.sub("", w) for w in words]
+        if " ".join(words) in rules.types:
+            return " ".join(words)
+        start = 0
+        while start < len(words) and (words[start] in rules.not_names or words[start] in _JOINERS):
+            start += 1
+        if start and start == len(words) - 1 and (rules.organisation_word(words[-1])
+                                                  or words[-1] in rules.place):
+            start -= 1  # "Russian Federation", not "Federation"
+        words = words[start:]
+        while words and words[-1] in _JOINERS:
+            words = words[:-1]
+        if not words or any(w in rules.not_in_names for w in words):
+            return None
+        name = " ".join(words)
+        if name in rules.types:
+            return name
+        kind = kind_of(name)
+        if kind == "person":
+            # A title is not part of a name: "Foreign Secretary", "Labour MP" are no one's.
+            titled = [n for n, w in enumerate(words) if w in rules.not_names]
+            if titled:
+                return self._name(words[titled[-1] + 1:]) if titled[-1] + 1 < len(words) else None
+            return self.canonical(_without_case_ending(name))
+        return name if kind else None
+
+
+def _split(words: list[str]) -> list[list[str]]:
+    """A run that is an organisation then a person ("Müsavat Partiyasından Tofiq Yaqublu")
+    as the two names; a compound adjective ("Government-controlled") is no name."""
+    rules = _rules()
+    if any(re.search(r"-[^\W\d_]", w) and not re.search(r"-[^\W\d_]*[A-ZÀ-ÞА-ЯƏİ]", w)
+           for w in words):
+        return []
+    for k, word in enumerate(words[:-2]):
+        tail = words[k + 1:]
+        if rules.organisation_word(word) and len(tail) in (2, 3) and kind_of(" ".join(tail)) == "person" \
+                and tail[-1].lower().endswith(rules.person_endings):
+            return [words[:k + 1], tail]
+    return [words]
+
+
+def kind_of(name: str, types: Mapping[str, str] | None = None) -> str | None:
+    """``person``, ``organisation`` or ``place``, or None when the shape does not say."""
+    rules = _rules()
+    known = {**rules.types, **(types or {})}
+    if name in known:
+        return known[name]
+    words = name.split()
+    if any(w in rules.place for w in words):
+        return "place"
+    if any(rules.organisation_word(w) for w in words) or any(w in _JOINERS for w in words):
+        return "organisation"
+    if len(words) == 1:
+        word = words[0]
+        if word.isupper() and 2 <= len(word) <= 6:
+            return "organisation"
+        stem = _without_case_ending(word)
+        if stem.lower().endswith(rules.person_endings) and len(stem) >= 5:
+            return "person"
+        if word.lower().endswith(rules.place_endings):
+            return "place"
+        return None
+    return "person" if len(words) <= 3 else None
+
+
+def _without_case_ending(name: str) -> str:
+    """``Tokayevin`` -> ``Tokayev``: the last word without an Azerbaijani case ending,
+    when what is left has a surname's shape."""
+    *head, last = name.split()
+    endings = _rules().person_endings
+    for ending in _CASE_ENDINGS:
+        stem = last[: -len(ending)]
+        if last.endswith(ending) and len(stem) >= 5 and stem.lower().endswith(endings) \
+                and not last.lower().endswith(endings):
+            return " ".join([*head, stem])
+    return name
+
+
+def _with_full_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    """A surname alone stands for the full name the same document gives it ("Tokayev"
+    after "Kassym-Jomart Tokayev")."""
+    persons = [n for n in names if kind_of(n) == "person"]
+    full = {name_key(n.split()[-1]): n for n in reversed(persons) if " " in n}
+    kept: dict[str, None] = {}
+    for name in names:
+        alone = name in persons and " " not in name
+        kept.setdefault(full.get(name_key(name), name) if alone else name, None)
+    return tuple(kept)
+
+
+def _capital(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _joined(text: str, left, right) -> bool:
+    """Two words of one name stand next to each other, with only spaces between."""
+    return not text[left.end():right.start()].strip()
+
+
+class Corrections:
+    """A corpus's corrections of the names found (``entities.toml``), read again when the
+    file changes: [merge] a spelling into another, ``drop`` a name, [types] a type.
+    A surname alone is merged into the one full name it belongs to, if only one."""
+
+    def __init__(self, files: Iterable[Path] = ()):
+        self.files = [Path(p) for p in files]
+        self._lock = threading.Lock()
+        self._stamp: tuple | None = None
+        self.merge: dict[str, str] = {}
+        self.drop: frozenset[str] = frozenset()
+        self.types: dict[str, str] = {}
+
+    @property
+    def stamp(self) -> tuple:
+        with self._lock:
+            stamp = tuple(_mtime(p) for p in self.files)
+            if stamp != self._stamp:
+                merge, drop, types = {}, set(), {}
+                for path in self.files:
+                    if path.is_file():
+                        data = tomllib.loads(path.read_text(encoding="utf-8"))
+                        merge.update(data.get("merge", {}))
+                        drop.update(data.get("drop", []))
+                        types.update(data.get("types", {}))
+                self.merge, self.drop, self.types = merge, frozenset(drop), types
+                self._stamp = stamp
+            return stamp
+
+    def mapping(self, values: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, ...]]:
+        """For facet values (by code): the code of what each counts as (-1: dropped), and
+        the names those codes stand for."""
+        self.stamp  # noqa: B018  (re-read the file if it changed)
+        persons = [v for v in values if " " in v and self.kind(v) == "person"]
+        by_surname: dict[str, list[str]] = {}
+        for full in persons:
+            by_surname.setdefault(name_key(full.split()[-1]) or full, []).append(full)
+        names: dict[str, int] = {}
+        codes = np.full(len(values), -1, dtype=np.int64)
+        for code, value in enumerate(values):
+            target = self.merge.get(value, value)
+            if " " not in target and self.kind(target) == "person":
+                fulls = by_surname.get(name_key(target) or target, [])
+                if len(fulls) == 1:
+                    target = self.merge.get(fulls[0], fulls[0])
+            if target in self.drop or value in self.drop or self.kind(target) is None:
+                continue
+            codes[code] = names.setdefault(target, len(names))
+        return codes, tuple(names)
+
+    def kind(self, name: str) -> str | None:
+        return kind_of(name, self.types)
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return None
