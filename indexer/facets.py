@@ -54,6 +54,8 @@ FACETS: tuple[Facet, ...] = (
           re.compile(r"^\d{4}-\d{2}$"), "2022-01", chronological=True),
     Facet("speaker", "speaker", "Speaker", "speaker_facet",
           "Only documents quoting this person or body (repeat for several)."),
+    Facet("mentioned", "mentioned", "Mentioned", "mentioned_facet",
+          "Only documents mentioning this person, organisation or place (repeat for several)."),
 )
 BY_NAME = {facet.name: facet for facet in FACETS}
 BY_PARAM = {facet.param: facet for facet in FACETS}

@@ -42,6 +42,8 @@ class Generation:
             self.days, self.dates = _date_order(reader, self.size, empty)
             self.variants = query.stem_variants(reader)
         self.postings = matching.Postings(self.size)
+        # Facets as a corpus's corrections count them, by the corrections' file stamp.
+        self.corrected: dict[tuple, dict[str, FacetArrays]] = {}
         self.warmed = threading.Event()
         self.retired = threading.Event()
         if self.size >= WARM_FROM:
@@ -134,6 +136,15 @@ class FacetArrays:
         wanted = [self.codes[v] for v in values if v in self.codes]
         mask[self.owner[np.isin(self.code, wanted)]] = True
         return mask
+
+    def merged(self, codes: np.ndarray, names: tuple[str, ...]) -> FacetArrays:
+        """These values counted as others: value ``i`` as ``names[codes[i]]``, or not at all
+        when ``codes[i]`` is -1; a document holding two values merged into one counts once."""
+        code = codes[self.code] if self.code.size else self.code
+        keep = code >= 0
+        pairs = np.unique(np.stack([self.owner[keep], code[keep]]), axis=1) if keep.any() \
+            else np.zeros((2, 0), dtype=np.int64)
+        return FacetArrays(names, {n: i for i, n in enumerate(names)}, pairs[0], pairs[1])
 
     def counts(self, docs: np.ndarray) -> dict[str, int]:
         """Documents per value among the documents of the mask ``docs``."""

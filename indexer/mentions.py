@@ -95,11 +95,15 @@ class Finder:
 
     def find(self, paragraphs: Iterable[str]) -> tuple[str, ...]:
         """Every name mentioned, canonical, in order of first mention."""
-        found: dict[str, None] = {}
-        for para in paragraphs:
-            for name in self._names(para):
-                found.setdefault(name, None)
-        return _with_full_names(tuple(found))
+        return self.find_each(paragraphs)[0]
+
+    def find_each(self, paragraphs: Iterable[str]) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+        """Every name the text mentions, and those each paragraph mentions (a surname alone
+        is the full name the text gives it elsewhere)."""
+        each = [tuple(dict.fromkeys(self._names(para))) for para in paragraphs]
+        full = _full_names(dict.fromkeys(n for names in each for n in names))
+        each = [tuple(dict.fromkeys(full.get(n, n) for n in names)) for names in each]
+        return tuple(dict.fromkeys(n for names in each for n in names)), each
 
     def _names(self, para: str) -> Iterable[str]:
         tokens = list(_TOKEN.finditer(para))
@@ -169,11 +173,13 @@ class Finder:
         if name in rules.types:
             return name
         kind = kind_of(name)
+        # A title is not part of a name: "Foreign Secretary Jack Straw" is Jack Straw, and
+        # "Foreign Secretary" or "Labour MP" is no one.
+        titled = [n for n, w in enumerate(words) if w in rules.not_names]
+        if titled and kind in ("person", None):
+            tail = words[titled[-1] + 1:]
+            return self._name(tail) if tail and kind_of(" ".join(tail)) == "person" else None
         if kind == "person":
-            # A title is not part of a name: "Foreign Secretary", "Labour MP" are no one's.
-            titled = [n for n, w in enumerate(words) if w in rules.not_names]
-            if titled:
-                return self._name(words[titled[-1] + 1:]) if titled[-1] + 1 < len(words) else None
             return self.canonical(_without_case_ending(name))
         return name if kind else None
 
@@ -230,16 +236,12 @@ def _without_case_ending(name: str) -> str:
     return name
 
 
-def _with_full_names(names: tuple[str, ...]) -> tuple[str, ...]:
-    """A surname alone stands for the full name the same document gives it ("Tokayev"
-    after "Kassym-Jomart Tokayev")."""
+def _full_names(names) -> dict[str, str]:
+    """Each surname alone that the same text also gives as a full name ("Tokayev" after
+    "Kassym-Jomart Tokayev") -> that full name."""
     persons = [n for n in names if kind_of(n) == "person"]
     full = {name_key(n.split()[-1]): n for n in reversed(persons) if " " in n}
-    kept: dict[str, None] = {}
-    for name in names:
-        alone = name in persons and " " not in name
-        kept.setdefault(full.get(name_key(name), name) if alone else name, None)
-    return tuple(kept)
+    return {n: full[name_key(n)] for n in persons if " " not in n and name_key(n) in full}
 
 
 def _capital(word: str) -> bool:
@@ -273,9 +275,10 @@ class Corrections:
                 for path in self.files:
                     if path.is_file():
                         data = tomllib.loads(path.read_text(encoding="utf-8"))
-                        merge.update(data.get("merge", {}))
-                        drop.update(data.get("drop", []))
-                        types.update(data.get("types", {}))
+                        merge.update({k: v for k, v in data.get("merge", {}).items()
+                                      if isinstance(v, str)})
+                        drop.update(v for v in data.get("drop", []) if isinstance(v, str))
+                        types.update({k: v for k, v in data.get("types", {}).items() if v in KINDS})
                 self.merge, self.drop, self.types = merge, frozenset(drop), types
                 self._stamp = stamp
             return stamp
@@ -303,6 +306,15 @@ class Corrections:
 
     def kind(self, name: str) -> str | None:
         return kind_of(name, self.types)
+
+    def merged_into(self, name: str) -> frozenset[str]:
+        """``name`` and every spelling the corrections count as it: merged by the file, or
+        its surname alone (which counts as it where it is its one full name)."""
+        self.stamp  # noqa: B018
+        found = {name} | {raw for raw, target in self.merge.items() if target == name}
+        if " " in name and self.kind(name) == "person":
+            found.add(name.split()[-1])
+        return frozenset(found)
 
 
 def _mtime(path: Path) -> float | None:

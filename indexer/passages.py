@@ -27,25 +27,26 @@ def document_id(relpath: str) -> str:
 
 
 def split(doc_id: str, paragraphs: tuple[str, ...], kinds: Mapping[str, str] | None = None,
-          said: list[tuple[str, ...]] | None = None, pages: Mapping[str, int] | None = None
-          ) -> tuple[str, tuple[Passage, ...]]:
+          said: list[tuple[str, ...]] | None = None, pages: Mapping[str, int] | None = None,
+          mentioned: list[tuple[str, ...]] | None = None) -> tuple[str, tuple[Passage, ...]]:
     """The clean text (paragraphs joined by a blank line) and its passages: one per
     paragraph, or several for a paragraph longer than MAX_PASSAGE_CHARS (cut between
     sentences, so the text itself is unchanged). ``kinds`` names paragraphs that are not
     article body (captions, quote boxes); ``said`` the speakers of each paragraph;
-    ``pages`` the page each paragraph starts on."""
+    ``pages`` the page each paragraph starts on; ``mentioned`` the names each mentions."""
     kinds = kinds or {}
+    mentioned = mentioned or [()] * len(paragraphs)
     page_of = _page_finder(pages or {})
     said = said or [()] * len(paragraphs)
     passages: list[Passage] = []
     seen: Counter[str] = Counter()
     offset = 0
-    for para, speakers in zip(paragraphs, said, strict=True):
+    for para, speakers, names in zip(paragraphs, said, mentioned, strict=True):
         for start, end in _pieces(para):
             piece = para[start:end]
             passages.append(Passage(passage_id(doc_id, piece, seen[piece]), offset + start,
                                     offset + end, kinds.get(para, "body"), speakers,
-                                    page_of(para)))
+                                    page_of(para), names))
             seen[piece] += 1
         offset += len(para) + len(SEPARATOR)
     return SEPARATOR.join(paragraphs), tuple(passages)

@@ -1,6 +1,7 @@
-"""A person (or body) as the archive quotes them: every passage attributed to them, by
-date, with the outlets, the spellings their name takes in those passages, and how many
-passages each month (the page ``/speaker/<name>`` and its JSON twin)."""
+"""A person (or body) as the archive quotes them, or anyone or anything as the archive
+mentions them: every passage attributed to them (or naming them), by date, with the
+outlets, the spellings their name takes in those passages, and how many passages each
+month (the pages ``/speaker/<name>`` and ``/entity/<name>`` and their JSON twins)."""
 
 from __future__ import annotations
 
@@ -31,35 +32,49 @@ class Statement:
 @dataclasses.dataclass(frozen=True)
 class Person:
     name: str
+    # "speaker" (quoted) or "mentioned"; for a mentioned name, its type.
+    facet: str
     statements: tuple[Statement, ...]
     # Documents quoting them, all of them (``statements`` may stop at LIMIT).
     documents: int
     outlets: tuple[tuple[str, int], ...]
     months: tuple[tuple[str, int], ...]
     spellings: tuple[tuple[str, int], ...]
+    kind: str = ""
 
     @property
     def truncated(self) -> bool:
         return len(self.statements) >= LIMIT
 
 
-def quoted(service: SearchService, name: str, filters: tuple = (), date_from: str = "",
-           date_to: str = "") -> Person | None:
+def quoted(service: SearchService, name: str) -> Person | None:
     """Everything ``name`` (a speaker facet value) is quoted saying, oldest first; None when
     the archive quotes no one by that name."""
-    request = SearchRequest(filters=(("speaker", (name,)), *filters), sort="date",
-                            per_page=LIMIT, date_from=date_from, date_to=date_to)
+    return _statements(service, "speaker", name, lambda passage: name in passage.speakers)
+
+
+def mentioned(service: SearchService, name: str) -> Person | None:
+    """Every passage naming ``name`` (a mentioned facet value, under the corpus's
+    corrections), oldest first; None when no document mentions it."""
+    merged = service.entities.merged_into(name)
+    found = _statements(service, "mentioned", name,
+                        lambda passage: any(m in merged for m in passage.mentions))
+    return dataclasses.replace(found, kind=service.entities.kind(name) or "") if found else None
+
+
+def _statements(service: SearchService, facet: str, name: str, holds) -> Person | None:
+    request = SearchRequest(filters=((facet, (name,)),), sort="date", per_page=LIMIT)
     result = service.search(request)
     if not result.total:
         return None
     statements = []
     for hit in result.results:
         doc = service.document(hit.doc_id)
-        statements += [Statement(doc, p) for p in doc.passages if name in p.speakers]
+        statements += [Statement(doc, p) for p in doc.passages if holds(p)]
     statements = statements[:LIMIT]
     months = Counter(s.doc.metadata.month for s in statements if s.doc.metadata.month)
     outlets = Counter(s.doc.metadata.outlet for s in statements)
-    return Person(name, tuple(statements), result.total, tuple(outlets.most_common()),
+    return Person(name, facet, tuple(statements), result.total, tuple(outlets.most_common()),
                   tuple(sorted(months.items())), _spellings(name, statements))
 
 

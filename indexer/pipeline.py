@@ -11,12 +11,12 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from . import cleaner, formats, loader, metadata, passages, selfnames, speakers
+from . import cleaner, formats, loader, mentions, metadata, passages, selfnames, speakers
 from .aliases import AliasTable
 from .records import Document, LoadedFile, NotAnArticle, Skipped
 
 # Bump when loader/metadata/passages change what they produce for the same input.
-PIPELINE_VERSION = "6"
+PIPELINE_VERSION = "7"
 # A document's text beyond this is not indexed (bounded memory; the rest is noted).
 MAX_DOCUMENT_CHARS = 2_000_000
 
@@ -28,6 +28,10 @@ class Context:
     outlet_names: Mapping[str, str]
     alias_groups: list[list[str]]
     speakers: speakers.Registry
+
+    @functools.cached_property
+    def mentions(self) -> mentions.Finder:
+        return mentions.Finder(self.alias_groups, self.speakers.canonical)
 
     @classmethod
     def for_corpus(cls, corpus: Path) -> Context:
@@ -59,7 +63,9 @@ def process(loaded: LoadedFile, row: Mapping[str, str], repeated: frozenset[str]
     doc_id = passages.document_id(loaded.relpath)
     said = [tuple(dict.fromkeys(context.speakers.canonical(name) for name in names))
             for names in speakers.attribute(list(paragraphs))]
-    text, parts = passages.split(doc_id, paragraphs, loaded.block_kinds, said, loaded.block_pages)
+    named, each_named = context.mentions.find_each([meta.title, *paragraphs])
+    text, parts = passages.split(doc_id, paragraphs, loaded.block_kinds, said, loaded.block_pages,
+                                 each_named[1:])
     return Document(
         doc_id=doc_id,
         relpath=loaded.relpath,
@@ -72,6 +78,7 @@ def process(loaded: LoadedFile, row: Mapping[str, str], repeated: frozenset[str]
         removed=loaded.removed + clean.removed,
         notes=notes,
         speakers=tuple(dict.fromkeys(name for names in said for name in names)),
+        mentions=named,
         indexed=dt.date.today().isoformat(),
     )
 
@@ -95,7 +102,7 @@ def fingerprint(loaded: LoadedFile, row: Mapping[str, str], repeated: frozenset[
     """Changes when anything that shapes the document changes."""
     digest = hashlib.sha256()
     for part in (loaded.sha256, json.dumps(dict(row), sort_keys=True), context.digest,
-                 cleaner.rules().version, selfnames.version(), PIPELINE_VERSION,
+                 cleaner.rules().version, selfnames.version(), mentions.version(), PIPELINE_VERSION,
                  *sorted(repeated)):
         digest.update(part.encode())
         digest.update(b"\0")

@@ -74,6 +74,8 @@ class Passage:
     speakers: tuple[str, ...] = ()
     # The page of the source it starts on, for formats that have pages (PDF).
     page: int | None = None
+    # People, organisations and places it names, each under its one spelling.
+    mentions: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,6 +92,8 @@ class Document:
     passages: tuple[Passage, ...]
     removed: tuple[str, ...]
     speakers: tuple[str, ...] = ()
+    # Everyone and everything its passages mention, in order of first mention.
+    mentions: tuple[str, ...] = ()
     # Ids of passages an earlier version had and this one lost -> the nearest current one.
     retired: dict[str, str | None] = dataclasses.field(default_factory=dict)
     # What a person should know about how this file was indexed (e.g. truncation).
@@ -124,10 +128,12 @@ def document_from_record(record: dict) -> Document:
     meta["authors"] = tuple(meta["authors"])
     fields = dict(record)
     fields["metadata"] = Metadata(**meta)
-    fields["passages"] = tuple(Passage(**{**p, "speakers": tuple(p.get("speakers", ()))})
+    fields["passages"] = tuple(Passage(**{**p, "speakers": tuple(p.get("speakers", ())),
+                                          "mentions": tuple(p.get("mentions", ()))})
                                for p in record["passages"])
     fields["removed"] = tuple(record["removed"])
     fields["speakers"] = tuple(record.get("speakers", ()))
+    fields["mentions"] = tuple(record.get("mentions", ()))
     fields["retired"] = dict(record.get("retired", {}))
     fields["notes"] = tuple(record.get("notes", ()))
     return Document(**fields)

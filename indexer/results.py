@@ -67,6 +67,7 @@ class FacetValue:
     count: int
     selected: bool
     label: str = ""  # what a person reads, when it is not the value itself
+    kind: str = ""  # a mentioned name's type: person, organisation or place
 
 
 @dataclasses.dataclass(frozen=True)
@@ -118,7 +119,8 @@ class SearchResult:
             "results": [result_json(r) for r in self.results],
             "facets": {
                 name: [{"value": v.value, "label": v.label or v.value, "count": v.count,
-                        "selected": v.selected} for v in values]
+                        "selected": v.selected, **({"type": v.kind} if v.kind else {})}
+                       for v in values]
                 for name, values in self.facets.items()
             },
             "suggestion": self.suggestion,
@@ -223,9 +225,11 @@ def collection_json(collection, entries, permalink) -> dict:
 
 
 def person_json(person, permalink) -> dict:
-    """``/api/speakers/<name>``: every passage quoting one speaker, oldest first."""
+    """``/api/speakers/<name>`` and ``/api/entities/<name>``: every passage quoting (or
+    naming) them, oldest first."""
     return {
-        "name": person.name, "documents": person.documents, "truncated": person.truncated,
+        "name": person.name, "facet": person.facet, "type": person.kind or None,
+        "documents": person.documents, "truncated": person.truncated,
         "outlets": [{"value": v, "count": n} for v, n in person.outlets],
         "months": [{"value": v, "count": n} for v, n in person.months],
         "spellings": [{"value": v, "count": n} for v, n in person.spellings],

@@ -27,7 +27,7 @@ FIELD_ALIASES = {
 # Fields a query may name ("outlet:turan"); anything else is searched as a word.
 QUERYABLE = ("title", "exact", "names", "outlet", "lang", "date", "month", "speaker", "author")
 # Changes whenever the fields change: an index of another version is rebuilt, not updated.
-VERSION = "2"
+VERSION = "3"
 # Facet name -> column holding its values.
 FACET_COLUMNS = {facet.name: facet.column for facet in FACETS}
 
@@ -54,6 +54,7 @@ def build_schema() -> Schema:
         month=ID(stored=True, sortable=True),
         speaker=KEYWORD(commas=True, lowercase=True, scorable=False),
         speaker_facet=ID(sortable=True),
+        mentioned_facet=ID(sortable=True),
         author=TEXT(analyzer=exact),
         # The whole document (text, passages, removed lines, metadata), as a dict.
         record=STORED,
@@ -81,6 +82,7 @@ def index_fields(doc: Document, signature: Signature) -> dict:
         "month": meta.month or "",
         "speaker": ",".join(doc.speakers),
         "speaker_facet": MULTI.join(doc.speakers),
+        "mentioned_facet": MULTI.join(doc.mentions),
         "author": " ".join(meta.authors),
         "record": document_to_record(doc),
         "signature": signature.to_json(),

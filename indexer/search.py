@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from whoosh.qparser import QueryParser
 
-from . import dates, highlight, matching, query, quotes, snippets, store, verify
+from . import dates, highlight, matching, mentions, query, quotes, snippets, store, verify
 from .aliases import AliasTable
 from .analysis import WORD
 from .facets import BY_NAME, SORTS
@@ -87,9 +87,10 @@ class SearchService:
     """Search, documents and passages of the index at ``path``."""
 
     def __init__(self, path: Path, passages_per_result: int = 3, max_query_length: int = 1000,
-                 aliases: AliasTable | None = None):
+                 aliases: AliasTable | None = None, entities: mentions.Corrections | None = None):
         self.path = path
         self.aliases = aliases or AliasTable()
+        self.entities = entities or mentions.Corrections()
         self.passages_per_result = passages_per_result
         self.max_query_length = max_query_length
         self._lock = threading.Lock()
@@ -170,10 +171,27 @@ class SearchService:
                 found.append(exc)
         return found
 
-    @staticmethod
-    def _filters(gen: Generation, request: SearchRequest) -> dict[str, np.ndarray]:
+    @classmethod
+    def for_settings(cls, settings) -> SearchService:
+        """The service the settings describe (the app factory's and the CLI's)."""
+        return cls(settings.index, settings.passages_per_result, settings.max_query_length,
+                   AliasTable(settings.alias_files()),
+                   mentions.Corrections([settings.corpus / "entities.toml"]))
+
+    def facet_arrays(self, gen: Generation, name: str):
+        """A facet's values of ``gen``; the mentioned names as the corpus's corrections
+        count them (re-read when the corrections file changes, no re-indexing)."""
+        if name != "mentioned":
+            return gen.facets[name]
+        stamp = self.entities.stamp
+        if stamp not in gen.corrected:
+            raw = gen.facets[name]
+            gen.corrected = {stamp: {name: raw.merged(*self.entities.mapping(raw.values))}}
+        return gen.corrected[stamp][name]
+
+    def _filters(self, gen: Generation, request: SearchRequest) -> dict[str, np.ndarray]:
         """A mask of the documents each filter of ``request`` lets through."""
-        having = {facet: gen.facets[facet].having(frozenset(values), gen.size)
+        having = {facet: self.facet_arrays(gen, facet).having(frozenset(values), gen.size)
                   for facet, values in request.filters if values}
         if request.date_from or request.date_to:
             try:
@@ -208,9 +226,8 @@ class SearchService:
             gen.suggestions[key] = self._suggest(searcher, gen, parsed, total)
         return gen.suggestions[key]
 
-    @staticmethod
-    def _facet(gen: Generation, name: str, docs: np.ndarray, request: SearchRequest):
-        counts = gen.facets[name].counts(docs)
+    def _facet(self, gen: Generation, name: str, docs: np.ndarray, request: SearchRequest):
+        counts = self.facet_arrays(gen, name).counts(docs)
         selected = request.selected(name)
         for value in selected:
             counts.setdefault(value, 0)
@@ -221,7 +238,8 @@ class SearchService:
             order += [(value, counts[value]) for value in selected
                       if value not in dict(order)]
         label = BY_NAME[name].label_of
-        return tuple(FacetValue(value, count, value in selected, label(value))
+        kind = self.entities.kind if name == "mentioned" else (lambda value: "")
+        return tuple(FacetValue(value, count, value in selected, label(value), kind(value) or "")
                      for value, count in order)
 
     @staticmethod

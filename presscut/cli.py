@@ -10,7 +10,6 @@ import click
 
 from indexer import build, pipeline, store
 from indexer import cite as citations
-from indexer.aliases import AliasTable
 from indexer.cite import FORMATS
 from indexer.facets import BY_NAME, FACETS, SORTS
 from indexer.records import NotAnArticle, Skipped
@@ -179,8 +178,7 @@ def _service(index: Path | None) -> SearchService:
     if not store.is_current(settings.index):
         raise click.ClickException(f"The index at {settings.index} was built by an older Presscut. "
                                    "Run `presscut index` to rebuild it.")
-    return SearchService(settings.index, settings.passages_per_result,
-                         settings.max_query_length, AliasTable(settings.alias_files()))
+    return SearchService.for_settings(settings)
 
 
 @main.command()

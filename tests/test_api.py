@@ -20,7 +20,8 @@ def test_search_has_the_contract_shape(client):
     assert isinstance(first["score"], float) and first["score"] > 0
     assert {"passage_id", "text", "html"} <= set(first["passages"][0])
     assert "<mark>Tokayev</mark>" in first["passages"][0]["html"]
-    assert set(data["facets"]) == {"outlet", "language", "month", "speaker"}
+    assert set(data["facets"]) == {"outlet", "language", "month", "speaker", "mentioned"}
+    assert all(v["type"] in ("person", "organisation", "place") for v in data["facets"]["mentioned"])
     assert all({"value", "count"} <= set(v) for v in data["facets"]["outlet"])
 
 

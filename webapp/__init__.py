@@ -9,7 +9,6 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from indexer.aliases import AliasTable
 from indexer.cuttings import Store
 from indexer.facets import LANGUAGES
 from indexer.search import SearchService
@@ -27,10 +26,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    app.extensions["presscut.search"] = SearchService(
-        settings.index, settings.passages_per_result, settings.max_query_length,
-        AliasTable(settings.alias_files()),
-    )
+    app.extensions["presscut.search"] = SearchService.for_settings(settings)
 
     app.extensions["presscut.collections"] = Store(settings.collections_file())
 

@@ -98,6 +98,12 @@ def speaker(name: str):
     return jsonify(person_json(person, lambda pid: external("views.passage", passage_id=pid)))
 
 
+@bp.get("/entities/<path:name>")
+def entity(name: str):
+    person = people.mentioned(service(), name) or abort(404, f"No document mentions {name!r}.")
+    return jsonify(person_json(person, lambda pid: external("views.passage", passage_id=pid)))
+
+
 @bp.post("/batch")
 def batch():
     """Many names or terms at once: for each, documents, outlets, first and last date."""

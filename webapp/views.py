@@ -26,6 +26,8 @@ from .params import BadParameter, batch_queries, search_request, toggle_url, url
 bp = Blueprint("views", __name__)
 # Skipped files and copies listed on /status; /api/status has them all.
 STATUS_LIST = 200
+# Values of a facet shown before "N more" (the API has them all).
+FACET_SHOWN = 12
 # Entries of a search's Atom feed: the newest matching documents.
 FEED_ENTRIES = 50
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -43,7 +45,7 @@ def search():
         return render_template("search.html", req=req, result=None, error=str(exc),
                                facets=[], selected=[], charts=None, sorts=SORTS,
                                hidden_filters=hidden), 400
-    return render_template("search.html", req=req, result=result, error=None,
+    return render_template("search.html", req=req, result=result, error=None, FACET_SHOWN=FACET_SHOWN,
                            facets=facet_views(result), selected=selected_views(result),
                            charts=chart_views(result), hidden_filters=hidden, sorts=SORTS,
                            json_url=url_with("api.search"),
@@ -57,9 +59,10 @@ def facet_views(result: SearchResult) -> list[dict]:
         if not values:
             continue  # e.g. no speakers known yet: hide the facet
         param = BY_NAME[name].param
-        views.append({"name": name, "label": BY_NAME[name].label, "options": [
+        views.append({"name": name, "label": BY_NAME[name].label,
+                      "chronological": BY_NAME[name].chronological, "options": [
             {"value": v.value, "label": v.label or v.value, "count": v.count, "selected": v.selected,
-             "toggle_url": toggle_url(param, v.value)} for v in values]})
+             "kind": v.kind, "toggle_url": toggle_url(param, v.value)} for v in values]})
     return views
 
 
@@ -235,15 +238,24 @@ def _batch_view(row, query: str, template) -> dict:
 @bp.get("/speaker/<path:name>")
 def speaker(name: str):
     """Everything one person or body is quoted saying, by date, with a timeline."""
-    person = people.quoted(service(), name)
-    if person is None:
-        abort(404, f"No passage of the archive quotes {name!r}.")
+    return _person(people.quoted(service(), name) or abort(
+        404, f"No passage of the archive quotes {name!r}."), "api.speaker")
+
+
+@bp.get("/entity/<path:name>")
+def entity(name: str):
+    """Every passage naming one person, organisation or place, by date, with a timeline."""
+    return _person(people.mentioned(service(), name) or abort(
+        404, f"No document of the archive mentions {name!r}."), "api.entity")
+
+
+def _person(person, api_endpoint: str):
     top = max((n for _, n in person.months), default=0) or 1
     timeline = [{"label": month, "count": n, "percent": round(100 * n / top),
-                 "url": url_for("views.search", speaker=name, month=month)}
+                 "url": url_for("views.search", **{person.facet: person.name}, month=month)}
                 for month, n in person.months]
-    return render_template("speaker.html", person=person, timeline=timeline,
-                           json_url=url_for("api.speaker", name=name))
+    return render_template("person.html", person=person, timeline=timeline,
+                           json_url=url_for(api_endpoint, name=person.name))
 
 
 @bp.get("/feed.atom")
