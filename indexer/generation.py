@@ -87,6 +87,11 @@ class Generation:
             return None, None
         return self.days[int(dated.min())], self.days[int(dated.max())]
 
+    def date_counts(self, docs: np.ndarray) -> dict[str, int]:
+        """Documents of the mask ``docs`` per date ("" for undated)."""
+        counted = np.bincount(self.dates[docs], minlength=len(self.days))
+        return {self.days[i]: int(counted[i]) for i in np.flatnonzero(counted)}
+
     def mask(self, docnums) -> np.ndarray:
         found = np.zeros(self.size, dtype=bool)
         found[np.fromiter(docnums, dtype=np.int64)] = True

@@ -7,6 +7,7 @@ import dataclasses
 
 from .formats import format_of
 from .records import Document, Passage
+from .timeline import Timeline
 from .verify import Check, Match, diff
 
 
@@ -100,6 +101,7 @@ class SearchResult:
     # The earliest and the latest date among all matches (undated ones aside).
     first_date: str | None = None
     last_date: str | None = None
+    timeline: Timeline | None = None
 
     @property
     def pages(self) -> int:
@@ -131,6 +133,7 @@ class SearchResult:
                 "message": self.relaxed.sentence},
             "first_date": self.first_date,
             "last_date": self.last_date,
+            "timeline": self.timeline.to_json() if self.timeline else None,
         }
 
     def batch_json(self) -> dict:
@@ -238,3 +241,13 @@ def person_json(person, permalink) -> dict:
                       "date": s.doc.metadata.date, "url": s.doc.metadata.url,
                       "permalink": permalink(s.passage.passage_id)} for s in person.statements],
     }
+
+
+def story_json(lines, permalink) -> dict:
+    """``/api/story``: statements carried by several outlets, each with its carriers."""
+    return {"lines": [{"outlets": line.outlets, "carriers": [
+        {"passage_id": c.passage.passage_id, "text": c.doc.passage_text(c.passage),
+         "doc_id": c.doc.doc_id, "outlet": c.doc.metadata.outlet, "date": c.doc.metadata.date,
+         "title": c.doc.metadata.title, "verbatim": c.exact,
+         "permalink": permalink(c.passage.passage_id)} for c in line.carriers]}
+        for line in lines]}

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from whoosh.qparser import QueryParser
 
-from . import dates, highlight, matching, mentions, query, quotes, snippets, store, verify
+from . import dates, highlight, matching, mentions, query, quotes, snippets, store, timeline, verify
 from .aliases import AliasTable
 from .analysis import WORD
 from .facets import BY_NAME, SORTS
@@ -158,7 +158,7 @@ class SearchService:
         suggestion = self._suggestion(searcher, gen, parsed, total) if request.per_page else None
         return SearchResult(request, total, results, facets, suggestion,
                             time.perf_counter() - started, parsed.aliases, relaxed,
-                            *gen.span(allowed))
+                            *gen.span(allowed), timeline.build(gen.date_counts(allowed)))
 
     def batch(self, queries: list[str], template: SearchRequest) -> list[SearchResult | BadQuery]:
         """Each query's count, outlets and first and last date under ``template``'s

@@ -139,3 +139,52 @@ def test_the_speaker_page_is_reached_from_facets_and_passages_and_its_links_answ
     assert all(client.get(link).status_code == 200 for link in links)
     bars = soup.select("#chart-timeline ~ ol .n")
     assert sum(int(b.get_text()) for b in bars) == len(soup.select("ol.statements > li"))
+
+
+@pytest.mark.parametrize("query", ["Tokayev", "CSTO", "Kazakhstan", "Aliyev", ""])
+def test_the_timeline_counts_every_match_and_each_column_opens_its_matches(client, query):
+    body = client.get("/api/search", query_string={"q": query, "per_page": 100}).get_json()
+    line = body["timeline"]
+    assert sum(b["count"] for b in line["bins"]) + line["month_only"] + line["undated"] == body["total"]
+    found = {}
+    for doc in body["results"]:
+        key = doc["date"] if line["unit"] == "day" else (doc["date"] or "")[:7]
+        if doc["date"] and len(doc["date"]) == (10 if line["unit"] == "day" else len(doc["date"])):
+            found[key] = found.get(key, 0) + 1
+    assert {b["value"]: b["count"] for b in line["bins"] if b["count"]} == found
+    page = BeautifulSoup(client.get("/", query_string={"q": query}).get_data(as_text=True),
+                         "html.parser")
+    columns = page.select("figure.timeline svg a")
+    assert len(columns) == len(line["bins"])
+    for column, point in zip(columns, line["bins"], strict=True):
+        if point["count"]:
+            opened = client.get("/api/search" + column["href"][1:]).get_json()
+            assert opened["total"] == point["count"], (column["href"], point)
+
+
+def test_the_story_puts_one_statement_in_several_outlets_on_one_line(tmp_path, corpus_copy):
+    from indexer.passages import document_id
+
+    from .conftest import SEEDS
+    seed = (corpus_copy / SEEDS["turan"]).read_text(encoding="utf-8")
+    statement = next(line for line in seed.splitlines() if "Anar Mammadli believes" in line)
+    (corpus_copy / "wire.html").write_text(
+        "<html><head><meta property='og:site_name' content='Region Wire'>"
+        "<meta property='article:published_time' content='2022-01-09'></head><body>"
+        f"<h1>Analysts on Kazakhstan</h1><p>{statement}</p><p>The wire's own closing paragraph "
+        "is about the weather in Baku and nothing else at all.</p></body></html>", encoding="utf-8")
+    build.index_corpus(corpus_copy, tmp_path / "index")
+    client = create_app(Settings.defaults(index=tmp_path / "index", corpus=corpus_copy)).test_client()
+    lines = client.get("/api/story?q=Mammadli").get_json()["lines"]
+    line = next(li for li in lines if any(c["outlet"] == "Region Wire" for c in li["carriers"]))
+    assert [(c["outlet"], c["date"]) for c in line["carriers"]] == [
+        ("Turan", "2022-01-07"), ("Region Wire", "2022-01-09")]
+    assert all(c["text"] == statement for c in line["carriers"])
+    assert line["carriers"][0]["doc_id"] == document_id(SEEDS["turan"])
+    page = BeautifulSoup(client.get("/story?q=Mammadli").get_data(as_text=True), "html.parser")
+    assert [a.get_text(" ", strip=True) for a in page.select("ol.carriers a")][:2] == [
+        "2022-01-07 Turan", "2022-01-09 Region Wire"]
+    links = {a["href"] for a in page.find_all("a", href=True) if a["href"].startswith("/")}
+    assert all(client.get(link).status_code == 200 for link in links)
+    results = BeautifulSoup(client.get("/?q=Mammadli").get_data(as_text=True), "html.parser")
+    assert results.find("a", string=lambda s: s and "The story" in s)["href"].startswith("/story")

@@ -9,8 +9,9 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from indexer import cite as citations
 from indexer import people
+from indexer import story as stories
 from indexer.facets import FACETS, SORTS
-from indexer.results import document_json, passage_json, person_json, verify_json
+from indexer.results import document_json, passage_json, person_json, story_json, verify_json
 from indexer.search import BadQuery, SearchService
 
 from .links import external
@@ -96,6 +97,12 @@ def cite(passage_id: str):
 def speaker(name: str):
     person = people.quoted(service(), name) or abort(404, f"No passage quotes {name!r}.")
     return jsonify(person_json(person, lambda pid: external("views.passage", passage_id=pid)))
+
+
+@bp.get("/story")
+def story():
+    lines = stories.lines(service(), search_request(request.args))
+    return jsonify(story_json(lines, lambda pid: external("views.passage", passage_id=pid)))
 
 
 @bp.get("/entities/<path:name>")

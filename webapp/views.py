@@ -12,6 +12,7 @@ from flask import Blueprint, Response, abort, render_template, request, stream_w
 
 from indexer import cite as citations
 from indexer import people
+from indexer import story as stories
 from indexer.facets import BY_NAME, SORTS
 from indexer.formats import FORMAT_LABELS
 from indexer.passages import document_id
@@ -78,13 +79,29 @@ def selected_views(result: SearchResult) -> list[dict]:
 
 
 def chart_views(result: SearchResult) -> dict:
-    """Bars for matches per month and per outlet, scaled to the largest count."""
+    """The timeline of the matches, and bars per outlet scaled to the largest count."""
     def bars(name: str) -> list[dict]:
         values = result.facets.get(name, ())
         top = max((v.count for v in values), default=0) or 1
         return [{"label": v.value, "count": v.count, "percent": round(100 * v.count / top),
                  "url": toggle_url(BY_NAME[name].param, v.value)} for v in values if v.count]
-    return {"month": bars("month"), "outlet": bars("outlet")}
+    return {"timeline": timeline_view(result), "outlet": bars("outlet")}
+
+
+def timeline_view(result: SearchResult) -> dict | None:
+    """The matches over time as columns: each links to its day (a from-to range) or month."""
+    line = result.timeline
+    if line is None or not any(n for _, n in line.bins):
+        return None
+    top = max(n for _, n in line.bins)
+    if line.unit == "day":
+        link = lambda value: url_with(**{"from": value, "to": value, "page": None})  # noqa: E731
+    else:
+        link = lambda value: toggle_url("month", value)  # noqa: E731
+    columns = [{"label": value, "count": n, "height": round(90 * n / top, 1) if n else 0,
+                "x": index * 10, "url": link(value)} for index, (value, n) in enumerate(line.bins)]
+    return {"unit": line.unit, "columns": columns, "width": 10 * len(columns),
+            "month_only": line.month_only, "undated": line.undated}
 
 
 def page_links(result: SearchResult) -> dict:
@@ -256,6 +273,15 @@ def _person(person, api_endpoint: str):
                 for month, n in person.months]
     return render_template("person.html", person=person, timeline=timeline,
                            json_url=url_for(api_endpoint, name=person.name))
+
+
+@bp.get("/story")
+def story():
+    """The same statement in several outlets, one line each: who carried it, and when."""
+    req = search_request(request.args)
+    lines = stories.lines(service(), req)
+    return render_template("story.html", req=req, lines=lines,
+                           json_url=url_with("api.story"))
 
 
 @bp.get("/feed.atom")
