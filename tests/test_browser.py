@@ -232,3 +232,55 @@ def test_deleting_a_collection_asks_first(page, base_url):
     page.click("form.delete-collection button")
     page.wait_for_url("**/collections")
     assert "To be deleted" not in page.locator("main").inner_text()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_research_views_are_reachable_from_the_search_page(browser, base_url, width):
+    """From a results page: the timeline, a speaker's page, an entity's page, the story,
+    the feed, and many names at once, each in Chromium at desktop and phone width."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(base_url + "/?q=CSTO")
+        columns = page.locator("figure.timeline svg a")
+        assert columns.count() >= 1
+        labels = [columns.nth(n).get_attribute("aria-label") for n in range(columns.count())]
+        busiest = max(range(len(labels)), key=lambda n: int(labels[n].rsplit(": ", 1)[1]))
+        expected = int(labels[busiest].rsplit(": ", 1)[1])
+        columns.nth(busiest).click()
+        page.wait_for_selector("li.hit")
+        assert page.locator("li.hit").count() == expected
+        page.goto(base_url + "/?q=CSTO")
+        if width < 800:
+            page.click("#filters > summary")
+        page.locator("a.person[href^='/speaker/']").first.click()
+        page.wait_for_selector("ol.statements > li")
+        assert "as quoted" in page.locator("h1").inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.goto(base_url + "/?q=CSTO")
+        if width < 800:
+            page.click("#filters > summary")
+        page.locator("section.facet a.person[href^='/entity/']").first.click()
+        page.wait_for_selector("ol.statements > li")
+        assert "as mentioned" in page.locator("h1").inner_text()
+        page.goto(base_url + "/?q=CSTO")
+        page.click("text=The story: one statement in several outlets")
+        page.wait_for_selector("h1")
+        assert page.locator("h1").inner_text().startswith("The story")
+        page.goto(base_url + "/?q=CSTO")
+        feed = page.locator("p.export a[type='application/atom+xml']").get_attribute("href")
+        assert page.request.get(base_url + feed).headers["content-type"].startswith("application/atom+xml")
+        page.click("header >> text=Many names")
+        page.fill("#queries", "Tokayev\nKerimli\nCSTO")
+        page.click("form.batch button[type=submit]")
+        page.wait_for_selector("table.batch tbody tr")
+        assert page.locator("table.batch tbody tr").count() == 3
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.locator("table.batch tbody tr th a").first.click()
+        page.wait_for_selector("li.hit")
+    except Exception:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"research-{width}.png"), full_page=True)
+        raise
+    finally:
+        context.close()
