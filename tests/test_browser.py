@@ -250,19 +250,14 @@ def test_research_views_are_reachable_from_the_search_page(browser, base_url, wi
         columns.nth(busiest).click()
         page.wait_for_selector("li.hit")
         assert page.locator("li.hit").count() == expected
-        page.goto(base_url + "/?q=CSTO")
-        if width < 800:
-            page.click("#filters > summary")
-        page.locator("a.person[href^='/speaker/']").first.click()
-        page.wait_for_selector("ol.statements > li")
-        assert "as quoted" in page.locator("h1").inner_text()
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
-        page.goto(base_url + "/?q=CSTO")
-        if width < 800:
-            page.click("#filters > summary")
-        page.locator("section.facet a.person[href^='/entity/']").first.click()
-        page.wait_for_selector("ol.statements > li")
-        assert "as mentioned" in page.locator("h1").inner_text()
+        for link, heading in (("/speaker/", "as quoted"), ("/entity/", "as mentioned")):
+            page.goto(base_url + "/?q=CSTO")
+            if width < 800:
+                page.click("#filters > summary")
+            page.locator(f"section.facet a.person[href^='{link}']").first.click()
+            page.wait_for_selector("ol.statements > li")
+            assert heading in page.locator("h1").inner_text()
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.goto(base_url + "/?q=CSTO")
         page.click("text=The story: one statement in several outlets")
         page.wait_for_selector("h1")

@@ -14,7 +14,7 @@ from indexer.facets import FACETS, SORTS
 from indexer.results import document_json, passage_json, person_json, story_json, verify_json
 from indexer.search import BadQuery, SearchService
 
-from .links import external
+from .links import permalink
 from .params import BadParameter, batch_queries, filters_from_json, search_request
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -65,8 +65,7 @@ def document(doc_id: str):
 @bp.get("/passages/<passage_id>")
 def passage(passage_id: str):
     doc, p = find_passage(passage_id)
-    permalink = external("views.passage", passage_id=p.passage_id)
-    return jsonify(passage_json(doc, p, permalink, service().elsewhere(doc, p)))
+    return jsonify(passage_json(doc, p, permalink(p.passage_id), service().elsewhere(doc, p)))
 
 
 def find_passage(passage_id: str):
@@ -80,9 +79,8 @@ def find_passage(passage_id: str):
 def cite(passage_id: str):
     fmt = request.args.get("format", "text") or "text"
     doc, p = find_passage(passage_id)
-    permalink = external("views.passage", passage_id=passage_id)
     try:
-        body = citations.cite(doc, p, fmt, permalink)
+        body = citations.cite(doc, p, fmt, permalink(passage_id))
     except citations.UnknownFormat as exc:
         raise BadParameter(str(exc)) from None
     mimetype = citations.MEDIA_TYPES.get(fmt, "text/plain; charset=utf-8")
@@ -96,19 +94,19 @@ def cite(passage_id: str):
 @bp.get("/speakers/<path:name>")
 def speaker(name: str):
     person = people.quoted(service(), name) or abort(404, f"No passage quotes {name!r}.")
-    return jsonify(person_json(person, lambda pid: external("views.passage", passage_id=pid)))
+    return jsonify(person_json(person, permalink))
 
 
 @bp.get("/story")
 def story():
     lines = stories.lines(service(), search_request(request.args))
-    return jsonify(story_json(lines, lambda pid: external("views.passage", passage_id=pid)))
+    return jsonify(story_json(lines, permalink))
 
 
 @bp.get("/entities/<path:name>")
 def entity(name: str):
     person = people.mentioned(service(), name) or abort(404, f"No document mentions {name!r}.")
-    return jsonify(person_json(person, lambda pid: external("views.passage", passage_id=pid)))
+    return jsonify(person_json(person, permalink))
 
 
 @bp.post("/batch")

@@ -27,7 +27,7 @@ from indexer.search import PassageGone
 
 from .access import csrf, require_write
 from .api import service
-from .links import external
+from .links import permalink
 from .params import BadParameter
 
 api = Blueprint("collections_api", __name__, url_prefix="/api/collections")
@@ -58,10 +58,6 @@ def choices():
 
 def store() -> Store:
     return current_app.extensions["presscut.collections"]
-
-
-def permalink(passage_id: str) -> str:
-    return external("views.passage", passage_id=passage_id)
 
 
 def _collection(collection_id: str) -> Collection:

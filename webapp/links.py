@@ -19,3 +19,8 @@ def absolute(path: str) -> str:
     """A path of this site (as ``url_for`` gives it) as the world reaches it."""
     base = current_app.config["PRESSCUT"].base_url.rstrip("/")
     return (base or request.host_url.rstrip("/")) + path
+
+
+def permalink(passage_id: str) -> str:
+    """A passage's permalink as the world reaches it."""
+    return external("views.passage", passage_id=passage_id)

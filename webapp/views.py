@@ -21,7 +21,7 @@ from indexer.search import BadQuery
 
 from . import export as exports
 from .api import batch_row, find_passage, service
-from .links import absolute, external
+from .links import absolute, external, permalink
 from .params import BadParameter, batch_queries, search_request, toggle_url, url_with
 
 bp = Blueprint("views", __name__)
@@ -120,7 +120,6 @@ def export(fmt: str):
     if fmt not in exports.FORMATS:
         abort(404, "Export as .csv or .json.")
     req = search_request(request.args)
-    permalink = lambda pid: external("views.passage", passage_id=pid)  # noqa: E731
     body = exports.FORMATS[fmt](service(), req, permalink)
     return Response(stream_with_context(body), mimetype=exports.MEDIA_TYPES[fmt], headers={
         "Content-Disposition": f'attachment; filename="presscut-results.{fmt}"'})
@@ -144,16 +143,16 @@ def document(doc_id: str):
 def passage(passage_id: str):
     doc, p = find_passage(passage_id)
     index = doc.passages.index(p)
-    permalink = external("views.passage", passage_id=passage_id)
+    link = permalink(passage_id)
     cites = [{"format": fmt, "label": citations.LABELS[fmt],
-              "text": citations.cite(doc, p, fmt, permalink),
+              "text": citations.cite(doc, p, fmt, link),
               "download": url_for("api.cite", passage_id=passage_id, format=fmt, download=1)}
              for fmt in citations.FORMATS]
     return render_template(
         "passage.html", doc=doc, meta=doc.metadata, passage=p, text=doc.passage_text(p),
         before=[doc.passage_text(x) for x in doc.passages[max(0, index - 1) : index]],
         after=[doc.passage_text(x) for x in doc.passages[index + 1 : index + 2]],
-        cites=cites, permalink=permalink, fragment_url=fragment_url(doc, p),
+        cites=cites, permalink=link, fragment_url=fragment_url(doc, p),
         elsewhere=[match_json(m) for m in service().elsewhere(doc, p)],
         json_url=url_for("api.passage", passage_id=passage_id))
 
