@@ -31,7 +31,7 @@ def test_index_search_cite_round_trip(tmp_path):
 
     data = json.loads(run("search", "Tokayev", "--index", index, "--json").output)
     assert data["total"] == 5 and set(data["facets"]) == {"outlet", "language", "month",
-                                                          "speaker"}
+                                                          "speaker", "mentioned"}
     pid = data["results"][0]["passages"][0]["passage_id"]
     bib = run("cite", pid, "--index", index, "--format", "bibtex")
     assert bib.exit_code == 0 and bib.stdout.startswith("@article{")
