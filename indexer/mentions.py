@@ -265,6 +265,9 @@ class Corrections:
         self.merge: dict[str, str] = {}
         self.drop: frozenset[str] = frozenset()
         self.types: dict[str, str] = {}
+        # Each name's type, asked for every facet value of every search: kept per stamp.
+        self._kinds: dict[str, str | None] = {}
+        self._kinds_stamp: tuple | None = None
 
     @property
     def stamp(self) -> tuple:
@@ -305,7 +308,12 @@ class Corrections:
         return codes, tuple(names)
 
     def kind(self, name: str) -> str | None:
-        return kind_of(name, self.types)
+        stamp = self.stamp
+        if self._kinds_stamp != stamp:
+            self._kinds, self._kinds_stamp = {}, stamp
+        if name not in self._kinds:
+            self._kinds[name] = kind_of(name, self.types)
+        return self._kinds[name]
 
     def merged_into(self, name: str) -> frozenset[str]:
         """``name`` and every spelling the corrections count as it: merged by the file, or

@@ -23,6 +23,8 @@ class SearchRequest:
     # Dates of any precision (2022, 2022-01, 2022-01-07): documents dated wholly inside.
     date_from: str = ""
     date_to: str = ""
+    # The facets to count (None: all of them; a batch asks for the outlets only).
+    facets: tuple[str, ...] | None = None
 
     def selected(self, facet: str) -> tuple[str, ...]:
         return dict(self.filters).get(facet, ())

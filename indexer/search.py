@@ -145,7 +145,7 @@ class SearchService:
         total = int(np.count_nonzero(allowed))
         facets = {name: self._facet(gen, name, _all(matched, [m for f, m in having.items()
                                                               if f != name]), request)
-                  for name in BY_NAME}
+                  for name in (BY_NAME if request.facets is None else request.facets)}
         first, last = (request.page - 1) * request.per_page, request.page * request.per_page
         if ranked is not None:
             page = [(docnum, score if isinstance(score, float) else 0.0)
@@ -158,15 +158,18 @@ class SearchService:
         suggestion = self._suggestion(searcher, gen, parsed, total) if request.per_page else None
         return SearchResult(request, total, results, facets, suggestion,
                             time.perf_counter() - started, parsed.aliases, relaxed,
-                            *gen.span(allowed), timeline.build(gen.date_counts(allowed)))
+                            *gen.span(allowed),
+                            timeline.build(gen.date_counts(allowed)) if request.per_page else None)
 
     def batch(self, queries: list[str], template: SearchRequest) -> list[SearchResult | BadQuery]:
         """Each query's count, outlets and first and last date under ``template``'s
-        filters (no page of results, no spelling suggestion), or why it is not a query."""
+        filters (no page of results, no spelling suggestion, no timeline, the outlets the
+        only facet), or why it is not a query."""
         found: list[SearchResult | BadQuery] = []
         for q in queries:
             try:
-                found.append(self.search(dataclasses.replace(template, q=q, page=1, per_page=0)))
+                found.append(self.search(dataclasses.replace(template, q=q, page=1, per_page=0,
+                                                             facets=("outlet",))))
             except BadQuery as exc:
                 found.append(exc)
         return found
