@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
-from . import cleaner, dedup, formats, loader, metadata, passages, selfnames, state, store
+from . import cleaner, dedup, formats, loader, mentions, metadata, passages, selfnames, state, store
 from .pipeline import PIPELINE_VERSION, Context, fingerprint, process, row_for
 from .records import Document, LoadedFile, NotAnArticle, Skipped
 from .schema import index_fields, stored_document
@@ -157,14 +157,16 @@ def _existing(ix) -> state.State:
 
 @dataclasses.dataclass
 class _Seen:
-    """An article after the first pass: loaded, or to be loaded again (memory budget).
-    ``path`` is its file's; ``relpath`` its own (``feed.rss#1a2b`` for a feed item)."""
+    """An article after the first pass: loaded, or to be loaded again (memory budget, or a
+    file the last run read and that did not change: ``unread``). ``path`` is its file's;
+    ``relpath`` its own (``feed.rss#1a2b`` for a feed item)."""
 
     path: Path
     relpath: str
     outlet: str
     loaded: LoadedFile | None
     lines: frozenset[str] = frozenset()
+    unread: bool = False
 
 
 def _update(ix, corpus: Path, summary: Summary, progress: Progress, head: state.Head | None,
@@ -172,10 +174,14 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress, head: state.
             known_copies: dict[str, dict]) -> state.State | None:
     """Index what changed; the state to keep, or None when nothing did."""
     files = corpus_files(corpus, summary.skipped)
+    stamps = {relpath: state.stamp(path) for path, relpath in files}
     rows = metadata.read_manifests(corpus)
     context = Context.for_corpus(corpus)
-    listing = state.listing(files, json.dumps(rows, sort_keys=True), context.digest,
-                            cleaner.rules().version, selfnames.version(), PIPELINE_VERSION,
+    # What each file's first pass learnt stays true while these are the same.
+    hints = state.digest(json.dumps(rows, sort_keys=True), context.digest,
+                         cleaner.rules().version, selfnames.version(), mentions.version(),
+                         PIPELINE_VERSION)
+    listing = state.listing(stamps, hints,
                             json.dumps([dataclasses.asdict(s) for s in summary.skipped]))
     if head and head.listing == listing:
         # No file changed size or date since the last run (how make and rsync judge).
@@ -185,9 +191,16 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress, head: state.
     existing = before.documents if before else {}
     for indexed in existing.values():
         context.speakers.add_known(indexed.speakers)
-    seen = _first_pass(files, rows, context.outlet_names, summary.skipped, progress)
-    run = _Run(summary, context, rows, existing, known_copies,
-               cleaner.repeated_lines(_outlet_texts(seen)), {item.relpath for item in seen})
+    known_files = before.files if before and before.hints == hints else {}
+    first = _FirstPass(rows, context.outlet_names, summary.skipped, known_files)
+    seen = first.run(files, stamps, progress)
+    repeated = cleaner.repeated_lines(_outlet_texts(seen))
+    repeats = {outlet: state.digest(*sorted(lines)) for outlet, lines in repeated.items()}
+    run = _Run(summary, context, rows, existing, known_copies, repeated,
+               {item.relpath for item in seen})
+    if known_files:
+        run.trust_unread({outlet for outlet in {item.outlet for item in seen}
+                          if before.repeats.get(outlet) == repeats.get(outlet)})
     # Two is what Whoosh's multi-process writer was measured safe and fastest with; a
     # small incremental change is not worth starting processes (nor adding segments).
     procs = 1 if existing else min(2, os.cpu_count() or 1)
@@ -203,7 +216,7 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress, head: state.
     per_format = Counter(formats.format_of(relpath) for relpath in run.current)
     summary.count_formats(per_format)
     return state.State(ix.latest_generation(), listing, run.current, summary.skipped,
-                       summary.warnings, dict(per_format))
+                       summary.warnings, dict(per_format), first.files, hints, repeats)
 
 
 class _Run:
@@ -223,8 +236,16 @@ class _Run:
         self.current = dict(existing)
         self.copies: dict[str, str] = {}
         self.reload = _Reloader(summary.skipped)
+        self.trusted: set[str] = set()
+
+    def trust_unread(self, outlets: set[str]) -> None:
+        """Take an untouched file's articles of these outlets (whose repeated lines did not
+        change) as unchanged without reading them."""
+        self.trusted = outlets
 
     def file(self, item: _Seen, writer, searcher) -> None:
+        if item.unread and item.outlet in self.trusted and self._unread(item):
+            return
         loaded = item.loaded or self.reload(item)
         if loaded is None:
             return
@@ -259,6 +280,15 @@ class _Run:
             self.summary.updated += 1
         else:
             self.summary.added += 1
+
+    def _unread(self, item: _Seen) -> bool:
+        """Whether an article of an untouched file is settled by what the last run kept."""
+        known = self.known_copies.get(item.relpath)
+        if item.relpath in self.existing or (
+                known and self._known_copy(item.relpath, None, known["fingerprint"])):
+            self.summary.unchanged += 1
+            return True
+        return False
 
     def _known_copy(self, relpath: str, old: state.Indexed | None, print_: str) -> bool:
         """A copy the last run found, unchanged, of a file still here: not processed again."""
@@ -300,28 +330,51 @@ def _carry_history(doc: Document, old: Document) -> Document:
     return dataclasses.replace(doc, retired=passages.retire(old, doc))
 
 
-def _first_pass(files, rows, names, skipped: list[Skipped], progress: Progress) -> list[_Seen]:
-    """Load every file once (keeping texts up to MEMORY_BUDGET) and note each article's
-    outlet."""
-    seen: list[_Seen] = []
-    kept = 0
-    for path, relpath in progress(files, len(files)):
+class _FirstPass:
+    """Every file once: each article's outlet and short lines (texts kept up to
+    MEMORY_BUDGET). A file whose stamp the last run saw is not read: what it learnt then
+    (``known``) stands. ``files`` is what the next run will know."""
+
+    def __init__(self, rows, names, skipped: list[Skipped], known: dict[str, state.FileSeen]):
+        self.rows, self.names, self.skipped, self.known = rows, names, skipped, known
+        self.files: dict[str, state.FileSeen] = {}
+        self.kept = 0
+
+    def run(self, files: list[tuple[Path, str]], stamps: dict[str, tuple[int, int]],
+            progress: Progress) -> list[_Seen]:
+        seen: list[_Seen] = []
+        for path, relpath in progress(files, len(files)):
+            known = self.known.get(relpath)
+            if known is None or known.stamp != stamps[relpath]:
+                known = self._read(path, relpath, stamps[relpath], seen)
+            else:
+                seen += [_Seen(path, a.relpath, a.outlet, None, a.lines, unread=True)
+                         for a in known.articles]
+            if known is not None:
+                self.skipped += known.skipped
+                self.files[relpath] = known
+        return seen
+
+    def _read(self, path: Path, relpath: str, stamp: tuple[int, int],
+              seen: list[_Seen]) -> state.FileSeen | None:
         try:
-            articles = loader.load_all(path, relpath)
+            loaded_all = loader.load_all(path, relpath)
         except NotAnArticle as exc:
-            skipped.append(Skipped(relpath, str(exc)))
-            continue
-        for loaded in articles:
+            self.skipped.append(Skipped(relpath, str(exc)))
+            return None
+        articles: list[state.Article] = []
+        for loaded in loaded_all:
             if isinstance(loaded, Skipped):
-                skipped.append(loaded)
                 continue
-            outlet = _outlet_hint(loaded, row_for(loaded, rows), names)
-            kept += len(loaded.text)
-            # The repeated-line statistics need each text once: keep its short lines only.
-            seen.append(_Seen(path, loaded.relpath, outlet,
-                              loaded if kept <= MEMORY_BUDGET else None,
-                              cleaner.short_lines(loaded.text)))
-    return seen
+            article = state.Article(loaded.relpath,
+                                    _outlet_hint(loaded, row_for(loaded, self.rows), self.names),
+                                    cleaner.short_lines(loaded.text))
+            articles.append(article)
+            self.kept += len(loaded.text)
+            seen.append(_Seen(path, article.relpath, article.outlet,
+                              loaded if self.kept <= MEMORY_BUDGET else None, article.lines))
+        return state.FileSeen(stamp, tuple(articles),
+                              tuple(s for s in loaded_all if isinstance(s, Skipped)))
 
 
 class _Reloader:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import re
 import tomllib
 from collections import Counter, defaultdict
@@ -76,8 +77,16 @@ def normalise_line(line: str) -> str:
     return _SPACE.sub(" ", line).strip().casefold()
 
 
+def line_key(line: str) -> str:
+    """A short digest of a line as compared across documents (:func:`normalise_line`): the
+    state keeps these per file, so a later run counts repeats without reading the corpus."""
+    return hashlib.blake2b(normalise_line(line).encode(), digest_size=8).hexdigest()
+
+
 def clean(text: str, repeated: frozenset[str] = frozenset(), footer: bool = True) -> CleanText:
     """Article paragraphs of ``text`` and, in order, every piece removed from it.
+
+    ``repeated``: the :func:`line_key` of lines that are boilerplate in this outlet.
 
     ``footer``: cut a trailing run of non-article lines (for dumps of whole pages; an
     extractor that already found the article body does not need it, and measured on
@@ -94,7 +103,7 @@ def clean(text: str, repeated: frozenset[str] = frozenset(), footer: bool = True
             para = para[: tail.start()].rstrip()
         if not para:
             continue
-        if normalise_line(para) in repeated or matching_rule(para):
+        if line_key(para) in repeated or matching_rule(para):
             removed.append(para)
         else:
             kept.append(para)
@@ -139,9 +148,10 @@ def _position(text: str, piece: str) -> int:
 
 
 def short_lines(text: str) -> frozenset[str]:
-    """A text's lines short enough to be boilerplate, normalised (for :func:`repeated_lines`)."""
-    return frozenset(line for line in map(normalise_line, paragraphs(text))
-                     if line and len(line) <= MAX_BOILERPLATE_LINE)
+    """The :func:`line_key` of a text's lines short enough to be boilerplate (for
+    :func:`repeated_lines`)."""
+    return frozenset(line_key(line) for line in paragraphs(text)
+                     if len(normalise_line(line)) <= MAX_BOILERPLATE_LINE)
 
 
 def repeated_lines(lines_by_outlet: dict[str, list[frozenset[str]]]) -> dict[str, frozenset[str]]:

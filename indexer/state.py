@@ -5,6 +5,10 @@ signature and speakers. Reading them back from Whoosh unpickles every stored doc
 (minutes at 100,000 articles); this file holds just those, plus a digest of the corpus
 listing so that a run over an untouched corpus stops after looking at file dates.
 
+It also keeps, per corpus file, its size and date and what the first pass learnt of it
+(each article's outlet and the digests of its short lines), so that a run after one file
+changed reads that file only: the repeated-line statistics come from the state.
+
 The file names the index generation it was written for: after a crash between the
 commit and the write it no longer matches, and the caller falls back to the index.
 """
@@ -30,6 +34,36 @@ class Indexed:
     speakers: tuple[str, ...]
 
 
+@dataclasses.dataclass(frozen=True)
+class Article:
+    """What the first pass learnt of one article of a file."""
+
+    relpath: str
+    outlet: str
+    lines: frozenset[str]
+
+
+@dataclasses.dataclass(frozen=True)
+class FileSeen:
+    """One corpus file as the first pass saw it: its stamp, articles and skipped records."""
+
+    stamp: tuple[int, int]
+    articles: tuple[Article, ...]
+    skipped: tuple[Skipped, ...]
+
+    def to_json(self) -> list:
+        return [list(self.stamp), [[a.relpath, a.outlet, " ".join(sorted(a.lines))]
+                                   for a in self.articles],
+                [[s.relpath, s.reason] for s in self.skipped]]
+
+    @classmethod
+    def from_json(cls, data: list) -> FileSeen:
+        stamp, articles, skipped = data
+        return cls((int(stamp[0]), int(stamp[1])),
+                   tuple(Article(r, o, frozenset(lines.split())) for r, o, lines in articles),
+                   tuple(Skipped(r, reason) for r, reason in skipped))
+
+
 @dataclasses.dataclass
 class State:
     generation: int
@@ -39,6 +73,11 @@ class State:
     warnings: list[str]
     # Documents indexed per file format ("html", "pdf", "warc"...).
     formats: dict[str, int] = dataclasses.field(default_factory=dict)
+    # Per corpus file, what the first pass saw; valid while ``hints`` is the same.
+    files: dict[str, FileSeen] = dataclasses.field(default_factory=dict)
+    hints: str = ""
+    # Per outlet, a digest of its repeated lines (a change reprocesses its files).
+    repeats: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def write(self, folder: Path) -> None:
         # The documents first: the header names the generation, so a run that dies
@@ -47,6 +86,9 @@ class State:
             "generation": self.generation,
             "documents": {path: [d.fingerprint, d.passages, d.signature.to_json(), d.speakers]
                           for path, d in self.documents.items()},
+            "files": {path: seen.to_json() for path, seen in self.files.items()},
+            "hints": self.hints,
+            "repeats": self.repeats,
         })
         write_json(folder / STATE_NAME, {
             "generation": self.generation,
@@ -96,22 +138,33 @@ def read(folder: Path, generation: int) -> State | None:
             {path: Indexed(fp, count, Signature.from_json(sig), tuple(speakers))
              for path, (fp, count, sig, speakers) in body["documents"].items()},
             [Skipped(**s) for s in head["skipped"]], list(head["warnings"]), dict(head["formats"]),
+            {path: FileSeen.from_json(seen) for path, seen in body["files"].items()},
+            body["hints"], dict(body["repeats"]),
         )
     except (KeyError, TypeError, ValueError):  # missing (None), or from another version
         return None
 
 
-def listing(files: list[tuple[Path, str]], *parts: str) -> str:
-    """A digest of every corpus file's name, size and modification time, and ``parts``."""
-    digest = hashlib.sha256()
-    for path, relpath in files:
-        try:
-            info = path.stat()
-        except OSError:
-            digest.update(f"{relpath}\0gone\n".encode())
-            continue
-        digest.update(f"{relpath}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+def stamp(path: Path) -> tuple[int, int]:
+    """A file's size and modification time (how make and rsync judge a change); (-1, -1)
+    when it is gone."""
+    try:
+        info = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (info.st_size, info.st_mtime_ns)
+
+
+def digest(*parts: str) -> str:
+    """A digest of ``parts`` in order."""
+    hasher = hashlib.sha256()
     for part in parts:
-        digest.update(part.encode())
-        digest.update(b"\0")
-    return digest.hexdigest()
+        hasher.update(part.encode())
+        hasher.update(b"\0")
+    return hasher.hexdigest()
+
+
+def listing(stamps: dict[str, tuple[int, int]], *parts: str) -> str:
+    """A digest of every corpus file's name, size and modification time, and ``parts``."""
+    return digest(*(f"{relpath}\0{size}\0{mtime}" for relpath, (size, mtime) in stamps.items()),
+                  *parts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
@@ -12,9 +13,10 @@ import textwrap
 import pytest
 
 from indexer import build, passages, store
+from indexer.schema import stored_document
 from indexer.search import SearchRequest, SearchService
 
-from .conftest import CORPUS, SEEDS
+from .conftest import CORPUS, SEEDS, shared
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -152,6 +154,72 @@ def test_an_untouched_corpus_is_not_read_again(tmp_path, corpus_copy, monkeypatc
     os.utime(corpus_copy / SEEDS["novator"])
     touched = build.index_corpus(corpus_copy, index)
     assert _summary(touched) == _summary(first) and touched.unchanged == 6
+
+
+def _reading_recorded(patch) -> list[str]:
+    """The corpus files the indexer reads from now on (their relative paths)."""
+    read: list[str] = []
+    load_all = build.loader.load_all
+
+    def recording(path, relpath):
+        read.append(relpath)
+        return load_all(path, relpath)
+
+    patch.setattr(build.loader, "load_all", recording)
+    return read
+
+
+def _index_view(index) -> dict:
+    """Every stored document's path, text and passage ids: what a rebuild must agree with."""
+    with store.open_index(index).searcher() as searcher:
+        docs = [stored_document(fields) for fields in searcher.all_stored_fields()]
+    return {doc.relpath: (doc.text, [p.passage_id for p in doc.passages]) for doc in docs}
+
+
+def test_one_changed_file_is_the_only_one_read(tmp_path, corpus_copy, monkeypatch):
+    index = tmp_path / "index"
+    build.index_corpus(corpus_copy, index)
+    path = corpus_copy / SEEDS["vikendi"]
+    path.write_text(path.read_text() + "\nA paragraph the editors added later, with Zhanaozen.\n")
+    with monkeypatch.context() as patch:
+        read = _reading_recorded(patch)
+        summary = build.index_corpus(corpus_copy, index)
+    assert read == [SEEDS["vikendi"]]
+    assert (summary.updated, summary.unchanged, summary.added) == (1, 4, 0)
+    rebuilt = tmp_path / "rebuilt"
+    build.index_corpus(corpus_copy, rebuilt)
+    assert _index_view(index) == _index_view(rebuilt)
+
+
+def test_a_line_that_becomes_an_outlets_boilerplate_reprocesses_its_unread_files(
+        tmp_path, monkeypatch):
+    """Six BBC articles of one outlet; a banner added to four of them makes it that outlet's
+    boilerplate, so the two untouched files are processed again too (their repeated-line
+    statistics changed) and the index agrees with a rebuild."""
+    with gzip.open(shared("data/news-corpus/bbc-news-2225.jsonl.gz"), "rt") as handle:
+        rows = [json.loads(line) for line, _ in zip(handle, range(6), strict=False)]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for row in rows:
+        (corpus / f"{row['id']}.txt").write_text(f"{row['title']}\n\n{row['text']}\n")
+    (corpus / "manifest.csv").write_text("file,outlet\n" + "".join(
+        f"{row['id']}.txt,BBC News\n" for row in rows))
+    index = tmp_path / "index"
+    build.index_corpus(corpus, index)
+    banner = "Follow BBC Business on Telegram for the latest"
+    for row in rows[:4]:
+        path = corpus / f"{row['id']}.txt"
+        path.write_text(path.read_text() + banner + "\n")
+    with monkeypatch.context() as patch:
+        read = _reading_recorded(patch)
+        summary = build.index_corpus(corpus, index)
+    assert sorted(read) == sorted(f"{row['id']}.txt" for row in rows)
+    assert summary.updated == 6
+    view = _index_view(index)
+    assert not any(banner in text for text, _ in view.values())
+    rebuilt = tmp_path / "rebuilt"
+    build.index_corpus(corpus, rebuilt)
+    assert view == _index_view(rebuilt)
 
 
 def test_a_state_file_from_another_index_version_is_not_trusted(tmp_path, corpus_copy):
