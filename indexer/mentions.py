@@ -62,10 +62,10 @@ class _Rules:
 
     def organisation_word(self, word: str) -> bool:
         # A long enough stem with a case ending (Şurası, Партии); a short one only as is
-        # ("Дума", not "Думаю").
+        # ("Дума", not "Думаю"). Looked up by each prefix: a word is a few letters, the
+        # table a few hundred stems.
         return word in self.organisation or any(
-            len(stem) >= 5 and word.startswith(stem) and len(word) <= len(stem) + 7
-            for stem in self.organisation)
+            word[:cut] in self.organisation for cut in range(max(5, len(word) - 7), len(word)))
 
 
 @functools.cache
@@ -92,6 +92,7 @@ class Finder:
                         (words, name.endswith("*"), group[0]))
         for variants in self._aliases.values():
             variants.sort(key=lambda v: -len(v[0]))
+        self._prefixed: dict[str, list] = {}
 
     def find(self, paragraphs: Iterable[str]) -> tuple[str, ...]:
         """Every name mentioned, canonical, in order of first mention."""
@@ -139,19 +140,24 @@ class Finder:
         return _capital(word) and (before in _JOINERS or not self._alias(tokens, j))
 
     def _alias(self, tokens, i: int) -> tuple[str, int] | None:
-        word = fold(_POSSESSIVE.sub("", tokens[i].group()))
+        word = _key(tokens[i].group())
         for words, prefix, head in self._aliases.get(word, []) + self._prefix_aliases(word):
             n = len(words)
-            seen = [fold(_POSSESSIVE.sub("", t.group())) for t in tokens[i:i + n]]
+            seen = [_key(t.group()) for t in tokens[i:i + n]]
             if len(seen) == n and seen[:-1] == list(words[:-1]) and (
                     seen[-1] == words[-1] or prefix and seen[-1].startswith(words[-1])):
                 return head, n
         return None
 
     def _prefix_aliases(self, word: str) -> list:
-        # "Qazaxıstana" starts with the alias "Qazaxıstan*": look up by each prefix.
-        return [v for cut in range(3, len(word)) for v in self._aliases.get(word[:cut], ())
+        # "Qazaxıstana" starts with the alias "Qazaxıstan*": look up by each prefix (once
+        # a word: news repeats its words).
+        found = self._prefixed.get(word)
+        if found is None:
+            found = self._prefixed[word] = [
+                v for cut in range(3, len(word)) for v in self._aliases.get(word[:cut], ())
                 if v[1] and len(v[0]) == 1]
+        return found
 
     def _name(self, words: list[str]) -> str | None:
         rules = _rules()
@@ -182,6 +188,12 @@ class Finder:
         if kind == "person":
             return self.canonical(_without_case_ending(name))
         return name if kind else None
+
+
+@functools.lru_cache(maxsize=200_000)
+def _key(token: str) -> str:
+    """A token as alias tables are keyed: folded, without a possessive."""
+    return fold(_POSSESSIVE.sub("", token))
 
 
 def _split(words: list[str]) -> list[list[str]]:

@@ -28,19 +28,22 @@ def version() -> str:
 
 
 @functools.cache
-def _patterns(names: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], bool], ...]:
+def _patterns(names: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], bool, tuple[str, ...]], ...]:
     known = sorted({*names, *_data()["agencies"]}, key=len, reverse=True)
     outlet = "(?P<outlet>" + "|".join([WEB_NAME, *(re.escape(n) + r"(?!\w)" for n in known)]) + ")"
     site = f"(?P<outlet>{WEB_NAME})"
     return tuple((re.compile(rule["form"].replace("{outlet}", outlet).replace("{site}", site)),
-                  rule.get("at") == "start") for rule in _data()["rule"])
+                  rule.get("at") == "start", tuple(rule.get("cues", ())))
+                 for rule in _data()["rule"])
 
 
 def find(text: str, names: Iterable[str] = ()) -> str | None:
     """The outlet ``text`` names as its own, earliest in the text, or None. ``names``
     are outlet names known to the corpus (the outlet table's values)."""
     best: tuple[int, str] | None = None
-    for pattern, at_start in _patterns(tuple(sorted(set(names)))):
+    for pattern, at_start, cues in _patterns(tuple(sorted(set(names)))):
+        if cues and not any(cue in text for cue in cues):
+            continue
         match = pattern.search(text[:START] if at_start else text)
         if match and (best is None or match.start() < best[0]):
             best = (match.start(), match["outlet"])
