@@ -9,23 +9,31 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import json
+import multiprocessing
 import os
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TypeVar
 
 from . import cleaner, dedup, formats, loader, mentions, metadata, passages, selfnames, state, store
-from .pipeline import PIPELINE_VERSION, Context, fingerprint, process, row_for
+from .pipeline import PIPELINE_VERSION, Context, fingerprint, process, recanonical, row_for
 from .records import Document, LoadedFile, NotAnArticle, Skipped
 from .schema import index_fields, stored_document
 
 T = TypeVar("T")
 # Texts kept in memory between the two passes over the corpus; past it files are read twice.
 MEMORY_BUDGET = 64 * 2**20
-Progress = Callable[[Iterable[T], int], Iterable[T]]
+Progress = Callable[[Iterable[T], int, str], Iterable[T]]
+# Articles handed to the pipeline's worker processes at a time (two such windows in
+# flight keep both busy and memory bounded); a run with less work stays in one process.
+WINDOW = 256
+# A first build commits what it has after this many seconds, then after twice as long each
+# time: the archive is searchable within a minute while it grows, and the segments stay few.
+FIRST_COMMIT = 20.0
 FORMAT_COUNTS = ("documents", "skipped", "copies")
 
 
@@ -115,22 +123,28 @@ def _rel(path: Path, corpus: Path) -> str:
 
 
 def index_corpus(corpus: Path, index_path: Path, rebuild: bool = False,
-                 progress: Progress = lambda items, total: items, wait: float = 0.0) -> Summary:
-    """Bring the index at ``index_path`` up to date with ``corpus`` (call under no lock)."""
+                 progress: Progress = lambda items, total, label: items, wait: float = 0.0,
+                 workers: int | None = None) -> Summary:
+    """Bring the index at ``index_path`` up to date with ``corpus`` (call under no lock).
+
+    ``workers``: processes that run the pipeline when there is much to do (default: one
+    a core); ``progress(items, total, label)`` wraps each long pass (a progress bar).
+    """
     started = time.monotonic()
     with store.writer_lock(index_path, wait=wait):
         summary = Summary()
         if rebuild or not store.exists(index_path) or not store.is_current(index_path):
-            with store.build_aside(index_path) as ix:
-                after = _update(ix, corpus, summary, progress, None, lambda: None, known_copies={})
-                _finish(Path(ix.storage.folder), summary, started, after)
+            with store.build_aside(index_path) as aside:
+                after = _update(aside.index, corpus, summary, progress, None, lambda: None,
+                                known_copies={}, workers=workers, aside=aside)
+                _finish(aside.target, summary, started, after)
         else:
             folder = index_path.resolve()
             ix = store.open_index(index_path)
             generation = ix.latest_generation()
             after = _update(ix, corpus, summary, progress, state.head(folder, generation),
                             lambda: state.read(folder, generation) or _existing(ix),
-                            known_copies=store.copies(folder))
+                            known_copies=store.copies(folder), workers=workers)
             _finish(folder, summary, started, after)
     return summary
 
@@ -149,10 +163,18 @@ def _existing(ix) -> state.State:
         documents = {
             f["path"]: state.Indexed(f["fingerprint"], len(f["record"]["passages"]),
                                      dedup.Signature.from_json(f["signature"]),
-                                     tuple(f["record"].get("speakers", ())))
+                                     _persons(f["record"]))
             for f in searcher.all_stored_fields()
         }
     return state.State(ix.latest_generation(), "", documents, [], [])
+
+
+def _persons(record: Mapping) -> tuple[str, ...]:
+    """A stored document's speakers and the mentions shaped like persons (what the
+    registry gave it, as near as the record tells)."""
+    return tuple(dict.fromkeys([*record.get("speakers", ()),
+                                *(name for name in record.get("mentions", ())
+                                  if mentions.kind_of(name) == "person")]))
 
 
 @dataclasses.dataclass
@@ -171,7 +193,8 @@ class _Seen:
 
 def _update(ix, corpus: Path, summary: Summary, progress: Progress, head: state.Head | None,
             previous: Callable[[], state.State | None],
-            known_copies: dict[str, dict]) -> state.State | None:
+            known_copies: dict[str, dict], workers: int | None = None,
+            aside: store.Aside | None = None) -> state.State | None:
     """Index what changed; the state to keep, or None when nothing did."""
     files = corpus_files(corpus, summary.skipped)
     stamps = {relpath: state.stamp(path) for path, relpath in files}
@@ -190,7 +213,7 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress, head: state.
     before = previous()
     existing = before.documents if before else {}
     for indexed in existing.values():
-        context.speakers.add_known(indexed.speakers)
+        context.speakers.add_known(indexed.persons)
     known_files = before.files if before and before.hints == hints else {}
     first = _FirstPass(rows, context.outlet_names, summary.skipped, known_files)
     seen = first.run(files, stamps, progress)
@@ -204,12 +227,18 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress, head: state.
     # Two is what Whoosh's multi-process writer was measured safe and fastest with; a
     # small incremental change is not worth starting processes (nor adding segments).
     procs = 1 if existing else min(2, os.cpu_count() or 1)
-    # Whoosh's writer commits when the block ends and cancels when it raises.
-    with ix.searcher() as searcher, ix.writer(limitmb=128, procs=procs, multisegment=procs > 1,
-                                               compound=False) as writer:
-        for item in seen:
-            run.file(item, writer, searcher)
-        run.delete_gone(writer)
+    commits = _Commits(ix, procs, aside, len(seen))
+    with ix.searcher() as searcher:
+        try:
+            jobs = filter(None, map(run.job, progress(seen, len(seen), "Indexing")))
+            for job, outcome in _produced(jobs, context, workers or os.cpu_count() or 1):
+                run.write(job, outcome, commits.writer, searcher)
+                commits.tick(len(run.current))
+            run.delete_gone(commits.writer)
+        except BaseException:
+            commits.writer.cancel()
+            raise
+        commits.writer.commit()
     summary.copies = run.copies
     summary.documents = len(run.current)
     summary.passages = sum(indexed.passages for indexed in run.current.values())
@@ -243,39 +272,52 @@ class _Run:
         change) as unchanged without reading them."""
         self.trusted = outlets
 
-    def file(self, item: _Seen, writer, searcher) -> None:
+    def job(self, item: _Seen) -> _Job | None:
+        """What the pipeline must do for ``item``; None when it is settled already
+        (unchanged, a known copy, or unreadable now)."""
         if item.unread and item.outlet in self.trusted and self._unread(item):
-            return
+            return None
         loaded = item.loaded or self.reload(item)
         if loaded is None:
-            return
+            return None
         row = row_for(loaded, self.rows)
         outlet_lines = self.repeated.get(item.outlet, frozenset())
         old = self.existing.get(item.relpath)
         print_ = fingerprint(loaded, row, outlet_lines, self.context)
         if (old and old.fingerprint == print_) or self._known_copy(item.relpath, old, print_):
             self.summary.unchanged += 1
+            return None
+        return _Job(loaded, row, outlet_lines)
+
+    def write(self, job: _Job, outcome: _Outcome | str, writer, searcher) -> None:
+        """Index what the pipeline made of ``job`` (or note why it is not an article),
+        unless it is a copy of a document indexed before it."""
+        relpath = job.loaded.relpath
+        if isinstance(outcome, str):
+            self.summary.skipped.append(Skipped(relpath, outcome))
             return
-        try:
-            doc = process(loaded, row, outlet_lines, self.context)
-        except NotAnArticle as exc:
-            self.summary.skipped.append(Skipped(item.relpath, str(exc)))
-            return
-        self.summary.warnings += [f"{item.relpath}: {note}" for note in doc.notes]
-        sig = dedup.signature(doc.text)
-        self.registry.remove(item.relpath)
+        doc, sig, persons = outcome
+        # Workers learn spellings apart: the first spelling met in corpus order is the one.
+        canonical = self.context.speakers.canonical
+        doc = recanonical(doc, canonical, persons)
+        persons = {canonical(name) for name in persons}
+        self.summary.warnings += [f"{relpath}: {note}" for note in doc.notes]
+        old = self.existing.get(relpath)
+        self.registry.remove(relpath)
         original = self.registry.original_of(sig)
         if original:
-            self._copy(item.relpath, original, print_)
+            self._copy(relpath, original, doc.fingerprint)
             if old:  # it was indexed on its own before: now it is a copy
-                writer.delete_by_term("path", item.relpath)
-                del self.current[item.relpath]
+                writer.delete_by_term("path", relpath)
+                del self.current[relpath]
             return
-        self.registry.add(item.relpath, sig)
+        self.registry.add(relpath, sig)
         if old:
-            doc = _carry_history(doc, stored_document(searcher.document(path=item.relpath)))
+            doc = _carry_history(doc, stored_document(searcher.document(path=relpath)))
         writer.update_document(**index_fields(doc, sig))
-        self.current[item.relpath] = state.Indexed(print_, len(doc.passages), sig, doc.speakers)
+        self.current[relpath] = state.Indexed(
+            doc.fingerprint, len(doc.passages), sig,
+            tuple(dict.fromkeys(n for n in (*doc.speakers, *doc.mentions) if n in persons)))
         if old:
             self.summary.updated += 1
         else:
@@ -313,6 +355,80 @@ class _Run:
             self.summary.deleted += 1
 
 
+@dataclasses.dataclass(frozen=True)
+class _Job:
+    """One article for the pipeline, with what it needs besides the corpus context."""
+
+    loaded: LoadedFile
+    row: Mapping[str, str]
+    repeated: frozenset[str]
+
+
+_Outcome = tuple[Document, dedup.Signature, frozenset[str]]
+_worker_context: Context | None = None
+
+
+def _start_worker(context: Context) -> None:
+    global _worker_context
+    _worker_context = context
+
+
+def _outcome(job: _Job, context: Context | None = None) -> _Outcome | str:
+    """The pipeline on one article (its document, copy signature and the person names it
+    was given), or why it is not an article."""
+    context = context or _worker_context
+    context.speakers.handed.clear()
+    try:
+        doc = process(job.loaded, job.row, job.repeated, context)
+    except NotAnArticle as exc:
+        return str(exc)
+    return doc, dedup.signature(doc.text), frozenset(context.speakers.handed)
+
+
+def _produced(jobs: Iterator[_Job], context: Context, workers: int) -> Iterator[tuple[_Job, object]]:
+    """Each job with its :func:`_outcome`, in order: in worker processes when there is more
+    than a window of work, a window at a time with the next one already under way."""
+    window = list(itertools.islice(jobs, WINDOW))
+    if workers < 2 or len(window) < WINDOW:
+        for job in itertools.chain(window, jobs):
+            yield job, _outcome(job, context)
+        return
+    with multiprocessing.Pool(workers, _start_worker, (context,)) as pool:
+        pending = (window, pool.map_async(_outcome, window, chunksize=8))
+        while pending:
+            window = list(itertools.islice(jobs, WINDOW))
+            following = (window, pool.map_async(_outcome, window, chunksize=8)) if window else None
+            yield from zip(pending[0], pending[1].get(), strict=True)
+            pending = following
+
+
+class _Commits:
+    """The writer of a run. A first build commits what it has every so often (after
+    FIRST_COMMIT seconds, then twice as long each time) and shows the index from its first
+    commit on, with how far it is; any other run commits once, at its end."""
+
+    def __init__(self, ix, procs: int, aside: store.Aside | None, total: int):
+        self.ix, self.procs, self.aside, self.total = ix, procs, aside, total
+        self.interval = FIRST_COMMIT
+        self.due = time.monotonic() + self.interval
+        self.writer = self._open()
+
+    def _open(self):
+        return self.ix.writer(limitmb=128, procs=self.procs, multisegment=self.procs > 1,
+                              compound=False)
+
+    def tick(self, done: int) -> None:
+        """Commit and show what is written when a first build is due to."""
+        if self.aside is None or not self.aside.first or time.monotonic() < self.due:
+            return
+        self.writer.commit()
+        store.write_progress(self.aside.target, done, self.total)
+        self.aside.publish()
+        self.interval *= 2
+        self.due = time.monotonic() + self.interval
+        self.writer = self._open()
+
+
 def _unchanged(summary: Summary, head: state.Head, known_copies: dict[str, dict]) -> None:
     """``summary`` of a run that found nothing to do."""
     summary.skipped = list(head.skipped)
@@ -343,7 +459,7 @@ class _FirstPass:
     def run(self, files: list[tuple[Path, str]], stamps: dict[str, tuple[int, int]],
             progress: Progress) -> list[_Seen]:
         seen: list[_Seen] = []
-        for path, relpath in progress(files, len(files)):
+        for path, relpath in progress(files, len(files), "Reading"):
             known = self.known.get(relpath)
             if known is None or known.stamp != stamps[relpath]:
                 known = self._read(path, relpath, stamps[relpath], seen)

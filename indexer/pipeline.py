@@ -83,6 +83,19 @@ def process(loaded: LoadedFile, row: Mapping[str, str], repeated: frozenset[str]
     )
 
 
+def recanonical(doc: Document, canonical, persons: frozenset[str]) -> Document:
+    """``doc`` with each of its ``persons`` (the spellings a speaker registry handed out
+    for it) under ``canonical``'s spelling: a document processed apart (in a worker
+    process) is given the spellings the corpus met first, as if processed in order."""
+    def names(found: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(canonical(n) if n in persons else n for n in found))
+
+    return dataclasses.replace(
+        doc, speakers=names(doc.speakers), mentions=names(doc.mentions),
+        passages=tuple(dataclasses.replace(p, speakers=names(p.speakers), mentions=names(p.mentions))
+                       for p in doc.passages))
+
+
 def _within_limit(paragraphs: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Paragraphs up to MAX_DOCUMENT_CHARS, and a note when some had to be left out."""
     total = 0

@@ -116,7 +116,11 @@ class SearchService:
         what the last indexing run did (per format: indexed, skipped with why, copies)."""
         gen = self._current()
         return {"documents": int(np.count_nonzero(gen.live)), "warm": gen.warmed.is_set(),
-                "last_run": store.last_run(self.path)}
+                "last_run": store.last_run(self.path), "indexing": self.indexing()}
+
+    def indexing(self) -> dict | None:
+        """``{"done", "total"}`` articles while a first build is still running, else None."""
+        return store.progress(self.path)
 
     # -- search --------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:

@@ -168,6 +168,9 @@ class Registry:
         self._by_key: dict[tuple[str, ...], str] = {}
         # A name's canonical spelling never changes once given: remember it.
         self._given: dict[str, str] = {}
+        # The spellings handed out since the caller last cleared it (what one document
+        # processed apart must have respelled in corpus order: pipeline.recanonical).
+        self.handed: set[str] = set()
 
     def add_known(self, names) -> None:
         for name in names:
@@ -176,6 +179,7 @@ class Registry:
     def canonical(self, name: str) -> str:
         if name not in self._given:
             self._given[name] = self._canonical(name)
+        self.handed.add(self._given[name])
         return self._given[name]
 
     def _canonical(self, name: str) -> str:

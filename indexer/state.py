@@ -31,7 +31,9 @@ class Indexed:
     fingerprint: str
     passages: int
     signature: Signature
-    speakers: tuple[str, ...]
+    # The spellings the speaker registry gave it (speakers, persons mentioned), in order:
+    # a later run starts from them, so a name keeps the spelling the corpus met first.
+    persons: tuple[str, ...]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,7 +86,7 @@ class State:
         # between the two leaves a header the next run does not trust.
         write_json(folder / DOCUMENTS_NAME, {
             "generation": self.generation,
-            "documents": {path: [d.fingerprint, d.passages, d.signature.to_json(), d.speakers]
+            "documents": {path: [d.fingerprint, d.passages, d.signature.to_json(), d.persons]
                           for path, d in self.documents.items()},
             "files": {path: seen.to_json() for path, seen in self.files.items()},
             "hints": self.hints,
@@ -135,8 +137,8 @@ def read(folder: Path, generation: int) -> State | None:
             return None
         return State(
             generation, head["listing"],
-            {path: Indexed(fp, count, Signature.from_json(sig), tuple(speakers))
-             for path, (fp, count, sig, speakers) in body["documents"].items()},
+            {path: Indexed(fp, count, Signature.from_json(sig), tuple(persons))
+             for path, (fp, count, sig, persons) in body["documents"].items()},
             [Skipped(**s) for s in head["skipped"]], list(head["warnings"]), dict(head["formats"]),
             {path: FileSeen.from_json(seen) for path, seen in body["files"].items()},
             body["hints"], dict(body["repeats"]),

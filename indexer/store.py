@@ -33,6 +33,8 @@ REPORT_NAME = "presscut-report.json"
 COPIES_NAME = "presscut-copies.json"
 STATE_NAME = "presscut-state.json"
 SCHEMA_NAME = "presscut-schema"
+# How far a first build is, while it runs (removed when the run ends).
+PROGRESS_NAME = "presscut-progress.json"
 # The per-file part of the state, apart: an untouched corpus is recognised without it.
 DOCUMENTS_NAME = "presscut-documents.json"
 
@@ -60,6 +62,9 @@ def is_current(path: Path) -> bool:
 def open_index(path: Path) -> whoosh_index.Index:
     """Open the index for reading; raise :class:`IndexMissing` with a hint."""
     if not exists(path):
+        if being_written(path):
+            raise IndexMissing("The archive is being indexed: its first documents become "
+                               "searchable within a minute.")
         raise IndexMissing(f"No index at {path}. Build one with `presscut index`.")
     return MappedStorage(str(path.resolve())).open_index()
 
@@ -125,24 +130,52 @@ def _generations_dir(path: Path) -> Path:
     return path.with_name(path.name + ".generations")
 
 
+class Aside:
+    """A new index being built beside ``path`` (:func:`build_aside`): write to ``index``;
+    :meth:`publish` shows what is committed so far when nothing is shown at ``path`` yet."""
+
+    def __init__(self, path: Path, target: Path):
+        self.path, self.target = path, target
+        self.index = whoosh_index.create_in(str(target), build_schema())
+        self.published = False
+
+    @property
+    def first(self) -> bool:
+        """Whether this is the first index at ``path`` (nothing to keep showing meanwhile)."""
+        return not self.target.name.endswith(".partial")
+
+    def publish(self) -> None:
+        """Link ``path`` to this index as committed so far (a first build only: a rebuild
+        keeps the old index shown until it is done)."""
+        if self.first and not self.published:
+            _swap_link(self.path, self.target)
+            self.published = True
+
+
 @contextlib.contextmanager
-def build_aside(path: Path) -> Iterator[whoosh_index.Index]:
-    """Create an empty index beside ``path``; on success swap it in, on error drop it.
+def build_aside(path: Path) -> Iterator[Aside]:
+    """Create an empty index beside ``path``; on success swap it in, on error drop it
+    (a first build that published part of itself keeps that part: the next run goes on
+    from it).
 
     Call with the writer lock held.
     """
     generations = _generations_dir(path)
     generations.mkdir(parents=True, exist_ok=True)
     _remove_partials(generations)
-    target = Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%dT%H%M%S-"), suffix=".partial",
-                                   dir=generations))
+    # A first build may be shown before it is done, so it is not named partial.
+    target = Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%dT%H%M%S-"),
+                                   suffix="" if not exists(path) else ".partial", dir=generations))
     (target / SCHEMA_NAME).write_text(VERSION)
+    aside = None
     try:
-        yield whoosh_index.create_in(str(target), build_schema())
+        aside = Aside(path, target)
+        yield aside
     except BaseException:
-        shutil.rmtree(target, ignore_errors=True)
+        if aside is None or not aside.published:
+            shutil.rmtree(target, ignore_errors=True)
         raise
-    final = target.with_suffix("")
+    final = target.with_suffix("") if target.name.endswith(".partial") else target
     target.rename(final)
     _swap_link(path, final)
     _prune(generations, keep=final)
@@ -190,6 +223,32 @@ def read_json(path: Path) -> object | None:
         return None
 
 
+def being_written(path: Path) -> bool:
+    """Whether a writer holds the lock of the index at ``path`` now."""
+    lock_path = path.with_name(path.name + ".lock")
+    try:
+        with open(lock_path, "rb") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except OSError:
+                return True
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    except FileNotFoundError:
+        pass
+    return False
+
+
+def write_progress(folder: Path, done: int, total: int) -> None:
+    """How far a first build is: ``done`` of ``total`` articles searchable."""
+    write_json(folder / PROGRESS_NAME, {"done": done, "total": total})
+
+
+def progress(path: Path) -> dict | None:
+    """``{"done", "total"}`` while the index at ``path`` is being built, else None."""
+    found = read_json(path.resolve() / PROGRESS_NAME) if exists(path) else None
+    return found if isinstance(found, dict) and being_written(path) else None
+
+
 def copies(folder: Path) -> dict[str, dict]:
     """Files the last run found to be copies: path -> {"original", "fingerprint"}."""
     found = read_json(folder / COPIES_NAME)
@@ -206,3 +265,5 @@ def write_run(folder: Path, report: dict, copies: dict[str, dict]) -> None:
     """Record what an indexing run did, beside the generation it wrote."""
     write_json(folder / REPORT_NAME, report, indent=2)
     write_json(folder / COPIES_NAME, copies, indent=1)
+    with contextlib.suppress(FileNotFoundError):
+        (folder / PROGRESS_NAME).unlink()

@@ -71,12 +71,13 @@ def index_command(corpus, index, rebuild, wait, as_json):
         sys.exit(EXIT_NOTHING_INDEXED)
 
 
-def _progress_bar(items, total):
+def _progress_bar(items, total, label):
     if not sys.stderr.isatty():
         return items
     from tqdm import tqdm
 
-    return tqdm(items, total=total, unit="file", desc="Reading", file=sys.stderr)
+    unit = "file" if label == "Reading" else "article"
+    return tqdm(items, total=total, unit=unit, desc=label, file=sys.stderr)
 
 
 @main.command()
@@ -96,7 +97,11 @@ def serve(index, corpus, host, port, threads, base_url):
 
     settings = _settings(index=index, corpus=corpus, host=host, port=port, threads=threads,
                          base_url=base_url)
-    if not store.exists(settings.index) or not store.is_current(settings.index):
+    if store.being_written(settings.index):
+        # Another process builds it: serve what it has committed, and say how far it is.
+        click.echo(f"{settings.index} is being indexed by another process: serving what it "
+                   "has indexed so far.")
+    elif not store.exists(settings.index) or not store.is_current(settings.index):
         click.echo(f"No index of this version at {settings.index} yet: indexing {settings.corpus} first.")
         summary = build.index_corpus(settings.corpus, settings.index, progress=_progress_bar,
                                      wait=60)

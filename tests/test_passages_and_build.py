@@ -222,6 +222,89 @@ def test_a_line_that_becomes_an_outlets_boilerplate_reprocesses_its_unread_files
     assert view == _index_view(rebuilt)
 
 
+def _records(index) -> dict[str, dict]:
+    with store.open_index(index).searcher() as searcher:
+        return {f["path"]: f["record"] for f in searcher.all_stored_fields()}
+
+
+def _bbc_rows(count: int) -> list[dict]:
+    with gzip.open(shared("data/news-corpus/bbc-news-2225.jsonl.gz"), "rt") as handle:
+        return [json.loads(line) for line, _ in zip(handle, range(count), strict=False)]
+
+
+@pytest.fixture(scope="module")
+def mixed_corpus(tmp_path_factory):
+    """The seeds spread among 600 BBC articles, so that worker processes see them apart:
+    "Ali Karimli" first, "Ali Kerimli" and "Əli Kərimli" in later windows of work."""
+    corpus = tmp_path_factory.mktemp("mixed")
+    texts = [f"{row['title']}\n\n{row['text']}\n" for row in _bbc_rows(600)]
+    for position, seed in ((0, "caucasus"), (12, "turan"), (300, "novator"), (301, "vikendi"),
+                           (590, "eurasianet")):
+        texts.insert(position, (CORPUS / SEEDS[seed]).read_text())
+    for n, text in enumerate(texts):
+        (corpus / f"{n:04d}.txt").write_text(text)
+    return corpus
+
+
+def test_the_pipeline_in_worker_processes_writes_what_one_process_writes(tmp_path, mixed_corpus):
+    one = build.index_corpus(mixed_corpus, tmp_path / "one", workers=1)
+    two = build.index_corpus(mixed_corpus, tmp_path / "two", workers=2)
+    assert _summary(one) == _summary(two) and one.documents + len(one.copies) == 605
+    records = _records(tmp_path / "one")
+    assert records == _records(tmp_path / "two")
+    # The first spelling met in corpus order is everyone's, whichever process met it.
+    speakers = {name for r in records.values() for name in r.get("speakers", ())}
+    assert "Ali Karimli" in speakers and not {"Ali Kerimli", "Əli Kərimli"} & speakers
+
+
+def test_a_first_build_is_searchable_while_it_runs(tmp_path, corpus_copy, monkeypatch):
+    """With commits due after every article, each one is searchable as soon as it is
+    written, the archive says how far it is, and the end result is a normal index."""
+    index = tmp_path / "index"
+    monkeypatch.setattr(build, "FIRST_COMMIT", 0.0)
+    seen = []
+    tick = build._Commits.tick
+
+    def watching(self, done):
+        tick(self, done)
+        if store.exists(index):
+            seen.append((SearchService(index).status()["documents"], store.progress(index)))
+
+    monkeypatch.setattr(build._Commits, "tick", watching)
+    summary = build.index_corpus(corpus_copy, index)
+    assert [documents for documents, _ in seen] == [1, 2, 3, 4, 5]
+    assert [progress for _, progress in seen] == [{"done": n, "total": 5} for n in range(1, 6)]
+    assert store.progress(index) is None and summary.documents == 5
+    assert _records(index) == _records(build_fresh(tmp_path, corpus_copy))
+
+
+def build_fresh(tmp_path, corpus) -> object:
+    index = tmp_path / "fresh"
+    build.index_corpus(corpus, index)
+    return index
+
+
+def test_an_interrupted_first_build_keeps_what_it_committed_and_goes_on(
+        tmp_path, corpus_copy, monkeypatch):
+    index = tmp_path / "index"
+    with monkeypatch.context() as patch:
+        patch.setattr(build, "FIRST_COMMIT", 0.0)
+        write = build._Run.write
+
+        def interrupted(self, job, outcome, writer, searcher):
+            if len(self.current) == 3:
+                raise KeyboardInterrupt
+            write(self, job, outcome, writer, searcher)
+
+        patch.setattr(build._Run, "write", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            build.index_corpus(corpus_copy, index)
+    assert SearchService(index).status()["documents"] == 3
+    summary = build.index_corpus(corpus_copy, index)
+    assert (summary.added, summary.unchanged, summary.documents) == (2, 3, 5)
+    assert _records(index) == _records(build_fresh(tmp_path, corpus_copy))
+
+
 def test_a_state_file_from_another_index_version_is_not_trusted(tmp_path, corpus_copy):
     index = tmp_path / "index"
     build.index_corpus(corpus_copy, index)

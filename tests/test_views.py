@@ -194,3 +194,39 @@ def test_document_and_passage_pages_name_the_language(client, seed_docs):
     assert "Azerbaijani" in [dd.get_text() for dd in document.select("dd")]
     passage = page(client, f"/p/{doc.passages[0].passage_id}")
     assert "· Azerbaijani ·" in passage.select_one("p.meta").get_text(" ", strip=True)
+
+
+def test_pages_say_how_far_a_first_build_is_while_it_runs(tmp_path, corpus_copy, monkeypatch):
+    """A server started beside a first build: before the first commit a search says the
+    archive is being indexed (503); then each page says how many articles are searchable,
+    the results are exactly those, and once the build ends the notice is gone."""
+    index = tmp_path / "index"
+    client = create_app(Settings.defaults(index=index, corpus=corpus_copy)).test_client()
+    monkeypatch.setattr(build, "FIRST_COMMIT", 0.0)
+    monkeypatch.setattr("indexer.search.CHECK_EVERY", 0.0)
+    seen = []
+    tick = build._Commits.tick
+
+    def watching(self, done):
+        if not seen:
+            answer = client.get("/api/search?q=Kazakhstan")
+            seen.append((answer.status_code, answer.get_json()["error"]))
+        tick(self, done)
+        status = client.get("/api/status").get_json()
+        page = BeautifulSoup(client.get("/?q=Kazakhstan").data, "html.parser")
+        total = client.get("/api/search?q=Kazakhstan").get_json()["total"]
+        seen.append((status["indexing"], status["documents"], total,
+                     page.select_one("p.building").get_text(" ", strip=True)))
+
+    monkeypatch.setattr(build._Commits, "tick", watching)
+    build.index_corpus(corpus_copy, index)
+    assert seen[0] == (503, "The archive is being indexed: its first documents become "
+                            "searchable within a minute.")
+    for done, (indexing, documents, total, notice) in enumerate(seen[1:], start=1):
+        assert indexing == {"done": done, "total": 5} and documents == done
+        assert total == done  # every seed speaks of Kazakhstan (in Azerbaijani too)
+        assert notice == (f"This archive is still being indexed: {done} of 5 articles are "
+                          "searchable so far. Reload for more.")
+    assert len(seen) == 6
+    assert client.get("/api/status").get_json()["indexing"] is None
+    assert BeautifulSoup(client.get("/").data, "html.parser").select_one("p.building") is None

@@ -36,6 +36,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["languages"] = LANGUAGES
     app.jinja_env.globals["collection_choices"] = collections.choices
+    # A first build still running: every page says how far it is.
+    app.jinja_env.globals["indexing"] = lambda: app.extensions["presscut.search"].indexing()
 
     access.init_app(app, settings)
     # Reads that take a body (a quote, a list of names) change nothing: no form token.
