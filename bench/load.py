@@ -1,8 +1,13 @@
 """Load on the real server: N concurrent clients for D seconds against `presscut serve`.
 
-    python bench/load.py --index DIR [--clients 16] [--seconds 60] [--rebuild-from CORPUS]
+    python bench/load.py --index DIR [--clients 16] [--seconds 60] [--workers N]
+                         [--pause S] [--rebuild-from CORPUS]
 
-Drives only 127.0.0.1. Prints requests/s, p50/p99 latency and errors per request kind;
+Drives only 127.0.0.1. Waits until the server has read its common words ahead, warms it
+for a few seconds, then prints requests/s, p50/p99 latency and errors over all requests
+and per request kind, and the server's memory (its processes' RSS and PSS summed).
+Without --pause every client asks again as soon as it is answered (the server saturated);
+with it, each waits a random 0 to 2*S seconds between requests, as a reader would;
 with --rebuild-from, rebuilds the index from that corpus halfway through (the server must
 swap to it without failing a request).
 """
@@ -13,6 +18,7 @@ import argparse
 import json
 import os
 import random
+import re
 import socket
 import statistics
 import subprocess
@@ -34,20 +40,53 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(index: Path, port: int) -> subprocess.Popen:
+def _tree(pid: int) -> list[int]:
+    found, stack = [], [pid]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def proc_kb(pid: int, name: str, field: str) -> int:
+    try:
+        return int(re.search(rf"{field}:\s+(\d+)", Path(f"/proc/{pid}/{name}").read_text()).group(1))
+    except (OSError, AttributeError):
+        return 0
+
+
+def tree_memory_kb(pid: int) -> tuple[int, int]:
+    """Resident memory of a process and its descendants: the sum of their RSS, which
+    counts pages shared after fork once per process, and of their PSS, which does not."""
+    pids = _tree(pid)
+    return (sum(proc_kb(p, "status", "VmRSS") for p in pids),
+            sum(proc_kb(p, "smaps_rollup", "Pss") for p in pids))
+
+
+def start_server(index: Path, port: int, workers: int) -> subprocess.Popen:
     presscut = Path(sys.executable).with_name("presscut")
     proc = subprocess.Popen([str(presscut), "serve", "--index", str(index), "--port", str(port),
-                             "--threads", "16"], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
+                             "--workers", str(workers), "--threads", "16"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 600
+    ready = 0
+    # Every process reads its common words ahead: ask until several answers in a row say so.
+    while time.monotonic() < deadline and ready < 4 * workers:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=30)
-            return proc
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=30) as r:
+                ready = ready + 1 if json.load(r)["warm"] else 0
         except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("the server did not come up")
+            pass
+        time.sleep(0.2)
+    if ready < 4 * workers:
+        proc.kill()
+        raise RuntimeError("the server did not come up")
+    return proc
 
 
 def requests_for(base: str, rng: random.Random) -> tuple[str, str]:
@@ -62,9 +101,11 @@ def requests_for(base: str, rng: random.Random) -> tuple[str, str]:
     return kind, f"{base}{path}?{urllib.parse.urlencode(params)}"
 
 
-def client(base: str, until: float, seed: int, results: list) -> None:
+def client(base: str, until: float, seed: int, results: list, pause: float = 0) -> None:
     rng = random.Random(seed)
     while time.monotonic() < until:
+        if pause:
+            time.sleep(rng.uniform(0, 2 * pause))
         kind, url = requests_for(base, rng)
         started = time.perf_counter()
         try:
@@ -76,14 +117,22 @@ def client(base: str, until: float, seed: int, results: list) -> None:
         results.append((kind, time.perf_counter() - started, ok))
 
 
-def run(index: Path, clients: int, seconds: float, rebuild_from: Path | None) -> dict:
+def run(index: Path, clients: int, seconds: float, rebuild_from: Path | None,
+        workers: int = 2, warmup: float = 5, pause: float = 0) -> dict:
     """Load the server; return the figures (also used by the test suite)."""
     port = free_port()
-    server = start_server(index, port)
+    server = start_server(index, port, workers)
     base = f"http://127.0.0.1:{port}"
     results: list = []
+    for_warmup: list = []
+    warming = [threading.Thread(target=client, args=(base, time.monotonic() + warmup, -n,
+                                                     for_warmup)) for n in range(1, clients + 1)]
+    for thread in warming:
+        thread.start()
+    for thread in warming:
+        thread.join()
     until = time.monotonic() + seconds
-    threads = [threading.Thread(target=client, args=(base, until, n, results))
+    threads = [threading.Thread(target=client, args=(base, until, n, results, pause))
                for n in range(clients)]
     try:
         for thread in threads:
@@ -96,20 +145,29 @@ def run(index: Path, clients: int, seconds: float, rebuild_from: Path | None) ->
                            env=dict(os.environ))
         for thread in threads:
             thread.join()
+        memory = tree_memory_kb(server.pid)
+        processes = len(_tree(server.pid))
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return summarise(results, seconds)
+    figures = summarise(results, seconds)
+    figures["server_rss_mb"], figures["server_pss_mb"] = (round(kb / 1024) for kb in memory)
+    figures["server_processes"] = processes
+    return figures
+
+
+def _latency(times: list[float]) -> dict:
+    times = sorted(times)
+    return {"n": len(times), "p50_ms": round(statistics.median(times) * 1000, 1),
+            "p99_ms": round(times[min(len(times) - 1, int(0.99 * len(times)))] * 1000, 1)}
 
 
 def summarise(results: list, seconds: float) -> dict:
     figures = {"requests": len(results), "errors": sum(not ok for _, _, ok in results),
-               "rps": round(len(results) / seconds, 1), "kinds": {}}
+               "rps": round(len(results) / seconds, 1),
+               "all": _latency([t for _, t, _ in results]), "kinds": {}}
     for kind in sorted({k for k, _, _ in results}):
-        times = sorted(t for k, t, _ in results if k == kind)
-        figures["kinds"][kind] = {
-            "n": len(times), "p50_ms": round(statistics.median(times) * 1000, 1),
-            "p99_ms": round(times[min(len(times) - 1, int(0.99 * len(times)))] * 1000, 1)}
+        figures["kinds"][kind] = _latency([t for k, t, _ in results if k == kind])
     return figures
 
 
@@ -118,9 +176,13 @@ def main() -> None:
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--workers", type=int, default=2, help="server processes")
+    parser.add_argument("--pause", type=float, default=0,
+                        help="mean seconds a client waits between requests")
     parser.add_argument("--rebuild-from", type=Path)
     args = parser.parse_args()
-    print(json.dumps(run(args.index, args.clients, args.seconds, args.rebuild_from), indent=2))
+    print(json.dumps(run(args.index, args.clients, args.seconds, args.rebuild_from,
+                         args.workers, pause=args.pause), indent=2))
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from load import free_port, start_server
+from load import free_port, proc_kb, start_server, tree_memory_kb
 
 import corpus as synthetic
 
@@ -82,34 +82,6 @@ def query_mix(per_class: int, seed: int = 11) -> list[tuple[str, dict[str, str]]
 
 
 # -- presscut ------------------------------------------------------------------------
-def _tree(pid: int) -> list[int]:
-    found, stack = [], [pid]
-    while stack:
-        current = stack.pop()
-        found.append(current)
-        try:
-            for task in Path(f"/proc/{current}/task").iterdir():
-                stack += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            continue
-    return found
-
-
-def _kb(pid: int, name: str, field: str) -> int:
-    try:
-        return int(re.search(rf"{field}:\s+(\d+)", Path(f"/proc/{pid}/{name}").read_text()).group(1))
-    except (OSError, AttributeError):
-        return 0
-
-
-def tree_memory_kb(pid: int) -> tuple[int, int]:
-    """Resident memory of a process and its descendants: the sum of their RSS, which
-    counts pages shared after fork once per process, and of their PSS, which does not."""
-    pids = _tree(pid)
-    return (sum(_kb(p, "status", "VmRSS") for p in pids),
-            sum(_kb(p, "smaps_rollup", "Pss") for p in pids))
-
-
 def run_measured(args: list[str]) -> tuple[float, tuple[int, int], str]:
     """Seconds, peak memory (KB: RSS sum, PSS sum of the process tree) and output."""
     started = time.perf_counter()
@@ -158,7 +130,7 @@ def time_http(index: Path, mix: list, warmup: list) -> tuple[dict[str, list[floa
     """Seconds per query by class, and the server's memory (MB) after the mix."""
     port = free_port()
     started = time.perf_counter()
-    server = start_server(index, port)
+    server = start_server(index, port, workers=1)
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     times: dict[str, list[float]] = collections.defaultdict(list)
     try:
@@ -175,7 +147,7 @@ def time_http(index: Path, mix: list, warmup: list) -> tuple[dict[str, list[floa
             if response.status != 200:
                 raise RuntimeError(f"{params} answered {response.status}: {body[:200]!r}")
             times[kind].append(elapsed)
-        memory = {field: _kb(server.pid, "status", field) / 1024
+        memory = {field: proc_kb(server.pid, "status", field) / 1024
                   for field in ("VmHWM", "RssAnon", "RssFile")}
     finally:
         connection.close()

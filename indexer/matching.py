@@ -33,7 +33,7 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F, bm25
 
 from .analysis import common_pairs
-from .words import StemGroup, Word
+from .words import StemGroup, Word, fuzzy_forms
 
 # Postings kept per index version, in bytes: at 100,000 articles the 1,000 commonest
 # words take about 130 MB.
@@ -76,6 +76,7 @@ class Postings:
         self.budget = budget
         self._kept: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._lengths: dict[str, np.ndarray] = {}
+        self._words: dict[str, list[str]] = {}
         self._bytes = 0
         self._lock = threading.Lock()
 
@@ -116,6 +117,13 @@ class Postings:
             self.of(searcher, field, word)
             read += 1
         return read
+
+    def words(self, searcher, field: str) -> list[str]:
+        """The vocabulary of ``field``, sorted."""
+        with self._lock:
+            if field not in self._words:
+                self._words[field] = [b.decode("utf-8") for b in searcher.reader().lexicon(field)]
+            return self._words[field]
 
     def lengths(self, searcher, field: str) -> np.ndarray:
         """Every document's length in ``field`` (as Whoosh stores it, for BM25F)."""
@@ -172,6 +180,9 @@ def _matches(q, searcher, postings: Postings, live: np.ndarray) -> Matches | Non
                                                              MAX_FORMS + 1)]
         if len(forms) > MAX_FORMS:
             return None  # too wide to hold as arrays: Whoosh walks it
+        return _group(StemGroup(q.fieldname, "", forms, q.boost), searcher, postings, size)
+    if isinstance(q, wq.FuzzyTerm) and q.fieldname in ("title", "exact"):
+        forms = fuzzy_forms(q, postings.words(searcher, q.fieldname), MAX_FORMS)
         return _group(StemGroup(q.fieldname, "", forms, q.boost), searcher, postings, size)
     if isinstance(q, Word):
         return _word(q, searcher, postings, live)

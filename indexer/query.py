@@ -13,11 +13,10 @@ import dataclasses
 import fnmatch
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from whoosh import qparser
 from whoosh import query as wq
-from whoosh.searching import Searcher
 
 from . import dates, words
 from .aliases import AliasTable, Expansion
@@ -177,9 +176,10 @@ def _leaves(q: wq.Query):
             yield from _leaves(child)
 
 
-def highlight_for(parsed: ParsedQuery, searcher: Searcher,
+def highlight_for(parsed: ParsedQuery, vocabulary: Callable[[str], Sequence[str]],
                   variants: Variants | None = None) -> Highlight:
-    """What passages should mark for ``parsed`` (nothing under a NOT)."""
+    """What passages should mark for ``parsed`` (nothing under a NOT); ``vocabulary``
+    gives a field's sorted words, which a fuzzy word stands for some of."""
     stems: set[str] = set()
     exact: set[str] = set()
     patterns: list[re.Pattern[str]] = []
@@ -211,7 +211,7 @@ def highlight_for(parsed: ParsedQuery, searcher: Searcher,
         elif type(q) is wq.Term:
             exact.add(q.text)
         elif isinstance(q, wq.FuzzyTerm):
-            exact.update(_expand(q, searcher))
+            exact.update(words.fuzzy_forms(q, vocabulary(q.fieldname), MAX_EXPANSIONS))
         elif isinstance(q, (wq.Wildcard, wq.Prefix)):
             pattern = q.text if isinstance(q, wq.Wildcard) else q.text + "*"
             patterns.append(re.compile(fnmatch.translate(fold(pattern))))
@@ -221,12 +221,3 @@ def highlight_for(parsed: ParsedQuery, searcher: Searcher,
                   frozenset(word for key in stems for word in variants.get(key, ())))
     return Highlight(frozenset(stems), frozenset(exact), tuple(patterns), tuple(phrases),
                      tuple(sorted(names.items())), stem_words)
-
-
-def _expand(q: wq.MultiTerm, searcher: Searcher) -> set[str]:
-    found = set()
-    for btext in q._btexts(searcher.reader()):
-        found.add(btext.decode("utf-8") if isinstance(btext, bytes) else btext)
-        if len(found) >= MAX_EXPANSIONS:
-            break
-    return found

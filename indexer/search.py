@@ -8,6 +8,7 @@ disk changes (a new commit or a swapped-in rebuild), and answers with the record
 from __future__ import annotations
 
 import dataclasses
+import functools
 import heapq
 import threading
 import time
@@ -156,7 +157,8 @@ class SearchService:
                     for score, docnum in ranked.top_n if allowed[docnum]][first:last]
         else:
             page = _top(gen, found.scores, order, allowed, self._sort(parsed, request), last)[first:]
-        spec = query.highlight_for(parsed, searcher, gen.variants)
+        spec = query.highlight_for(parsed, functools.partial(gen.postings.words, searcher),
+                                   gen.variants)
         results = tuple(self._result(searcher.stored_fields(docnum), score, spec)
                         for docnum, score in page)
         suggestion = self._suggestion(searcher, gen, parsed, total) if request.per_page else None
@@ -277,7 +279,8 @@ class SearchService:
         searcher = gen.searcher()
         parsed = query.parse(q, searcher.schema, self.max_query_length, self.aliases,
                              gen.variants, gen.date_values)
-        return snippets.marked(doc, query.highlight_for(parsed, searcher, gen.variants))
+        words = functools.partial(gen.postings.words, searcher)
+        return snippets.marked(doc, query.highlight_for(parsed, words, gen.variants))
 
     def _suggest(self, searcher, gen: Generation, parsed: ParsedQuery, total: int) -> str | None:
         if not parsed.has_terms:

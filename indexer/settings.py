@@ -25,7 +25,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("index", "instance/index", "PRESSCUT_INDEX", "Folder of the Whoosh index."),
     Setting("host", "127.0.0.1", "PRESSCUT_HOST", "Address `presscut serve` listens on."),
     Setting("port", 5000, "PRESSCUT_PORT", "Port `presscut serve` listens on."),
-    Setting("threads", 8, "PRESSCUT_THREADS", "Worker threads of the WSGI server."),
+    Setting("workers", 0, "PRESSCUT_WORKERS",
+            "Processes of `presscut serve` (0: one per core); each answers with its threads."),
+    Setting("threads", 8, "PRESSCUT_THREADS", "Threads of each server process."),
     Setting("per_page", 10, "PRESSCUT_PER_PAGE", "Results per page unless the request asks."),
     Setting("max_per_page", 100, "PRESSCUT_MAX_PER_PAGE", "Largest `per_page` a request may ask."),
     Setting("max_query_length", 1000, "PRESSCUT_MAX_QUERY_LENGTH",
@@ -62,6 +64,7 @@ class Settings:
     index: Path
     host: str
     port: int
+    workers: int
     threads: int
     per_page: int
     max_per_page: int

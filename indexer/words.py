@@ -14,12 +14,15 @@ The classes are Whoosh queries, so Whoosh can run any query ``matching`` leaves 
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping, Sequence
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 from whoosh import query as wq
 
 from . import dates
-from .analysis import common_words, stem
+from .analysis import common_words, fold, stem
 
 Variants = Mapping[str, tuple[str, ...]]
 TEXT_FIELDS = ("title", "exact")
@@ -116,3 +119,19 @@ def _dates(q: wq.Query, date_values: Sequence[str]) -> wq.Query:
                             f"2022-01-31]. {dates.FORMAT_HELP}")
     # No date inside: a term no document holds, which (unlike NullQuery) an AND keeps.
     return wq.Or([wq.Term("date", value) for value in found]) if found else wq.Term("date", NO_DATE)
+
+
+def fuzzy_forms(q: wq.FuzzyTerm, vocabulary: Sequence[str], limit: int) -> list[str]:
+    """The words of the sorted ``vocabulary`` that Whoosh's ``q`` stands for: sharing its
+    first ``prefixlength`` letters and at most ``maxdist`` insertions, deletions or
+    substitutions away from it folded as the index folds words (the first ``limit`` in
+    vocabulary order). Whoosh walks an
+    automaton over the vocabulary in Python (0.7 s for ``Tokaev~`` at 10,000 articles);
+    rapidfuzz measures the same distance in C."""
+    text = fold(q.text)
+    prefix = text[: q.prefixlength]
+    start = bisect.bisect_left(vocabulary, prefix)
+    end = bisect.bisect_left(vocabulary, prefix + "\U0010ffff") if prefix else len(vocabulary)
+    near = process.extract(text, vocabulary[start:end], scorer=Levenshtein.distance,
+                           score_cutoff=q.maxdist, limit=None)
+    return sorted(word for word, _, _ in near)[:limit]

@@ -86,17 +86,16 @@ def _progress_bar(items, total, label):
               help="Corpus to index first when there is no index yet.")
 @click.option("--host", help="Address to listen on [default: 127.0.0.1].")
 @click.option("--port", type=int, help="Port to listen on [default: 5000].")
-@click.option("--threads", type=int, help="Worker threads [default: 8].")
+@click.option("--workers", type=int, help="Server processes [default: one per core].")
+@click.option("--threads", type=int, help="Threads of each server process [default: 8].")
 @base_url_option
-def serve(index, corpus, host, port, threads, base_url):
+def serve(index, corpus, host, port, workers, threads, base_url):
     """Serve the web app and JSON API with a production WSGI server."""
-    import waitress
-
-    from webapp import create_app
+    from webapp import create_app, server
     from webapp.access import write_mode
 
-    settings = _settings(index=index, corpus=corpus, host=host, port=port, threads=threads,
-                         base_url=base_url)
+    settings = _settings(index=index, corpus=corpus, host=host, port=port, workers=workers,
+                         threads=threads, base_url=base_url)
     if store.being_written(settings.index):
         # Another process builds it: serve what it has committed, and say how far it is.
         click.echo(f"{settings.index} is being indexed by another process: serving what it "
@@ -107,15 +106,15 @@ def serve(index, corpus, host, port, threads, base_url):
                                      wait=60)
         click.echo(summary.line())
     app = create_app(settings)
-    click.echo(f"Presscut serving {settings.index} on http://{settings.host}:{settings.port}/")
+    click.echo(f"Presscut serving {settings.index} on http://{settings.host}:{settings.port}/ "
+               f"({server.workers(settings)} processes of {settings.threads} threads)")
     mode = write_mode(settings)
     if mode == "read-only":
         click.echo("Serving read-only: collections can be read, not changed, because the server "
                    "listens beyond this machine without PRESSCUT_TOKEN set.", err=True)
     elif mode == "token":
         click.echo("Writes (collections) need the token set in PRESSCUT_TOKEN.", err=True)
-    waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads,
-                   ident="presscut")
+    server.serve(app, settings)
 
 
 def _facet_options(command):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 import re
 
 import numpy as np
@@ -11,10 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import query as wq
 
-from indexer import generation, matching, query
+from indexer import generation, matching, query, store
 from indexer.analysis import WORD, common_pairs, fold, pairs_analyzer, stem
 from indexer.schema import build_schema
 from indexer.search import BadQuery, SearchRequest, SearchService
+from indexer.words import fuzzy_forms
 
 
 def search(service, q="", **kwargs):
@@ -135,6 +137,9 @@ def test_did_you_mean_comes_from_the_index_vocabulary(service):
 def test_wildcard_fuzzy_and_field_queries(service):
     assert search(service, "Kazakh*").total == 4  # all but the Azerbaijani "Qazax..." one
     assert search(service, "Tokaev~").total == 5
+    # Typed as written in Azerbaijani, folded as the index folds it.
+    assert search(service, "Qazaxıstan~").total == search(service, "qazaxistan~").total == 5
+    assert search(service, "Tokaev~2/9").total == 0  # a prefix longer than the word
     assert outlets(search(service, "outlet:turan")) == {"Turan"}
     assert outlets(search(service, "lang:az")) == {"Novator.az"}
     assert search(service, "date:[2022-01-07 TO 2022-01-08]").total == 2
@@ -239,3 +244,29 @@ def test_pairs_with_a_common_word_are_indexed_as_one_term(service):
     found = set(searcher.docs_for_query(wq.Term("pairs", "the protests")))
     phrase = set(searcher.docs_for_query(wq.Phrase("exact", ["the", "protests"])))
     assert found and found == phrase
+
+
+def test_a_fuzzy_word_stands_for_the_words_whoosh_would_expand_it_to(seed_index):
+    # Oracle: Whoosh's own automaton over the seed vocabulary, for generated misspellings.
+    rng = random.Random(7)
+    with store.open_index(seed_index).searcher() as searcher:
+        reader = searcher.reader()
+        for field in ("title", "exact"):
+            vocabulary = [b.decode("utf-8") for b in reader.lexicon(field)]
+            for _ in range(150):
+                word = list(rng.choice(vocabulary))
+                for _ in range(rng.randint(0, 2)):
+                    at = rng.randrange(len(word) + 1)
+                    edit = rng.choice("ids")
+                    if edit == "i" or not word:
+                        word.insert(at, rng.choice("aeiouyzəıqşk"))
+                    elif edit == "d":
+                        del word[min(at, len(word) - 1)]
+                    else:
+                        word[min(at, len(word) - 1)] = rng.choice("aeiouyzəıqşk")
+                fuzzy = wq.FuzzyTerm(field, fold("".join(word)), maxdist=rng.choice((1, 2)),
+                                     prefixlength=rng.choice((0, 1, 2)))
+                ours = fuzzy_forms(fuzzy, vocabulary, 10**6)
+                if len(fuzzy.text) < fuzzy.prefixlength:
+                    continue  # Whoosh's automaton fails on it (IndexError); ours does not
+                assert ours == sorted(fuzzy._btexts(reader)), fuzzy  # (words as str here)

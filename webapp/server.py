@@ -1,0 +1,55 @@
+"""The production server: gunicorn, several processes each with threads.
+
+One Python process runs Python on one core at a time, so readers at once need several
+processes. They are forked from one that has built the app (preloaded), so every worker
+signs with the same key; each opens the index itself on its first request, and the index
+files are memory-mapped, so their pages are shared through the page cache.
+"""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from indexer.settings import Settings
+
+
+def workers(settings: Settings) -> int:
+    """Processes to serve with: the setting, or one per core."""
+    return settings.workers or os.cpu_count() or 1
+
+
+def bind_address(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, app: Flask, options: dict):
+        self.app, self.options = app, options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for name, value in self.options.items():
+            self.cfg.set(name, value)
+
+    def load(self) -> Flask:
+        return self.app
+
+
+def serve(app: Flask, settings: Settings) -> None:
+    """Serve ``app`` until stopped (SIGTERM or Ctrl-C)."""
+    _Gunicorn(app, {
+        "bind": [bind_address(settings.host, settings.port)],
+        "workers": workers(settings),
+        "worker_class": "gthread",
+        "threads": settings.threads,
+        "preload_app": True,
+        "proc_name": "presscut",
+        # Exports stream up to 10,000 documents: a worker is not killed for a long answer.
+        "timeout": 300,
+        "graceful_timeout": 10,
+        "loglevel": "warning",
+        "accesslog": None,
+    }).run()
