@@ -30,6 +30,7 @@ from collections import OrderedDict
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.scoring import BM25F, bm25
 
 from .analysis import common_pairs
@@ -271,6 +272,37 @@ def _word(q: Word, searcher, postings: Postings, live: np.ndarray) -> Matches:
     return Matches(mask, (scores * q.boost).astype(np.float32))
 
 
+def _positions(cursor, docs: np.ndarray) -> list[list[int]]:
+    """The positions of the cursor's word in each of ``docs`` (sorted, each holding it).
+
+    Whoosh's ``skip_to`` steps through a block one posting at a time in Python; this reads
+    a block once and finds the documents in it by bisection (half the time of a phrase
+    of common words at 100,000 articles)."""
+    if not isinstance(cursor, W3LeafMatcher):  # a list kept in the term's own entry
+        found = []
+        for doc in docs.tolist():
+            cursor.skip_to(doc)
+            found.append(cursor.value_as("positions"))
+        return found
+    decode = cursor.format.decoder("positions")
+    found, i = [], 0
+    while i < len(docs):
+        while cursor.block_max_id() < docs[i]:
+            cursor._next_block()
+        if cursor._ids is None:
+            cursor._read_ids()
+        if cursor._values is None:
+            cursor._read_values()
+        ids = np.asarray(cursor._ids)
+        end = int(np.searchsorted(docs, cursor.block_max_id(), side="right"))
+        values = cursor._values
+        found += [decode(values[k]) for k in np.searchsorted(ids, docs[i:end]).tolist()]
+        i = end
+        if i < len(docs):
+            cursor._next_block()
+    return found
+
+
 def _phrase(q: wq.Phrase, searcher, postings: Postings, live: np.ndarray) -> Matches:
     size = live.shape[0]
     words = [_term(wq.Term(q.fieldname, word), searcher, postings, size) for word in q.words]
@@ -284,18 +316,21 @@ def _phrase(q: wq.Phrase, searcher, postings: Postings, live: np.ndarray) -> Mat
         return Matches(candidates, np.where(candidates, scores, 0).astype(np.float32) * q.boost)
     found = np.zeros(live.shape, dtype=bool)
     docnums = np.flatnonzero(candidates)
+    # The rarest word first: its positions are the fewest starts to carry along.
+    order = sorted(range(len(q.words)), key=lambda n: int(np.count_nonzero(words[n].mask)))
     for reader, offset in searcher.reader().leaf_readers():
         inside = docnums[(docnums >= offset) & (docnums < offset + reader.doc_count_all())]
-        if not len(inside):
-            continue
-        cursors = [reader.postings(q.fieldname, word) for word in q.words]
-        for docnum in inside.tolist():
-            starts = None
-            for shift, cursor in enumerate(cursors):
-                cursor.skip_to(docnum - offset)
-                here = {position - shift for position in cursor.value_as("positions")}
-                starts = here if starts is None else starts & here
-                if not starts:
-                    break
-            found[docnum] = bool(starts)
+        starts: dict[int, set[int]] | None = None
+        for shift in order:
+            if not len(inside):
+                break
+            local = inside - offset
+            at = _positions(reader.postings(q.fieldname, q.words[shift]), local)
+            here = [{p - shift for p in positions} for positions in at]
+            if starts is not None:
+                here = [h & starts[d] for h, d in zip(here, local.tolist(), strict=True)]
+            kept = np.array([bool(h) for h in here], dtype=bool)
+            starts = {d: h for d, h in zip(local.tolist(), here, strict=True) if h}
+            inside = inside[kept]
+        found[inside] = True
     return Matches(found, np.where(found, scores, 0).astype(np.float32) * q.boost)
