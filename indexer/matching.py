@@ -34,7 +34,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.scoring import BM25F, bm25
 
 from .analysis import common_pairs
-from .words import StemGroup, Word, fuzzy_forms
+from .words import StemGroup, Word, Words, fuzzy_forms
 
 # Postings kept per index version, in bytes: at 100,000 articles the 1,000 commonest
 # words take about 130 MB.
@@ -209,7 +209,7 @@ def _matches(q, searcher, postings: Postings, live: np.ndarray) -> Matches | Non
         return Matches(a.mask, a.scores + np.where(a.mask, b.scores, 0))
     if type(q) is wq.Phrase and q.slop == 1 and q.words:
         return _phrase(q, searcher, postings, live)
-    if type(q) in (wq.And, wq.Or, wq.DisjunctionMax) and q.subqueries:
+    if type(q) in (wq.And, wq.Or, wq.DisjunctionMax, Words) and q.subqueries:
         children = [_matches(child, searcher, postings, live) for child in q.subqueries]
         if any(child is None for child in children):
             return None

@@ -58,10 +58,25 @@ class Word(wq.Or):
         return self
 
 
+class Words(wq.Or):
+    """Words joined by OR, each kept whole (an Or would merge their fields into one)."""
+
+    def normalize(self):
+        return self
+
+
 def rewrite(q: wq.Query, text: str, variants: Variants, date_values: Sequence[str]) -> wq.Query:
     """``q`` as parsed from ``text``, rewritten as the module docstring says."""
-    if isinstance(q, wq.Or) and _is_one_unit(q):
-        return _unit(q, text, variants)
+    if type(q) is wq.Or:
+        leaves = [child for child in q.subqueries if _word_leaf(child)]
+        if any(child.field() == "exact" for child in leaves):
+            units = [_unit(wq.Or(unit), text, variants) for unit in _units(leaves)
+                     if any(child.field() in TEXT_FIELDS for child in unit)]
+            rest = [rewrite(child, text, variants, date_values)
+                    for child in q.subqueries if not _word_leaf(child)]
+            if len(units) == 1 and not rest:
+                return _unit(q, text, variants)
+            return Words(units + rest, boost=q.boost)
     if q.field() == "names":
         return wq.NullQuery  # name keys are for plain words, not phrases or patterns
     if q.field() == "date":
@@ -73,11 +88,21 @@ def rewrite(q: wq.Query, text: str, variants: Variants, date_values: Sequence[st
     return q.apply(lambda child: rewrite(child, text, variants, date_values))
 
 
-def _is_one_unit(q: wq.Or) -> bool:
-    """The parser's expansion of one word or phrase over title, body and names."""
-    fields = [child.field() for child in q.subqueries]
-    return (all(child.is_leaf() for child in q.subqueries) and "exact" in fields
-            and set(fields) <= {"title", "exact", "names"})
+def _word_leaf(q: wq.Query) -> bool:
+    """A part of the parser's expansion of a word or phrase over title, body and names."""
+    return q.is_leaf() and q.field() in (*TEXT_FIELDS, "names")
+
+
+def _units(children: Sequence[wq.Query]) -> list[list[wq.Query]]:
+    """The words of "A OR B", which the parser flattens into one list of fields (the
+    words of "A OR B AND C" too, beside the AND): a field met again starts the next word
+    (else B would lose its name key to A's)."""
+    units: list[list[wq.Query]] = []
+    for child in children:
+        if not units or child.field() in {c.field() for c in units[-1]}:
+            units.append([])
+        units[-1].append(child)
+    return units
 
 
 def _unit(q: wq.Or, text: str, variants: Variants) -> wq.Query:

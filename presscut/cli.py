@@ -106,8 +106,10 @@ def serve(index, corpus, host, port, workers, threads, base_url):
                                      wait=60)
         click.echo(summary.line())
     app = create_app(settings)
+    processes = server.workers(settings)
     click.echo(f"Presscut serving {settings.index} on http://{settings.host}:{settings.port}/ "
-               f"({server.workers(settings)} processes of {settings.threads} threads)")
+               f"({processes} process{'es' if processes > 1 else ''} of {settings.threads} "
+               "threads)")
     mode = write_mode(settings)
     if mode == "read-only":
         click.echo("Serving read-only: collections can be read, not changed, because the server "

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from whoosh import query as wq
 
 from indexer import generation, matching, query, store
-from indexer.analysis import WORD, common_pairs, fold, pairs_analyzer, stem
+from indexer.analysis import WORD, common_pairs, common_words, fold, pairs_analyzer, stem
 from indexer.schema import build_schema
 from indexer.search import BadQuery, SearchRequest, SearchService
 from indexer.words import fuzzy_forms
@@ -270,3 +270,22 @@ def test_a_fuzzy_word_stands_for_the_words_whoosh_would_expand_it_to(seed_index)
                 if len(fuzzy.text) < fuzzy.prefixlength:
                     continue  # Whoosh's automaton fails on it (IndexError); ours does not
                 assert ours == sorted(fuzzy._btexts(reader)), fuzzy  # (words as str here)
+
+
+def test_words_joined_by_or_find_what_each_word_finds(service, seed_index):
+    # Each word alone is the oracle, under every spelling it has (Токаев is Tokayev's
+    # name key): "A OR B" is their union, "A OR B AND C" adds B and C's intersection.
+    def ids(q):
+        return {r.doc_id for r in search(service, q, per_page=100).results}
+
+    rng = random.Random(3)
+    with store.open_index(seed_index).searcher() as searcher:
+        vocabulary = [b.decode("utf-8") for b in searcher.reader().lexicon("exact")]
+    names = ["Токаев", "Tokaev", "Tokayev", "Qazaxıstan", "Putin", "Aliyev", "Əliyev", "CSTO",
+             "KTMT", "Nazarbayev", "Pashinyan"]
+    words = [w for w in vocabulary if w.isalpha() and w not in common_words()]
+    for _ in range(60):
+        a, b, c = (rng.choice(names if rng.random() < 0.5 else words) for _ in range(3))
+        assert ids(f"{a} OR {b}") == ids(a) | ids(b), (a, b)
+        assert ids(f"{a} OR {b} AND {c}") == ids(a) | (ids(b) & ids(c)), (a, b, c)
+        assert ids(f'"{a}" OR {b}') == ids(f'"{a}"') | ids(b), (a, b)
