@@ -103,6 +103,8 @@ def corpus_files(corpus: Path, skipped: list[Skipped]) -> list[tuple[Path, str]]
     found: list[tuple[Path, str]] = []
     for root, dirs, files in os.walk(corpus, followlinks=False):
         dirs.sort()
+        inside = Path(root).relative_to(corpus).as_posix()
+        prefix = "" if inside == "." else inside + "/"
         for name in list(dirs):
             path = Path(root) / name
             if path.is_symlink():
@@ -110,11 +112,11 @@ def corpus_files(corpus: Path, skipped: list[Skipped]) -> list[tuple[Path, str]]
             elif loader.is_corpus_file(path) and path.suffix:
                 skipped.append(Skipped(_rel(path, corpus), "is a directory, not a file"))
         for name in sorted(files):
-            path = Path(root) / name
+            path = Path(root, name)
             if loader.is_corpus_file(path):
-                found.append((path, _rel(path, corpus)))
+                found.append((path, prefix + name))
             elif reason := loader.unread_reason(path):
-                skipped.append(Skipped(_rel(path, corpus), reason))
+                skipped.append(Skipped(prefix + name, reason))
     return found
 
 

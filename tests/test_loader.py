@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import codecs
+from pathlib import PurePosixPath
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from indexer import loader
+from indexer.formats import suffix_of
 from indexer.records import NotAnArticle
 
 from .conftest import CORPUS, SEEDS
@@ -80,3 +84,10 @@ def test_html_keeps_body_blocks_and_page_metadata(tmp_path):
     assert loaded.text == "The first paragraph of the story.\nThe second paragraph, with markup."
     assert loaded.page_meta["og:site_name"] == "Daily Wire"
     assert loaded.page_meta["h1"] == "Talks resume"
+
+
+@given(st.text(alphabet=st.sampled_from("aZ.ı_ -gzwarcHTML"), min_size=1, max_size=12))
+def test_a_file_names_suffix_is_the_one_pathlib_gives(name):
+    # The corpus walk reads suffixes as strings; pathlib is the oracle (".warc.gz" is one).
+    expected = PurePosixPath(name.lower()).suffix
+    assert suffix_of(name) == (".warc.gz" if name.lower().endswith(".warc.gz") else expected)

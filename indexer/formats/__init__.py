@@ -12,7 +12,6 @@ of the articles inside them: the search side reads it without loading any reader
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
@@ -41,7 +40,11 @@ CONTAINERS = {"warc", "wacz", "feed", "jsonl", "csv"}
 def suffix_of(name: str) -> str:
     """The suffix that names a file's format (``.warc.gz`` is one)."""
     lower = name.lower()
-    return ".warc.gz" if lower.endswith(".warc.gz") else Path(lower).suffix
+    if lower.endswith(".warc.gz"):
+        return ".warc.gz"
+    # Path(lower).suffix, without making a Path (a tenth of a second per 10,000 files).
+    dot = lower.rfind(".")
+    return lower[dot:] if 0 < dot < len(lower) - 1 else ""
 
 
 def format_of(relpath: str) -> str:
