@@ -19,6 +19,8 @@ NUM_PERM = 64
 # copies with a different headline, a changed byline or a trimmed footer stay above it.
 THRESHOLD = 0.85
 SHINGLE = 5
+# Texts a run compares with every signature before it builds the LSH index.
+SCANS = 64
 # Stored signatures must be read back with the scheme that made them.
 SCHEME = "affine32"
 # Shingles are hashed with CRC-32 (in C): SHA-1 in datasketch's default wrapper cost more
@@ -57,27 +59,33 @@ def signature(text: str) -> Signature:
 
 
 class Registry:
-    """The documents seen so far, by signature; finds the one a new text copies."""
+    """The documents seen so far, by signature; finds the one a new text copies.
+
+    The LSH index is built only once a run has looked up SCANS texts: a run that changes a
+    few files of a large archive compares them with every signature as arrays instead
+    (building the LSH of 100,000 articles took 6 s), finding exactly what the LSH would."""
 
     def __init__(self):
         self._exact: dict[str, str] = {}
-        self._lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
-        self._hashes: dict[str, MinHash] = {}
         self._keys: dict[str, str] = {}
+        self._signatures: dict[str, bytes] = {}
+        self._lsh: MinHashLSH | None = None
+        self._lookups = 0
 
     def add(self, key: str, sig: Signature) -> None:
         self.remove(key)
-        minhash = _minhash(sig)
         self._exact.setdefault(sig.exact, key)
-        self._lsh.insert(key, minhash)
-        self._hashes[key] = minhash
         self._keys[key] = sig.exact
+        self._signatures[key] = sig.minhash
+        if self._lsh is not None:
+            self._lsh.insert(key, _minhash(sig))
 
     def remove(self, key: str) -> None:
-        if key not in self._hashes:
+        if key not in self._signatures:
             return
-        self._lsh.remove(key)
-        del self._hashes[key]
+        if self._lsh is not None:
+            self._lsh.remove(key)
+        del self._signatures[key]
         exact = self._keys.pop(key)
         if self._exact.get(exact) == key:
             del self._exact[exact]
@@ -86,12 +94,41 @@ class Registry:
         """The key of an earlier document this one copies, exactly or nearly."""
         if sig.exact in self._exact:
             return self._exact[sig.exact]
-        minhash = _minhash(sig)
-        candidates = sorted(self._lsh.query(minhash))
-        for key in candidates:
-            if self._hashes[key].jaccard(minhash) >= THRESHOLD:
+        self._lookups += 1
+        if self._lsh is None and self._lookups <= SCANS:
+            return self._scan(sig)
+        if self._lsh is None:
+            self._lsh = _lsh()
+            for key, minhash in self._signatures.items():
+                self._lsh.insert(key, _minhash(Signature("", minhash)))
+        query = np.frombuffer(sig.minhash, dtype=np.uint32)
+        for key in sorted(self._lsh.query(_minhash(sig))):
+            if _jaccard(np.frombuffer(self._signatures[key], dtype=np.uint32), query) >= THRESHOLD:
                 return key
         return None
+
+    def _scan(self, sig: Signature) -> str | None:
+        """What the LSH would find: the signatures sharing a band with ``sig`` whose
+        estimated Jaccard similarity reaches THRESHOLD (the first key in order)."""
+        if not self._signatures:
+            return None
+        keys = list(self._signatures)
+        table = np.frombuffer(b"".join(self._signatures.values()), dtype=np.uint32)
+        same = table.reshape(len(keys), NUM_PERM) == np.frombuffer(sig.minhash, dtype=np.uint32)
+        lsh = _lsh()
+        banded = np.logical_or.reduce([same[:, start:end].all(axis=1)
+                                       for start, end in lsh.hashranges])
+        near = banded & (same.mean(axis=1) >= THRESHOLD)
+        return min((keys[i] for i in np.flatnonzero(near)), default=None)
+
+
+def _lsh() -> MinHashLSH:
+    return MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+
+
+def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    # As datasketch's MinHash.jaccard: the share of equal hash values.
+    return float(np.count_nonzero(a == b)) / NUM_PERM
 
 
 def _minhash(sig: Signature) -> MinHash:

@@ -166,6 +166,7 @@ class Registry:
     def __init__(self, alias_groups: list[list[str]]):
         self._aliases = [(group[0], [_variant_words(v) for v in group]) for group in alias_groups]
         self._by_key: dict[tuple[str, ...], str] = {}
+        self._known: set[str] = set()
         # A name's canonical spelling never changes once given: remember it.
         self._given: dict[str, str] = {}
         # The spellings handed out since the caller last cleared it (what one document
@@ -174,7 +175,10 @@ class Registry:
 
     def add_known(self, names) -> None:
         for name in names:
-            self._by_key.setdefault(name_keys(name), name)
+            # Known spellings recur in thousands of documents: key each once.
+            if name not in self._known:
+                self._known.add(name)
+                self._by_key.setdefault(name_keys(name), name)
 
     def canonical(self, name: str) -> str:
         if name not in self._given:
