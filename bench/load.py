@@ -40,7 +40,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _tree(pid: int) -> list[int]:
+def process_tree(pid: int) -> list[int]:
     found, stack = [], [pid]
     while stack:
         current = stack.pop()
@@ -63,7 +63,7 @@ def proc_kb(pid: int, name: str, field: str) -> int:
 def tree_memory_kb(pid: int) -> tuple[int, int]:
     """Resident memory of a process and its descendants: the sum of their RSS, which
     counts pages shared after fork once per process, and of their PSS, which does not."""
-    pids = _tree(pid)
+    pids = process_tree(pid)
     return (sum(proc_kb(p, "status", "VmRSS") for p in pids),
             sum(proc_kb(p, "smaps_rollup", "Pss") for p in pids))
 
@@ -146,7 +146,7 @@ def run(index: Path, clients: int, seconds: float, rebuild_from: Path | None,
         for thread in threads:
             thread.join()
         memory = tree_memory_kb(server.pid)
-        processes = len(_tree(server.pid))
+        processes = len(process_tree(server.pid))
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -27,6 +27,7 @@ from .query import BadQuery, Highlight, ParsedQuery
 from .records import Document, Passage
 from .results import FacetValue, PassageHit, Relaxed, ResultDoc, SearchRequest, SearchResult
 from .schema import stored_document
+from .words import Corrector
 
 CHECK_EVERY = 1.0  # seconds between looks at the disk for a newer index
 # Values a facet lists, commonest first (months are all listed, for the chart); the
@@ -230,9 +231,11 @@ class SearchService:
         # Spelling correction walks the vocabulary (tens of ms): once per query and index.
         key = (parsed.text, total)
         if key not in gen.suggestions:
-            if len(gen.suggestions) > 4096:
-                gen.suggestions.clear()
-            gen.suggestions[key] = self._suggest(searcher, gen, parsed, total)
+            with gen.suggesting:
+                if key not in gen.suggestions:
+                    if len(gen.suggestions) > 4096:
+                        gen.suggestions.clear()
+                    gen.suggestions[key] = self._suggest(searcher, gen, parsed, total)
         return gen.suggestions[key]
 
     def _facet(self, gen: Generation, name: str, docs: np.ndarray, request: SearchRequest):
@@ -287,7 +290,9 @@ class SearchService:
             return None
         try:
             typed = QueryParser("exact", searcher.schema).parse(parsed.text)
-            corrected = searcher.correct_query(typed, parsed.text)
+            vocabulary = gen.postings.words(searcher, "exact")
+            corrected = searcher.correct_query(typed, parsed.text, correctors={
+                "exact": Corrector(searcher.reader(), "exact", vocabulary)})
         except Exception:  # a suggestion is a nicety; never fail a search for it
             return None
         if corrected.query == typed or corrected.string.strip() == parsed.text:

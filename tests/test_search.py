@@ -16,7 +16,7 @@ from indexer import generation, matching, query, store
 from indexer.analysis import WORD, common_pairs, common_words, fold, pairs_analyzer, stem
 from indexer.schema import build_schema
 from indexer.search import BadQuery, SearchRequest, SearchService
-from indexer.words import fuzzy_forms
+from indexer.words import Corrector, fuzzy_forms
 
 
 def search(service, q="", **kwargs):
@@ -289,3 +289,23 @@ def test_words_joined_by_or_find_what_each_word_finds(service, seed_index):
         assert ids(f"{a} OR {b}") == ids(a) | ids(b), (a, b)
         assert ids(f"{a} OR {b} AND {c}") == ids(a) | (ids(b) & ids(c)), (a, b, c)
         assert ids(f'"{a}" OR {b}') == ids(f'"{a}"') | ids(b), (a, b)
+
+
+def test_spelling_suggestions_are_the_ones_whoosh_would_make(seed_index):
+    # Oracle: Whoosh's own corrector (its automaton) for generated misspellings.
+    rng = random.Random(11)
+    with store.open_index(seed_index).searcher() as searcher:
+        reader = searcher.reader()
+        vocabulary = [b.decode("utf-8") for b in reader.lexicon("exact")]
+        ours = Corrector(reader, "exact", vocabulary)
+        theirs = reader.corrector("exact")
+        suggested = 0
+        for _ in range(200):
+            word = list(rng.choice(vocabulary))
+            for _ in range(rng.randint(1, 3)):
+                word[rng.randrange(len(word))] = rng.choice("aeioutnrsə")
+            typed, maxdist = "".join(word), rng.choice((1, 2))
+            expected = theirs.suggest(typed, limit=3, maxdist=maxdist)
+            assert ours.suggest(typed, limit=3, maxdist=maxdist) == expected, typed
+            suggested += bool(expected)
+        assert suggested > 50
