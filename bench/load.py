@@ -1,11 +1,12 @@
 """Load on the real server: N concurrent clients for D seconds against `presscut serve`.
 
     python bench/load.py --index DIR [--clients 16] [--seconds 60] [--workers N]
-                         [--pause S] [--rebuild-from CORPUS]
+                         [--warmup S] [--pause S] [--rebuild-from CORPUS]
 
-Drives only 127.0.0.1. Waits until the server has read its common words ahead, warms it
-for a few seconds, then prints requests/s, p50/p99 latency and errors over all requests
-and per request kind, and the server's memory (its processes' RSS and PSS summed).
+Drives only 127.0.0.1. Waits until the server says it has read its common words ahead,
+loads it for --warmup seconds (each process reads ahead on its own), then prints
+requests/s, p50/p99 latency and errors over all requests and per request kind, and the
+server's memory (its processes' RSS and PSS summed).
 Without --pause every client asks again as soon as it is answered (the server saturated);
 with it, each waits a random 0 to 2*S seconds between requests, as a reader would;
 with --rebuild-from, rebuilds the index from that corpus halfway through (the server must
@@ -177,12 +178,15 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=2, help="server processes")
+    parser.add_argument("--warmup", type=float, default=90,
+                        help="seconds of load before measuring: every server process must "
+                             "have read its index ahead (about a minute at 100,000 articles)")
     parser.add_argument("--pause", type=float, default=0,
                         help="mean seconds a client waits between requests")
     parser.add_argument("--rebuild-from", type=Path)
     args = parser.parse_args()
     print(json.dumps(run(args.index, args.clients, args.seconds, args.rebuild_from,
-                         args.workers, pause=args.pause), indent=2))
+                         args.workers, warmup=args.warmup, pause=args.pause), indent=2))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ disk changes (a new commit or a swapped-in rebuild), and answers with the record
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import heapq
@@ -112,6 +113,12 @@ class SearchService:
                         gen.retired.set()
                     gen = self._generation = Generation(self.path)
             return gen
+
+    def open(self) -> None:
+        """Open the index and start reading ahead now, not on the first request (a server
+        process does this as it starts); an index not written yet is opened later."""
+        with contextlib.suppress(store.IndexMissing):
+            self._current()
 
     def status(self) -> dict:
         """How many documents are searchable, whether common words are read ahead, and

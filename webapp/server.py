@@ -50,6 +50,9 @@ def serve(app: Flask, settings: Settings) -> None:
         # Exports stream up to 10,000 documents: a worker is not killed for a long answer.
         "timeout": 300,
         "graceful_timeout": 10,
+        # Each process reads its index ahead as it starts (a minute at 100,000 articles),
+        # not while its first readers wait.
+        "post_worker_init": lambda worker: app.extensions["presscut.search"].open(),
         "loglevel": "warning",
         "accesslog": None,
     }).run()
