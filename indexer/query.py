@@ -113,7 +113,9 @@ def parse(text: str, schema, max_length: int = 1000, aliases: AliasTable | None 
     try:
         typed = parser(schema).parse(expansion.text)
     except Exception as exc:  # Whoosh raises bare errors on exotic syntax
-        raise BadQuery(f"The query could not be read ({exc}). Check its quotes and brackets.") from exc
+        # Whoosh's own words ("'NoneType' object has no attribute 'maxdist'") help nobody.
+        raise BadQuery("The query could not be read: check its quotes and brackets, and put "
+                       "~ and * right after a word (Tokaev~, Kazakh*).") from exc
     _check(typed)
     if typed is wq.NullQuery:
         raise BadQuery("The query has no words to search for.")

@@ -309,3 +309,10 @@ def test_spelling_suggestions_are_the_ones_whoosh_would_make(seed_index):
             assert ours.suggest(typed, limit=3, maxdist=maxdist) == expected, typed
             suggested += bool(expected)
         assert suggested > 50
+
+
+def test_a_query_whoosh_cannot_read_gets_a_sentence_not_whooshs_error(service):
+    with pytest.raises(BadQuery) as refused:
+        search(service, "x~")  # a word too short to index, made fuzzy
+    assert "NoneType" not in str(refused.value)
+    assert str(refused.value).startswith("The query could not be read: check its quotes")
