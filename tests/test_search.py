@@ -316,3 +316,14 @@ def test_a_query_whoosh_cannot_read_gets_a_sentence_not_whooshs_error(service):
         search(service, "x~")  # a word too short to index, made fuzzy
     assert "NoneType" not in str(refused.value)
     assert str(refused.value).startswith("The query could not be read: check its quotes")
+
+
+def test_positions_are_never_another_documents(seed_index):
+    # Documents a word is not in get no positions, in every segment layout Whoosh uses.
+    with store.open_index(seed_index).searcher() as searcher:
+        for reader, _ in searcher.reader().leaf_readers():
+            everyone = np.arange(reader.doc_count_all())
+            for word in ("tokayev", "the", "kazakhstan"):
+                holding = set(reader.postings("exact", word).all_ids())
+                at = matching._positions(reader.postings("exact", word), everyone)
+                assert [bool(p) for p in at] == [d in holding for d in everyone.tolist()]
