@@ -25,7 +25,8 @@ from .records import Document, LoadedFile, NotAnArticle, Skipped
 from .schema import index_fields, stored_document
 
 T = TypeVar("T")
-# Texts kept in memory between the two passes over the corpus; past it files are read twice.
+# Bytes of files whose texts are kept between the two passes over the corpus; the
+# files past it are read twice.
 MEMORY_BUDGET = 64 * 2**20
 Progress = Callable[[Iterable[T], int, str], Iterable[T]]
 # Articles handed to the pipeline's worker processes at a time (two such windows in
@@ -218,7 +219,7 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress, head: state.
         context.speakers.add_known(indexed.persons)
     known_files = before.files if before and before.hints == hints else {}
     first = _FirstPass(rows, context.outlet_names, summary.skipped, known_files)
-    seen = first.run(files, stamps, progress)
+    seen = first.run(files, stamps, progress, workers or os.cpu_count() or 1)
     repeated = cleaner.repeated_lines(_outlet_texts(seen))
     repeats = {outlet: state.digest(*sorted(lines)) for outlet, lines in repeated.items()}
     run = _Run(summary, context, rows, existing, known_copies, repeated,
@@ -449,50 +450,85 @@ def _carry_history(doc: Document, old: Document) -> Document:
 
 
 class _FirstPass:
-    """Every file once: each article's outlet and short lines (texts kept up to
-    MEMORY_BUDGET). A file whose stamp the last run saw is not read: what it learnt then
-    (``known``) stands. ``files`` is what the next run will know."""
+    """Every file once: each article's outlet and short lines (the texts of the first files,
+    up to MEMORY_BUDGET bytes, are kept). A file whose stamp the last run saw is not read:
+    what it learnt then (``known``) stands. ``files`` is what the next run will know. Many
+    files to read are read in worker processes: on a first build this pass is all that
+    stands between a new archive and its first searchable articles."""
 
     def __init__(self, rows, names, skipped: list[Skipped], known: dict[str, state.FileSeen]):
         self.rows, self.names, self.skipped, self.known = rows, names, skipped, known
         self.files: dict[str, state.FileSeen] = {}
-        self.kept = 0
 
     def run(self, files: list[tuple[Path, str]], stamps: dict[str, tuple[int, int]],
-            progress: Progress) -> list[_Seen]:
-        seen: list[_Seen] = []
-        for path, relpath in progress(files, len(files), "Reading"):
+            progress: Progress, workers: int = 1) -> list[_Seen]:
+        budget = MEMORY_BUDGET
+        tasks: list[_Look] = []
+        for path, relpath in files:
             known = self.known.get(relpath)
             if known is None or known.stamp != stamps[relpath]:
-                known = self._read(path, relpath, stamps[relpath], seen)
+                budget -= stamps[relpath][0]
+                tasks.append(_Look(path, relpath, stamps[relpath], budget >= 0))
+        looked = iter(progress(self._looked(tasks, workers), len(tasks), "Reading"))
+        seen: list[_Seen] = []
+        for path, relpath in files:
+            known = self.known.get(relpath)
+            if known is None or known.stamp != stamps[relpath]:
+                known, loaded = next(looked)
+                if isinstance(known, Skipped):
+                    self.skipped.append(known)
+                    continue
+                seen += [_Seen(path, a.relpath, a.outlet, loaded.get(a.relpath), a.lines)
+                         for a in known.articles]
             else:
                 seen += [_Seen(path, a.relpath, a.outlet, None, a.lines, unread=True)
                          for a in known.articles]
-            if known is not None:
-                self.skipped += known.skipped
-                self.files[relpath] = known
+            self.skipped += known.skipped
+            self.files[relpath] = known
         return seen
 
-    def _read(self, path: Path, relpath: str, stamp: tuple[int, int],
-              seen: list[_Seen]) -> state.FileSeen | None:
-        try:
-            loaded_all = loader.load_all(path, relpath)
-        except NotAnArticle as exc:
-            self.skipped.append(Skipped(relpath, str(exc)))
-            return None
-        articles: list[state.Article] = []
-        for loaded in loaded_all:
-            if isinstance(loaded, Skipped):
-                continue
-            article = state.Article(loaded.relpath,
-                                    _outlet_hint(loaded, row_for(loaded, self.rows), self.names),
-                                    cleaner.short_lines(loaded.text))
-            articles.append(article)
-            self.kept += len(loaded.text)
-            seen.append(_Seen(path, article.relpath, article.outlet,
-                              loaded if self.kept <= MEMORY_BUDGET else None, article.lines))
-        return state.FileSeen(stamp, tuple(articles),
-                              tuple(s for s in loaded_all if isinstance(s, Skipped)))
+    def _looked(self, tasks: list[_Look], workers: int) -> Iterator[_Looked]:
+        if workers < 2 or len(tasks) < WINDOW:
+            yield from (_look(task, self.rows, self.names) for task in tasks)
+            return
+        with multiprocessing.Pool(workers, _start_looking, (self.rows, self.names)) as pool:
+            yield from pool.imap(_look, tasks, chunksize=32)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Look:
+    """One file for the first pass, and whether its texts are to be kept for the second."""
+
+    path: Path
+    relpath: str
+    stamp: tuple[int, int]
+    keep: bool
+
+
+# A file as the first pass saw it (or why it was skipped), and the texts it kept by article.
+_Looked = tuple[state.FileSeen | Skipped, dict[str, LoadedFile]]
+_look_settings: tuple[Mapping, Mapping] = ({}, {})
+
+
+def _start_looking(rows: Mapping, names: Mapping) -> None:
+    global _look_settings
+    _look_settings = (rows, names)
+
+
+def _look(task: _Look, rows: Mapping | None = None, names: Mapping | None = None) -> _Looked:
+    """The first pass over one file: its articles' outlets and short lines."""
+    if rows is None:
+        rows, names = _look_settings
+    try:
+        loaded_all = loader.load_all(task.path, task.relpath)
+    except NotAnArticle as exc:
+        return Skipped(task.relpath, str(exc)), {}
+    loaded = [item for item in loaded_all if isinstance(item, LoadedFile)]
+    articles = tuple(state.Article(item.relpath, _outlet_hint(item, row_for(item, rows), names),
+                                   cleaner.short_lines(item.text)) for item in loaded)
+    seen = state.FileSeen(task.stamp, articles,
+                          tuple(item for item in loaded_all if isinstance(item, Skipped)))
+    return seen, ({item.relpath: item for item in loaded} if task.keep else {})
 
 
 class _Reloader:

@@ -150,8 +150,15 @@ def _position(text: str, piece: str) -> int:
 def short_lines(text: str) -> frozenset[str]:
     """The :func:`line_key` of a text's lines short enough to be boilerplate (for
     :func:`repeated_lines`)."""
-    return frozenset(line_key(line) for line in paragraphs(text)
-                     if len(normalise_line(line)) <= MAX_BOILERPLATE_LINE)
+    return frozenset(line_key(line) for line in paragraphs(text) if _short(line))
+
+
+def _short(line: str) -> bool:
+    # Normalising keeps every character that is not white space (none casefolds to
+    # nothing), so a line with more of them is long without the costlier regex pass.
+    if sum(map(len, line.split())) > MAX_BOILERPLATE_LINE:
+        return False
+    return len(normalise_line(line)) <= MAX_BOILERPLATE_LINE
 
 
 def repeated_lines(lines_by_outlet: dict[str, list[frozenset[str]]]) -> dict[str, frozenset[str]]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer import cleaner
 from indexer.search import SearchRequest
@@ -106,3 +108,19 @@ def test_hard_wrapped_dump_joins_lines_into_paragraphs():
         "The first paragraph is wrapped at a short width, as mail archives do.",
         "The second one is wrapped too, and stays apart.",
     ]
+
+
+# Lines near the boilerplate length limit, of characters that normalising collapses (runs of
+# white space), strips (other white space) or lengthens (casefolding "ß" and "ΐ").
+_NEAR_LIMIT = st.text(st.sampled_from([" ", "\t", "\u00a0", "\u2003", "\u3000", "a", "Z", "ß",
+                                       "ΐ", "ə", "İ", "\u0085"]),
+                      min_size=cleaner.MAX_BOILERPLATE_LINE - 120,
+                      max_size=cleaner.MAX_BOILERPLATE_LINE + 120)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_NEAR_LIMIT, st.text(max_size=700)))
+def test_short_lines_cut_at_the_normalised_length(line):
+    # Independent oracle: the definition, a line's normalised form of at most the limit.
+    expected = len(cleaner.normalise_line(line)) <= cleaner.MAX_BOILERPLATE_LINE
+    assert cleaner._short(line) is expected

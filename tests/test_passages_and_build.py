@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 
-from indexer import build, passages, store
+from indexer import build, passages, state, store
 from indexer.schema import stored_document
 from indexer.search import SearchRequest, SearchService
 
@@ -222,6 +222,11 @@ def test_a_line_that_becomes_an_outlets_boilerplate_reprocesses_its_unread_files
     assert view == _index_view(rebuilt)
 
 
+def _first_pass(index) -> dict:
+    folder = index.resolve()
+    return state.read(folder, store.open_index(index).latest_generation()).files
+
+
 def _records(index) -> dict[str, dict]:
     with store.open_index(index).searcher() as searcher:
         return {f["path"]: f["record"] for f in searcher.all_stored_fields()}
@@ -246,12 +251,18 @@ def mixed_corpus(tmp_path_factory):
     return corpus
 
 
-def test_the_pipeline_in_worker_processes_writes_what_one_process_writes(tmp_path, mixed_corpus):
+def test_the_pipeline_in_worker_processes_writes_what_one_process_writes(tmp_path, mixed_corpus,
+                                                                          monkeypatch):
     one = build.index_corpus(mixed_corpus, tmp_path / "one", workers=1)
+    # Both passes in workers, and a third of the texts read again in the second pass.
+    corpus_bytes = sum(path.stat().st_size for path in mixed_corpus.iterdir())
+    monkeypatch.setattr(build, "MEMORY_BUDGET", corpus_bytes // 3)
     two = build.index_corpus(mixed_corpus, tmp_path / "two", workers=2)
     assert _summary(one) == _summary(two) and one.documents + len(one.copies) == 605
     records = _records(tmp_path / "one")
     assert records == _records(tmp_path / "two")
+    # What the first pass learnt of each file, kept for the next run, is the same too.
+    assert _first_pass(tmp_path / "one") == _first_pass(tmp_path / "two")
     # The first spelling met in corpus order is everyone's, whichever process met it.
     speakers = {name for r in records.values() for name in r.get("speakers", ())}
     assert "Ali Karimli" in speakers and not {"Ali Kerimli", "Əli Kərimli"} & speakers
