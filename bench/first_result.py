@@ -41,6 +41,16 @@ def first_answer(index: Path, word: str, build: subprocess.Popen, started: float
     return None
 
 
+def emptied(index: Path) -> Path:
+    """``index`` with no index in it (nor its generations): what a first build starts from."""
+    for leftover in (index, index.with_name(index.name + ".generations")):
+        if leftover.is_symlink() or leftover.is_file():
+            leftover.unlink()
+        elif leftover.exists():
+            shutil.rmtree(leftover)
+    return index
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, required=True)
@@ -49,11 +59,7 @@ def main() -> None:
     parser.add_argument("--word", default="government", help="the word searched for")
     parser.add_argument("--stop", action="store_true", help="stop the build at the first answer")
     args = parser.parse_args()
-    for leftover in (args.index, args.index.with_name(args.index.name + ".generations")):
-        if leftover.is_symlink() or leftover.is_file():
-            leftover.unlink()
-        elif leftover.exists():
-            shutil.rmtree(leftover)
+    emptied(args.index)
     # A file, not a pipe: a build's many warnings would fill a pipe nobody reads yet.
     with tempfile.TemporaryFile("w+") as errors:
         started = time.monotonic()

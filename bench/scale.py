@@ -4,8 +4,9 @@
 
 For each size it builds a synthetic archive from ../shared/data/news-corpus
 (bench/corpus.py: real headlines, 3-8 real paragraphs each, 12 outlets, two years),
-indexes it with `presscut index` (articles/s, peak memory of the process tree, index
-size, an unchanged re-run), serves it with `presscut serve` and sends a fixed mix of
+indexes it with `presscut index` into an empty folder (articles/s, peak memory of the
+process tree, index size, how soon the build in progress first answers, an unchanged
+re-run, one changed file), serves it with `presscut serve` and sends a fixed mix of
 queries over HTTP one at a time, each with facets and highlighted passages. SQLite FTS5
 does the same work on the same articles as the reference: bm25 top 10 with snippets,
 and the outlet and month counts over all matches. Prints p50/p95/p99 per query class
@@ -32,6 +33,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from first_result import emptied, first_answer
 from load import free_port, proc_kb, process_tree, start_server, tree_memory_kb
 
 import corpus as synthetic
@@ -82,12 +84,15 @@ def query_mix(per_class: int, seed: int = 11) -> list[tuple[str, dict[str, str]]
 
 
 # -- presscut ------------------------------------------------------------------------
-def run_measured(args: list[str]) -> tuple[float, tuple[int, int], str]:
-    """Seconds, peak memory (KB: RSS sum, PSS sum of the process tree) and output."""
+def run_measured(args: list[str], watch=None) -> tuple[float, tuple[int, int], str]:
+    """Seconds, peak memory (KB: RSS sum, PSS sum of the process tree) and output;
+    ``watch(process, started)`` runs beside it (in a thread)."""
     started = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peak = (0, 0)
     done = threading.Event()
+    if watch:
+        threading.Thread(target=watch, args=(proc, time.monotonic()), daemon=True).start()
 
     def sample() -> None:
         nonlocal peak
@@ -115,17 +120,23 @@ def index_presscut(corpus: Path, index: Path, reuse: bool) -> dict:
         report = json.loads((index / "presscut-report.json").read_text())
         return {"seconds": report["seconds"], "rss_mb": float("nan"), "pss_mb": float("nan"),
                 "index_mb": folder_mb(index), "unchanged_seconds": float("nan"),
-                "one_changed_seconds": float("nan"),
+                "one_changed_seconds": float("nan"), "first_answer": {},
                 "documents": report["documents"], "reused": True}
+    first: dict = {}
+
+    def watch(build: subprocess.Popen, started: float) -> None:
+        first.update(first_answer(index, "government", build, started) or {})
+
+    # Into an empty folder: a first build, searchable in part while it runs.
     seconds, peak, _ = run_measured([str(PRESSCUT), "index", "--corpus", str(corpus), "--index",
-                                     str(index), "--rebuild", "--json"])
+                                     str(emptied(index)), "--json"], watch)
     again, _, output = run_measured([str(PRESSCUT), "index", "--corpus", str(corpus),
                                      "--index", str(index), "--json"])
     summary = json.loads(output[output.index("{"):])
     return {"seconds": seconds, "rss_mb": peak[0] / 1024, "pss_mb": peak[1] / 1024,
             "index_mb": folder_mb(index), "reused": False,
             "unchanged_seconds": again, "documents": summary["documents"],
-            "one_changed_seconds": one_changed(corpus, index)}
+            "one_changed_seconds": one_changed(corpus, index), "first_answer": first}
 
 
 def one_changed(corpus: Path, index: Path) -> float:
@@ -256,6 +267,10 @@ def report_index(articles: int, built: dict) -> None:
           f" PSS, index {built['index_mb']:.0f} MB,"
           f" unchanged re-run {built['unchanged_seconds']:.1f} s,"
           f" one changed file {built['one_changed_seconds']:.1f} s", flush=True)
+    if first := built["first_answer"]:
+        far = first["progress"] or {"done": built["documents"], "total": built["documents"]}
+        print(f"first answer while it ran: after {first['seconds']:.1f} s, "
+              f"{far['done']:,} of {far['total']:,} articles searchable", flush=True)
 
 
 def report(fts_built: dict, ours: dict, server: dict, fts: dict, mix: list) -> None:
