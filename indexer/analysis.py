@@ -93,10 +93,11 @@ def common_words() -> frozenset[str]:
                      if not line.startswith("#") for word in line.split())
 
 
-def common_pairs(words: list[str]) -> list[str]:
-    """The adjacent pairs of folded ``words`` that hold a common word, as pair terms."""
+def common_pairs(words: list[str]) -> list[tuple[int, str]]:
+    """The adjacent pairs of folded ``words`` that hold a common word, as pair terms, each
+    with the index of its second word (where the pairs field puts it)."""
     common = common_words()
-    return [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)
+    return [(k + 1, f"{a} {b}") for k, (a, b) in enumerate(zip(words, words[1:], strict=False))
             if a in common or b in common]
 
 

@@ -322,25 +322,34 @@ def _phrase(q: wq.Phrase, searcher, postings: Postings, live: np.ndarray) -> Mat
     size = live.shape[0]
     words = [_term(wq.Term(q.fieldname, word), searcher, postings, size) for word in q.words]
     candidates = np.logical_and.reduce([w.mask for w in words]) & live
-    pairs = common_pairs(list(q.words)) if q.fieldname == "exact" and "pairs" in searcher.schema else []
-    for pair in pairs:
-        candidates &= _term(wq.Term("pairs", pair), searcher, postings, size).mask
+    pairs = _pair_units(q, searcher)
+    pair_masks = [_term(wq.Term("pairs", term), searcher, postings, size).mask
+                  for _, term, _ in pairs]
+    for mask in pair_masks:
+        candidates &= mask
     scores = sum(w.scores for w in words)
     if len(q.words) == 2 and pairs:
         # The pair term stands exactly where the two words do, in that order.
         return Matches(candidates, np.where(candidates, scores, 0).astype(np.float32) * q.boost)
+    # Each unit is a term and where it stands from the phrase's start: a pair term stands
+    # at its second word, so a phrase of common words is checked in the short lists of its
+    # pairs rather than in those of "the" and "of"; a word no pair holds is checked alone.
+    covered = {k for _, _, at in pairs for k in (at - 1, at)}
+    units = pairs + [(q.fieldname, word, k) for k, word in enumerate(q.words) if k not in covered]
+    masks = pair_masks + [w.mask for k, w in enumerate(words) if k not in covered]
+    # The rarest first: its positions are the fewest starts to carry along.
+    counts = [int(np.count_nonzero(mask)) for mask in masks]
+    units = [units[n] for n in sorted(range(len(units)), key=counts.__getitem__)]
     found = np.zeros(live.shape, dtype=bool)
     docnums = np.flatnonzero(candidates)
-    # The rarest word first: its positions are the fewest starts to carry along.
-    order = sorted(range(len(q.words)), key=lambda n: int(np.count_nonzero(words[n].mask)))
     for reader, offset in searcher.reader().leaf_readers():
         inside = docnums[(docnums >= offset) & (docnums < offset + reader.doc_count_all())]
         starts: dict[int, set[int]] | None = None
-        for shift in order:
+        for field, term, shift in units:
             if not len(inside):
                 break
             local = inside - offset
-            at = _positions(reader.postings(q.fieldname, q.words[shift]), local)
+            at = _positions(reader.postings(field, term), local)
             here = [{p - shift for p in positions} for positions in at]
             if starts is not None:
                 here = [h & starts[d] for h, d in zip(here, local.tolist(), strict=True)]
@@ -349,3 +358,12 @@ def _phrase(q: wq.Phrase, searcher, postings: Postings, live: np.ndarray) -> Mat
             inside = inside[kept]
         found[inside] = True
     return Matches(found, np.where(found, scores, 0).astype(np.float32) * q.boost)
+
+
+def _pair_units(q: wq.Phrase, searcher) -> list[tuple[str, str, int]]:
+    """The pair terms of a body phrase, each as ("pairs", term, where it stands from the
+    phrase's start); none for another field, or an index without pairs in place."""
+    if q.fieldname != "exact" or "pairs" not in searcher.schema \
+            or not searcher.schema["pairs"].format.supports("positions"):
+        return []
+    return [("pairs", term, at) for at, term in common_pairs(list(q.words))]

@@ -12,11 +12,12 @@ from __future__ import annotations
 import gzip
 import json
 import random
+from collections import defaultdict
 
 import pytest
 
 from indexer import build
-from indexer.analysis import WORD, fold, stem
+from indexer.analysis import WORD, common_words, fold, stem
 from indexer.dates import span
 from indexer.results import SearchRequest
 from indexer.search import SearchService
@@ -150,6 +151,37 @@ def test_generated_phrases_match_exactly_where_they_stand(news):
         if got != expected:
             wrong.append((text, len(expected), len(got), sorted(got - expected)[:2]))
     assert not wrong
+
+
+def test_chains_of_common_word_pairs_match_only_where_they_stand(news):
+    """Phrases chained from pairs of one document ("of the" + "the state"...), which holds
+    every pair of the chain but mostly not in a row: there the chain must not match."""
+    service, oracle = news
+    common = common_words()
+    rng = random.Random(SEED)
+    docs = sorted(oracle.docs)
+    wrong, apart = [], 0
+    for _ in range(120):
+        body = oracle.docs[rng.choice(docs)]["body"]
+        following: dict[str, set[str]] = defaultdict(set)
+        for a, b in zip(body, body[1:], strict=False):
+            if a in common or b in common:
+                following[a].add(b)
+        if not following:
+            continue
+        chain = [rng.choice(sorted(following))]
+        length = rng.randint(3, 5)
+        while len(chain) < length and following.get(chain[-1]):
+            chain.append(rng.choice(sorted(following[chain[-1]])))
+        if len(chain) < 3:
+            continue
+        expected = oracle.phrase(chain)
+        apart += not any(body[i:i + len(chain)] == chain for i in range(len(body)))
+        got = found(service, f'"{" ".join(chain)}"')
+        if got != expected:
+            wrong.append((" ".join(chain), len(expected), sorted(got ^ expected)[:2]))
+    assert not wrong
+    assert apart >= 20  # chains whose pairs all stand in one document, apart
 
 
 def test_booleans_of_phrases(news):
