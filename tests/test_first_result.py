@@ -1,0 +1,54 @@
+"""A new archive answers while its first build runs: `presscut index` in its own process,
+searched from outside as bench/first_result.py does (the reader who came at the start)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from indexer import store
+from indexer.analysis import WORD, fold, stem
+
+from .conftest import shared
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+import first_result  # noqa: E402
+
+ARTICLES = 2000
+
+
+@pytest.mark.slow
+def test_a_first_build_answers_searches_long_before_it_ends(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    with gzip.open(shared("data/news-corpus/bbc-news-2225.jsonl.gz"), "rt") as handle:
+        for n, line in zip(range(ARTICLES), handle, strict=False):
+            row = json.loads(line)
+            (corpus / f"{n:04d}.txt").write_text(f"{row['title']}\n\n{row['text']}\n", "utf-8")
+    index = first_result.emptied(tmp_path / "index")
+    build = subprocess.Popen([str(first_result.PRESSCUT), "index", "--corpus", str(corpus),
+                              "--index", str(index)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        first = first_result.first_answer(index, "government", build, time.monotonic())
+    finally:
+        build.send_signal(signal.SIGINT)
+        build.wait()
+    assert first is not None, "the build ended before any search answered"
+    done = first["progress"]["done"]
+    assert 0 < done < first["progress"]["total"] == ARTICLES
+    # It answered from part of the archive: fewer articles than a brute-force reading of
+    # all of them finds the word in (as searched: every word of its stem).
+    wanted = stem("government")
+    holding = sum(any(stem(fold(w)) == wanted for w in WORD.findall(path.read_text("utf-8")))
+                  for path in corpus.iterdir())
+    assert 0 < first["found"] < holding
+    # The interrupted build kept what it had committed: the archive still answers.
+    assert store.exists(index)
