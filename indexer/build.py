@@ -17,7 +17,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from . import cleaner, dedup, formats, loader, mentions, metadata, passages, selfnames, state, store
 from .pipeline import PIPELINE_VERSION, Context, fingerprint, process, recanonical, row_for
@@ -97,34 +97,56 @@ class Summary:
                 for copy, original in self.copies.items()}
 
 
-def corpus_files(corpus: Path, skipped: list[Skipped]) -> list[tuple[Path, str]]:
-    """Every corpus file under ``corpus`` as (path, relative posix path), sorted.
+class CorpusFile(NamedTuple):
+    """A file of the corpus: where it is, its path inside the corpus, and its stamp."""
+
+    path: str
+    relpath: str
+    stamp: tuple[int, int]
+
+
+def corpus_files(corpus: Path, skipped: list[Skipped]) -> list[CorpusFile]:
+    """Every corpus file under ``corpus``, each folder's files before its subfolders, in
+    name order, with its size and date (:func:`state.stamp`).
 
     Symbolic links to folders are not followed (no loops); a folder named like a
-    document is reported, and searched like any folder.
+    document is reported, and searched like any folder. Strings and ``os.scandir``
+    rather than ``pathlib``: at 100,000 files the objects cost seconds of a small update.
     """
-    found: list[tuple[Path, str]] = []
-    for root, dirs, files in os.walk(corpus, followlinks=False):
-        dirs.sort()
-        inside = Path(root).relative_to(corpus).as_posix()
-        prefix = "" if inside == "." else inside + "/"
-        for name in list(dirs):
-            path = Path(root) / name
-            if path.is_symlink():
-                skipped.append(Skipped(_rel(path, corpus), "is a link to a folder; not followed"))
-            elif loader.is_corpus_file(path) and path.suffix:
-                skipped.append(Skipped(_rel(path, corpus), "is a directory, not a file"))
-        for name in sorted(files):
-            path = Path(root, name)
-            if loader.is_corpus_file(path):
-                found.append((path, prefix + name))
-            elif reason := loader.unread_reason(path):
-                skipped.append(Skipped(prefix + name, reason))
+    found: list[CorpusFile] = []
+
+    def walk(folder: str, prefix: str) -> None:
+        try:
+            with os.scandir(folder) as listed:
+                entries = sorted(listed, key=lambda entry: entry.name)
+        except OSError:  # a folder that cannot be listed is passed over, as os.walk does
+            return
+        folders = [entry for entry in entries if _is_folder(entry)]
+        for entry in folders:
+            if entry.is_symlink():
+                skipped.append(Skipped(prefix + entry.name, "is a link to a folder; not followed"))
+            elif loader.is_corpus_file(entry.name) and formats.suffix_of(entry.name):
+                skipped.append(Skipped(prefix + entry.name, "is a directory, not a file"))
+        for entry in entries:
+            if _is_folder(entry):
+                continue
+            if loader.is_corpus_file(entry.name):
+                found.append(CorpusFile(entry.path, prefix + entry.name, state.stamp(entry)))
+            elif reason := loader.unread_reason(entry.name):
+                skipped.append(Skipped(prefix + entry.name, reason))
+        for entry in folders:
+            if not entry.is_symlink():
+                walk(entry.path, prefix + entry.name + "/")
+
+    walk(str(corpus), "")
     return found
 
 
-def _rel(path: Path, corpus: Path) -> str:
-    return path.relative_to(corpus).as_posix()
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def index_corpus(corpus: Path, index_path: Path, rebuild: bool = False,
@@ -188,7 +210,7 @@ class _Seen:
     file the last run read and that did not change: ``unread``). ``path`` is its file's;
     ``relpath`` its own (``feed.rss#1a2b`` for a feed item)."""
 
-    path: Path
+    path: str
     relpath: str
     outlet: str
     loaded: LoadedFile | None
@@ -202,7 +224,7 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress, head: state.
             aside: store.Aside | None = None) -> state.State | None:
     """Index what changed; the state to keep, or None when nothing did."""
     files = corpus_files(corpus, summary.skipped)
-    stamps = {relpath: state.stamp(path) for path, relpath in files}
+    stamps = {file.relpath: file.stamp for file in files}
     rows = metadata.read_manifests(corpus)
     context = Context.for_corpus(corpus)
     # What each file's first pass learnt stays true while these are the same.
@@ -221,7 +243,7 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress, head: state.
         context.speakers.add_known(indexed.persons)
     known_files = before.files if before and before.hints == hints else {}
     first = _FirstPass(rows, context.outlet_names, summary.skipped, known_files)
-    seen = first.run(files, stamps, progress, workers or os.cpu_count() or 1)
+    seen = first.run(files, progress, workers or os.cpu_count() or 1)
     repeated = cleaner.repeated_lines(_outlet_texts(seen))
     repeats = {outlet: state.digest(*sorted(lines)) for outlet, lines in repeated.items()}
     run = _Run(summary, context, rows, existing, known_copies, repeated,
@@ -462,20 +484,19 @@ class _FirstPass:
         self.rows, self.names, self.skipped, self.known = rows, names, skipped, known
         self.files: dict[str, state.FileSeen] = {}
 
-    def run(self, files: list[tuple[Path, str]], stamps: dict[str, tuple[int, int]],
-            progress: Progress, workers: int = 1) -> list[_Seen]:
+    def run(self, files: list[CorpusFile], progress: Progress, workers: int = 1) -> list[_Seen]:
         budget = MEMORY_BUDGET
         tasks: list[_Look] = []
-        for path, relpath in files:
+        for path, relpath, stamp in files:
             known = self.known.get(relpath)
-            if known is None or known.stamp != stamps[relpath]:
-                budget -= stamps[relpath][0]
-                tasks.append(_Look(path, relpath, stamps[relpath], budget >= 0))
+            if known is None or known.stamp != stamp:
+                budget -= stamp[0]
+                tasks.append(_Look(path, relpath, stamp, budget >= 0))
         looked = iter(progress(self._looked(tasks, workers), len(tasks), "Reading"))
         seen: list[_Seen] = []
-        for path, relpath in files:
+        for path, relpath, stamp in files:
             known = self.known.get(relpath)
-            if known is None or known.stamp != stamps[relpath]:
+            if known is None or known.stamp != stamp:
                 known, loaded = next(looked)
                 if isinstance(known, Skipped):
                     self.skipped.append(known)
@@ -501,7 +522,7 @@ class _FirstPass:
 class _Look:
     """One file for the first pass, and whether its texts are to be kept for the second."""
 
-    path: Path
+    path: str
     relpath: str
     stamp: tuple[int, int]
     keep: bool
@@ -522,7 +543,7 @@ def _look(task: _Look, rows: Mapping | None = None, names: Mapping | None = None
     if rows is None:
         rows, names = _look_settings
     try:
-        loaded_all = loader.load_all(task.path, task.relpath)
+        loaded_all = loader.load_all(Path(task.path), task.relpath)
     except NotAnArticle as exc:
         return Skipped(task.relpath, str(exc)), {}
     loaded = [item for item in loaded_all if isinstance(item, LoadedFile)]
@@ -539,7 +560,7 @@ class _Reloader:
 
     def __init__(self, skipped: list[Skipped]):
         self.skipped = skipped
-        self.path: Path | None = None
+        self.path: str | None = None
         self.articles: dict[str, LoadedFile] = {}
 
     def __call__(self, item: _Seen) -> LoadedFile | None:
@@ -547,7 +568,7 @@ class _Reloader:
             self.path, self.articles = item.path, {}
             try:
                 container = formats.container_of(item.relpath)
-                self.articles = {a.relpath: a for a in loader.load_all(item.path, container)
+                self.articles = {a.relpath: a for a in loader.load_all(Path(item.path), container)
                                  if isinstance(a, LoadedFile)}
             except NotAnArticle as exc:  # changed on disk between the passes
                 self.skipped.append(Skipped(item.relpath, str(exc)))

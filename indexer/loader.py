@@ -39,10 +39,10 @@ _BOMS = (
 CORPUS_SETTINGS = {"readme.md", "sources.csv", "manifest.csv", "aliases.toml", "outlets.toml"}
 
 
-def is_corpus_file(path: Path) -> bool:
-    """True for the files the indexer reads."""
-    suffix = suffix_of(path.name)
-    if path.name.startswith(".") or path.name.lower() in CORPUS_SETTINGS:
+def is_corpus_file(name: str) -> bool:
+    """True for the files the indexer reads (by file name)."""
+    suffix = suffix_of(name)
+    if name.startswith(".") or name.lower() in CORPUS_SETTINGS:
         return False
     return suffix in HTML_SUFFIXES or suffix in TEXT_SUFFIXES or suffix in FORMATS
 
@@ -51,12 +51,12 @@ def readable_suffixes() -> str:
     return ", ".join(sorted(s for s in HTML_SUFFIXES | TEXT_SUFFIXES | set(FORMATS) if s))
 
 
-def unread_reason(path: Path) -> str | None:
-    """Why a file of the corpus that is neither an article nor a setting is not read
-    (a person who dropped a spreadsheet in must hear that it was passed over), or None."""
-    if path.name.startswith(".") or path.name.lower() in CORPUS_SETTINGS or is_corpus_file(path):
+def unread_reason(name: str) -> str | None:
+    """Why a file of the corpus (by name) that is neither an article nor a setting is not
+    read (a person who dropped a spreadsheet in must hear that it was passed over), or None."""
+    if name.startswith(".") or name.lower() in CORPUS_SETTINGS or is_corpus_file(name):
         return None
-    return (f"is a {suffix_of(path.name)} file, which Presscut does not read "
+    return (f"is a {suffix_of(name)} file, which Presscut does not read "
             f"(it reads {readable_suffixes()})")
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 from pathlib import Path
 
 from .dedup import Signature
@@ -147,7 +148,7 @@ def read(folder: Path, generation: int) -> State | None:
         return None
 
 
-def stamp(path: Path) -> tuple[int, int]:
+def stamp(path: Path | os.DirEntry) -> tuple[int, int]:
     """A file's size and modification time (how make and rsync judge a change); (-1, -1)
     when it is gone."""
     try:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import codecs
-from pathlib import PurePosixPath
+import os
+import tempfile
+from pathlib import Path, PurePosixPath
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer import loader
+from indexer import build, loader
 from indexer.formats import suffix_of
 from indexer.records import NotAnArticle
 
@@ -91,3 +93,56 @@ def test_a_file_names_suffix_is_the_one_pathlib_gives(name):
     # The corpus walk reads suffixes as strings; pathlib is the oracle (".warc.gz" is one).
     expected = PurePosixPath(name.lower()).suffix
     assert suffix_of(name) == (".warc.gz" if name.lower().endswith(".warc.gz") else expected)
+
+
+# Corpus trees: nested folders of articles, settings, files Presscut does not read, hidden
+# files, folders named like articles and links to folders (one of them a loop).
+_NAMES = st.sampled_from(["a.txt", "B.html", "c.htm", "notes.xlsx", ".hidden.txt", "sources.csv",
+                          "d.txt", "e.warc.gz", "part-1", "part-2", "x.txt", "Z.md"])
+_TREES = st.recursive(st.just("file"),
+                      lambda inner: st.dictionaries(_NAMES, inner, max_size=5), max_leaves=25)
+
+
+def _make(folder, tree, root) -> None:
+    for name, child in tree.items():
+        if child == "file":
+            (folder / name).write_text("An article paragraph.\n", "utf-8")
+        elif child == {}:  # an empty folder stands for a link to a folder: the root, a loop
+            (folder / name).symlink_to(root, target_is_directory=True)
+        else:
+            (folder / name).mkdir()
+            _make(folder / name, child, root)
+
+
+def _walked(corpus):
+    """Independent reading of a corpus tree: os.walk and pathlib, as the indexer once did."""
+    found, skipped = [], []
+    for root, dirs, files in os.walk(corpus, followlinks=False):
+        dirs.sort()
+        inside = Path(root).relative_to(corpus).as_posix()
+        prefix = "" if inside == "." else inside + "/"
+        for name in dirs:
+            if (Path(root) / name).is_symlink():
+                skipped.append((prefix + name, "is a link to a folder; not followed"))
+            elif loader.is_corpus_file(name) and Path(name).suffix:
+                skipped.append((prefix + name, "is a directory, not a file"))
+        for name in sorted(files):
+            path = Path(root, name)
+            if loader.is_corpus_file(name):
+                found.append((prefix + name, (path.stat().st_size, path.stat().st_mtime_ns)))
+            elif reason := loader.unread_reason(name):
+                skipped.append((prefix + name, reason))
+    return found, skipped
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(_NAMES, _TREES, max_size=6))
+def test_the_corpus_walk_finds_what_os_walk_finds(tree):
+    with tempfile.TemporaryDirectory() as folder:
+        corpus = Path(folder)
+        _make(corpus, tree, corpus)
+        skipped = []
+        files = build.corpus_files(corpus, skipped)
+        assert [(f.relpath, f.stamp) for f in files] == _walked(corpus)[0]
+        assert [(s.relpath, s.reason) for s in skipped] == _walked(corpus)[1]
+        assert all(Path(f.path) == corpus / f.relpath for f in files)
