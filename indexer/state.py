@@ -15,7 +15,9 @@ commit and the write it no longer matches, and the caller falls back to the inde
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import hashlib
 import os
 from pathlib import Path
@@ -85,6 +87,10 @@ class State:
     def write(self, folder: Path) -> None:
         # The documents first: the header names the generation, so a run that dies
         # between the two leaves a header the next run does not trust.
+        with _no_collection():
+            self._write(folder)
+
+    def _write(self, folder: Path) -> None:
         write_json(folder / DOCUMENTS_NAME, {
             "generation": self.generation,
             "documents": {path: [d.fingerprint, d.passages, d.signature.to_json(), d.persons]
@@ -131,6 +137,25 @@ def head(folder: Path, generation: int) -> Head | None:
 
 def read(folder: Path, generation: int) -> State | None:
     """The state written for index ``generation`` in ``folder``, or None."""
+    with _no_collection():
+        return _read(folder, generation)
+
+
+@contextlib.contextmanager
+def _no_collection():
+    """The cyclic garbage collector paused: it would walk the 100,000s of objects the state
+    is made of again and again while they are built (a third of reading it), and none of
+    them form cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read(folder: Path, generation: int) -> State | None:
     try:
         head = read_json(folder / STATE_NAME)
         body = read_json(folder / DOCUMENTS_NAME)

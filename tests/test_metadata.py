@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import shutil
+from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from indexer import build, metadata, pipeline
 
@@ -125,3 +128,13 @@ def test_a_file_presscut_cannot_read_is_listed_as_skipped_with_its_reason(tmp_pa
     assert summary.formats["pdf"] == {"documents": 0, "skipped": 1, "copies": 0}
     assert summary.formats["xlsx"]["skipped"] == 1
     assert sum(counts["documents"] for counts in summary.formats.values()) == 5
+
+
+@given(st.sampled_from(["", "part-1", "a/b"]),
+       st.lists(st.sampled_from(["a", ".", "/", "\\", " ", "é", "x.txt"]), min_size=1,
+                max_size=8).map("".join))
+def test_a_manifest_names_its_files_as_pathlib_joins_them(folder, file):
+    # Oracle: pathlib, which the manifest reader used for every row before.
+    base = Path(folder)
+    prefix = "" if base == Path() else base.as_posix() + "/"
+    assert metadata._joined(prefix, base, file) == (base / file).as_posix()
