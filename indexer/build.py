@@ -494,6 +494,7 @@ class _FirstPass:
                 tasks.append(_Look(path, relpath, stamp, budget >= 0))
         looked = iter(progress(self._looked(tasks, workers), len(tasks), "Reading"))
         seen: list[_Seen] = []
+        kept = 0
         for path, relpath, stamp in files:
             known = self.known.get(relpath)
             if known is None or known.stamp != stamp:
@@ -501,6 +502,10 @@ class _FirstPass:
                 if isinstance(known, Skipped):
                     self.skipped.append(known)
                     continue
+                # A compressed archive's texts can outgrow its bytes on disk.
+                kept += sum(len(item.text) for item in loaded.values())
+                if kept > MEMORY_BUDGET:
+                    loaded = {}
                 seen += [_Seen(path, a.relpath, a.outlet, loaded.get(a.relpath), a.lines)
                          for a in known.articles]
             else:
