@@ -15,16 +15,15 @@ import argparse
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from load import PRESSCUT
+
 from indexer import store
 from indexer.results import SearchRequest
 from indexer.search import SearchService
-
-PRESSCUT = Path(sys.executable).with_name("presscut")
 
 
 def first_answer(index: Path, word: str, build: subprocess.Popen, started: float) -> dict | None:

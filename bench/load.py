@@ -31,6 +31,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+# The CLI installed beside this Python.
+PRESSCUT = Path(sys.executable).with_name("presscut")
 QUERIES = ["Tokayev", "Kazakhstan", '"Kazakh people"', "CSTO AND Russia", "Kazakh*",
            "Tokaev~", "government", "oil prices", '"interest rates"', "market"]
 
@@ -70,8 +72,7 @@ def tree_memory_kb(pid: int) -> tuple[int, int]:
 
 
 def start_server(index: Path, port: int, workers: int) -> subprocess.Popen:
-    presscut = Path(sys.executable).with_name("presscut")
-    proc = subprocess.Popen([str(presscut), "serve", "--index", str(index), "--port", str(port),
+    proc = subprocess.Popen([str(PRESSCUT), "serve", "--index", str(index), "--port", str(port),
                              "--workers", str(workers), "--threads", "16"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 600
@@ -140,8 +141,7 @@ def run(index: Path, clients: int, seconds: float, rebuild_from: Path | None,
             thread.start()
         if rebuild_from:
             time.sleep(seconds / 2)
-            presscut = Path(sys.executable).with_name("presscut")
-            subprocess.run([str(presscut), "index", "--corpus", str(rebuild_from), "--index",
+            subprocess.run([str(PRESSCUT), "index", "--corpus", str(rebuild_from), "--index",
                             str(index), "--rebuild"], check=True, stdout=subprocess.DEVNULL,
                            env=dict(os.environ))
         for thread in threads:

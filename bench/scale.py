@@ -34,11 +34,10 @@ import urllib.parse
 from pathlib import Path
 
 from first_result import emptied, first_answer
-from load import free_port, proc_kb, process_tree, start_server, tree_memory_kb
+from load import PRESSCUT, free_port, proc_kb, process_tree, start_server, tree_memory_kb
 
 import corpus as synthetic
 
-PRESSCUT = Path(sys.executable).with_name("presscut")
 CLASSES = ("common term", "rare term", "two terms", "three terms", "phrase", "outlet filter",
            "date sort")
 WORD = re.compile(r"[A-Za-z]{5,}")

@@ -25,8 +25,8 @@ from .records import Document, LoadedFile, NotAnArticle, Skipped
 from .schema import index_fields, stored_document
 
 T = TypeVar("T")
-# Bytes of files whose texts are kept between the two passes over the corpus; the
-# files past it are read twice.
+# Texts kept between the two passes over the corpus (judged by the files' bytes before
+# they are read, by the texts' length after); the files past it are read twice.
 MEMORY_BUDGET = 64 * 2**20
 Progress = Callable[[Iterable[T], int, str], Iterable[T]]
 # Articles handed to the pipeline's worker processes at a time (two such windows in
@@ -223,6 +223,7 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress, head: state.
             known_copies: dict[str, dict], workers: int | None = None,
             aside: store.Aside | None = None) -> state.State | None:
     """Index what changed; the state to keep, or None when nothing did."""
+    workers = workers or os.cpu_count() or 1
     files = corpus_files(corpus, summary.skipped)
     stamps = {file.relpath: file.stamp for file in files}
     rows = metadata.read_manifests(corpus)
@@ -243,7 +244,7 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress, head: state.
         context.speakers.add_known(indexed.persons)
     known_files = before.files if before and before.hints == hints else {}
     first = _FirstPass(rows, context.outlet_names, summary.skipped, known_files)
-    seen = first.run(files, progress, workers or os.cpu_count() or 1)
+    seen = first.run(files, progress, workers)
     repeated = cleaner.repeated_lines(_outlet_texts(seen))
     repeats = {outlet: state.digest(*sorted(lines)) for outlet, lines in repeated.items()}
     run = _Run(summary, context, rows, existing, known_copies, repeated,
@@ -258,7 +259,7 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress, head: state.
     with ix.searcher() as searcher:
         try:
             jobs = filter(None, map(run.job, progress(seen, len(seen), "Indexing")))
-            for job, outcome in _produced(jobs, context, workers or os.cpu_count() or 1):
+            for job, outcome in _produced(jobs, context, workers):
                 run.write(job, outcome, commits.writer, searcher)
                 commits.tick(len(run.current))
             run.delete_gone(commits.writer)
@@ -392,18 +393,18 @@ class _Job:
 
 
 _Outcome = tuple[Document, dedup.Signature, frozenset[str]]
-_worker_context: Context | None = None
+# What a worker process was started with (its pool's initializer fills it).
+_given: dict[str, object] = {}
 
 
-def _start_worker(context: Context) -> None:
-    global _worker_context
-    _worker_context = context
+def _start_worker(given: dict[str, object]) -> None:
+    _given.update(given)
 
 
 def _outcome(job: _Job, context: Context | None = None) -> _Outcome | str:
     """The pipeline on one article (its document, copy signature and the person names it
     was given), or why it is not an article."""
-    context = context or _worker_context
+    context = context or _given["context"]
     context.speakers.handed.clear()
     try:
         doc = process(job.loaded, job.row, job.repeated, context)
@@ -420,7 +421,7 @@ def _produced(jobs: Iterator[_Job], context: Context, workers: int) -> Iterator[
         for job in itertools.chain(window, jobs):
             yield job, _outcome(job, context)
         return
-    with multiprocessing.Pool(workers, _start_worker, (context,)) as pool:
+    with multiprocessing.Pool(workers, _start_worker, ({"context": context},)) as pool:
         pending = (window, pool.map_async(_outcome, window, chunksize=8))
         while pending:
             window = list(itertools.islice(jobs, WINDOW))
@@ -486,18 +487,17 @@ class _FirstPass:
 
     def run(self, files: list[CorpusFile], progress: Progress, workers: int = 1) -> list[_Seen]:
         budget = MEMORY_BUDGET
-        tasks: list[_Look] = []
+        tasks: dict[str, _Look] = {}
         for path, relpath, stamp in files:
             known = self.known.get(relpath)
             if known is None or known.stamp != stamp:
                 budget -= stamp[0]
-                tasks.append(_Look(path, relpath, stamp, budget >= 0))
-        looked = iter(progress(self._looked(tasks, workers), len(tasks), "Reading"))
+                tasks[relpath] = _Look(path, relpath, stamp, budget >= 0)
+        looked = iter(progress(self._looked(list(tasks.values()), workers), len(tasks), "Reading"))
         seen: list[_Seen] = []
         kept = 0
-        for path, relpath, stamp in files:
-            known = self.known.get(relpath)
-            if known is None or known.stamp != stamp:
+        for path, relpath, _ in files:
+            if relpath in tasks:
                 known, loaded = next(looked)
                 if isinstance(known, Skipped):
                     self.skipped.append(known)
@@ -509,6 +509,7 @@ class _FirstPass:
                 seen += [_Seen(path, a.relpath, a.outlet, loaded.get(a.relpath), a.lines)
                          for a in known.articles]
             else:
+                known = self.known[relpath]
                 seen += [_Seen(path, a.relpath, a.outlet, None, a.lines, unread=True)
                          for a in known.articles]
             self.skipped += known.skipped
@@ -519,7 +520,8 @@ class _FirstPass:
         if workers < 2 or len(tasks) < WINDOW:
             yield from (_look(task, self.rows, self.names) for task in tasks)
             return
-        with multiprocessing.Pool(workers, _start_looking, (self.rows, self.names)) as pool:
+        given = {"rows": self.rows, "names": self.names}
+        with multiprocessing.Pool(workers, _start_worker, (given,)) as pool:
             yield from pool.imap(_look, tasks, chunksize=32)
 
 
@@ -535,18 +537,10 @@ class _Look:
 
 # A file as the first pass saw it (or why it was skipped), and the texts it kept by article.
 _Looked = tuple[state.FileSeen | Skipped, dict[str, LoadedFile]]
-_look_settings: tuple[Mapping, Mapping] = ({}, {})
-
-
-def _start_looking(rows: Mapping, names: Mapping) -> None:
-    global _look_settings
-    _look_settings = (rows, names)
-
-
 def _look(task: _Look, rows: Mapping | None = None, names: Mapping | None = None) -> _Looked:
     """The first pass over one file: its articles' outlets and short lines."""
     if rows is None:
-        rows, names = _look_settings
+        rows, names = _given["rows"], _given["names"]
     try:
         loaded_all = loader.load_all(Path(task.path), task.relpath)
     except NotAnArticle as exc:
