@@ -124,8 +124,9 @@ class FacetArrays:
 
     values: tuple[str, ...]  # value code -> value
     codes: dict[str, int]
-    owner: np.ndarray  # for every (document, value) pair: the document number...
+    owner: np.ndarray  # for every (document, value) pair, in document order: the document...
     code: np.ndarray  # ...and the value's code
+    starts: np.ndarray  # document d's pairs are [starts[d], starts[d + 1])
 
     @classmethod
     def read(cls, reader, column: str, empty: bool = False) -> FacetArrays:
@@ -137,8 +138,15 @@ class FacetArrays:
                 if value:
                     owner.append(docnum)
                     code.append(codes.setdefault(value, len(codes)))
-        return cls(tuple(codes), codes, np.array(owner, dtype=np.int64),
-                   np.array(code, dtype=np.int64))
+        return cls.of_pairs(tuple(codes), np.array(owner, dtype=np.int64),
+                            np.array(code, dtype=np.int64), reader.doc_count_all())
+
+    @classmethod
+    def of_pairs(cls, values: tuple[str, ...], owner: np.ndarray, code: np.ndarray,
+                 size: int) -> FacetArrays:
+        """The facet of (document, value code) pairs sorted by document."""
+        return cls(values, {v: i for i, v in enumerate(values)}, owner, code,
+                   np.searchsorted(owner, np.arange(size + 1)))
 
     def having(self, values: frozenset[str], size: int) -> np.ndarray:
         """A mask of the documents with any of ``values``."""
@@ -154,12 +162,44 @@ class FacetArrays:
         keep = code >= 0
         pairs = np.unique(np.stack([self.owner[keep], code[keep]]), axis=1) if keep.any() \
             else np.zeros((2, 0), dtype=np.int64)
-        return FacetArrays(names, {n: i for i, n in enumerate(names)}, pairs[0], pairs[1])
+        return FacetArrays.of_pairs(names, pairs[0], pairs[1], self.starts.size - 1)
+
+    def counted(self, docs: np.ndarray) -> np.ndarray:
+        """Documents per value code among the documents of the mask ``docs``."""
+        # Only the pairs of the fewer side are read: the matches, or when they are most
+        # of the archive, the others (subtracted from every document's counts).
+        if np.count_nonzero(docs) * 2 <= docs.size:
+            return self._count(np.flatnonzero(docs))
+        every = np.bincount(self.code, minlength=len(self.values))
+        return every - self._count(np.flatnonzero(~docs))
+
+    def _count(self, docnums: np.ndarray) -> np.ndarray:
+        first, lengths = self.starts[docnums], np.diff(self.starts)[docnums]
+        # The pairs of each document one after another: its first pair's index, plus 0, 1...
+        shift = np.repeat(first - (np.cumsum(lengths) - lengths), lengths)
+        return np.bincount(self.code[shift + np.arange(shift.size)], minlength=len(self.values))
 
     def counts(self, docs: np.ndarray) -> dict[str, int]:
         """Documents per value among the documents of the mask ``docs``."""
-        counted = np.bincount(self.code[docs[self.owner]], minlength=len(self.values))
+        counted = self.counted(docs)
         return {self.values[i]: int(counted[i]) for i in np.flatnonzero(counted)}
+
+    def top(self, docs: np.ndarray, n: int) -> list[tuple[str, int]]:
+        """The ``n`` values most documents of the mask ``docs`` hold, most first (equal
+        counts by value), with their counts."""
+        counted = self.counted(docs)
+        held = np.flatnonzero(counted)
+        if held.size > n:
+            # Only values counted at least as often as the n-th are sorted in Python.
+            nth = np.partition(counted[held], held.size - n)[held.size - n]
+            held = held[counted[held] >= nth]
+        return sorted(((self.values[i], int(counted[i])) for i in held),
+                      key=lambda kv: (-kv[1], kv[0]))[:n]
+
+    def count_of(self, docs: np.ndarray, value: str) -> int:
+        """How many documents of the mask ``docs`` hold ``value``."""
+        code = self.codes.get(value)
+        return 0 if code is None else int(np.count_nonzero(docs[self.owner[self.code == code]]))
 
 
 def _close_all(searchers: list) -> None:

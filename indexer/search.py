@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import heapq
 import threading
 import time
 from pathlib import Path
@@ -246,16 +245,16 @@ class SearchService:
         return gen.suggestions[key]
 
     def _facet(self, gen: Generation, name: str, docs: np.ndarray, request: SearchRequest):
-        counts = self.facet_arrays(gen, name).counts(docs)
+        arrays = self.facet_arrays(gen, name)
         selected = request.selected(name)
-        for value in selected:
-            counts.setdefault(value, 0)
         if BY_NAME[name].chronological:
-            order = sorted(counts.items())
+            counts = arrays.counts(docs)
+            order = sorted({**dict.fromkeys(selected, 0), **counts}.items())
         else:
-            order = heapq.nsmallest(FACET_VALUES, counts.items(), key=lambda kv: (-kv[1], kv[0]))
-            order += [(value, counts[value]) for value in selected
-                      if value not in dict(order)]
+            order = arrays.top(docs, FACET_VALUES)
+            shown = {value for value, _ in order}
+            order += sorted(((value, arrays.count_of(docs, value)) for value in selected
+                             if value not in shown), key=lambda kv: (-kv[1], kv[0]))
         label = BY_NAME[name].label_of
         kind = self.entities.kind if name == "mentioned" else (lambda value: "")
         return tuple(FacetValue(value, count, value in selected, label(value), kind(value) or "")

@@ -12,14 +12,17 @@ from __future__ import annotations
 import gzip
 import json
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 
+import numpy as np
 import pytest
 
 from indexer import build
 from indexer.analysis import WORD, common_words, fold, stem
 from indexer.dates import span
+from indexer.facets import MULTI
 from indexer.results import SearchRequest
+from indexer.schema import FACET_COLUMNS
 from indexer.search import SearchService
 
 from .conftest import CORPUS, shared
@@ -275,3 +278,26 @@ def test_a_quoted_word_in_a_field_means_that_word(news):
 def test_a_date_nothing_falls_inside_matches_nothing(news, query):
     service, _ = news
     assert found(service, query) == set()
+
+
+def test_facet_counts_and_top_values_equal_a_count_of_the_stored_values(news):
+    """For masks of every density (a few matches, half, nearly all: the count reads the
+    smaller side), each facet's counts and its top values are those a Python count of
+    every document's stored values gives."""
+    service, _ = news
+    gen = service._current()
+    reader = gen.searcher().reader()
+    rng = np.random.default_rng(SEED)
+    for facet, column in FACET_COLUMNS.items():
+        stored = reader.column_reader(column)
+        held = {d: {v for v in str(stored[d]).split(MULTI) if v} for d in reader.all_doc_ids()}
+        arrays = gen.facets[facet]
+        for share in (0.0, 0.01, 0.3, 0.5, 0.51, 0.9, 1.0):
+            docs = rng.random(gen.size) < share
+            expected = Counter(v for d, values in held.items() if docs[d] for v in values)
+            assert arrays.counts(docs) == dict(expected), (facet, share)
+            for n in (1, 3, 100):
+                top = sorted(expected.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+                assert arrays.top(docs, n) == top, (facet, share, n)
+            for value in list(expected)[:5] + ["no such value"]:
+                assert arrays.count_of(docs, value) == expected[value]

@@ -9,10 +9,15 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from flask import request, url_for
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from werkzeug.datastructures import MultiDict
 
 from indexer import build
 from indexer.settings import Settings
 from webapp import create_app
+from webapp.params import url_with
 
 from .conftest import SEEDS
 
@@ -230,3 +235,26 @@ def test_pages_say_how_far_a_first_build_is_while_it_runs(tmp_path, corpus_copy,
     assert len(seen) == 6
     assert client.get("/api/status").get_json()["indexing"] is None
     assert BeautifulSoup(client.get("/").data, "html.parser").select_one("p.building") is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(args=st.lists(st.tuples(st.sampled_from(["q", "outlet", "speaker", "page", "sort", "to"]),
+                               st.text(max_size=12)), max_size=6),
+       changes=st.dictionaries(st.sampled_from(["outlet", "page", "from", "q"]),
+                               st.none() | st.text(max_size=8)
+                               | st.lists(st.text(max_size=6), max_size=3), max_size=3))
+def test_links_built_without_the_url_map_equal_url_for(app, args, changes):
+    """The results page builds its links by hand (for speed); Flask's url_for is the
+    oracle, for any parameters and changes, on a site mounted under a prefix too."""
+    for root in ("", "/presscut"):
+        with app.test_request_context("/", query_string=args, base_url=f"http://x{root}"):
+            merged = MultiDict(request.args)
+            for key, value in changes.items():
+                merged.pop(key, None)
+                if value is not None:
+                    for item in value if isinstance(value, list) else [value]:
+                        merged.add(key, item)
+            expected = url_for("views.search", **merged.to_dict(flat=False))
+            assert url_with(**changes) == expected
+            assert url_with("api.search", **changes) == url_for("api.search",
+                                                                **merged.to_dict(flat=False))
