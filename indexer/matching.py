@@ -45,6 +45,9 @@ WARM_SHARE = 0.01
 VARIANT_WEIGHT = 0.8
 # Words of the vocabulary a wildcard may stand for and still be matched as arrays.
 MAX_FORMS = 2000
+# Phrases whose matching documents are kept per index version (least recently used
+# dropped): paging, filtering, sorting and exporting one search each ask again.
+PHRASES = 512
 
 
 def idf(documents: int, having: int) -> float:
@@ -78,6 +81,7 @@ class Postings:
         self._kept: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._lengths: dict[str, np.ndarray] = {}
         self._words: dict[str, list[str]] = {}
+        self._phrases: OrderedDict[tuple[str, tuple[str, ...]], np.ndarray] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
         self._words_lock = threading.Lock()
@@ -102,6 +106,24 @@ class Postings:
                     _, (docs, weights) = self._kept.popitem(last=False)
                     self._bytes -= docs.nbytes + weights.nbytes
         return found
+
+    def phrase(self, field: str, words: tuple[str, ...], find) -> np.ndarray:
+        """The mask of the documents holding ``words`` in a row in ``field``: ``find()``'s
+        answer, kept for the next asking (checking positions is a phrase's whole cost)."""
+        key = (field, words)
+        with self._lock:
+            docs = self._phrases.get(key)
+            if docs is not None:
+                self._phrases.move_to_end(key)
+        if docs is None:
+            docs = np.flatnonzero(find()).astype(np.int32)
+            with self._lock:
+                self._phrases[key] = docs
+                while len(self._phrases) > PHRASES:
+                    self._phrases.popitem(last=False)
+        mask = np.zeros(self.size, dtype=bool)
+        mask[docs] = True
+        return mask
 
     def warm(self, searcher, field: str, stop: threading.Event) -> int:
         """Read ahead the words of ``field`` in WARM_SHARE of the documents or more,
@@ -321,16 +343,25 @@ def _positions(cursor, docs: np.ndarray) -> list[list[int]]:
 def _phrase(q: wq.Phrase, searcher, postings: Postings, live: np.ndarray) -> Matches:
     size = live.shape[0]
     words = [_term(wq.Term(q.fieldname, word), searcher, postings, size) for word in q.words]
+    found = postings.phrase(q.fieldname, tuple(q.words),
+                            lambda: _in_a_row(q, searcher, postings, live, words))
+    scores = sum(w.scores for w in words)
+    return Matches(found, np.where(found, scores, 0).astype(np.float32) * q.boost)
+
+
+def _in_a_row(q: wq.Phrase, searcher, postings: Postings, live: np.ndarray,
+              words: list[Matches]) -> np.ndarray:
+    """The mask of the live documents where the phrase's words stand in a row."""
+    size = live.shape[0]
     candidates = np.logical_and.reduce([w.mask for w in words]) & live
     pairs = _pair_units(q, searcher)
     pair_masks = [_term(wq.Term("pairs", term), searcher, postings, size).mask
                   for _, term, _ in pairs]
     for mask in pair_masks:
         candidates &= mask
-    scores = sum(w.scores for w in words)
     if len(q.words) == 2 and pairs:
         # The pair term stands exactly where the two words do, in that order.
-        return Matches(candidates, np.where(candidates, scores, 0).astype(np.float32) * q.boost)
+        return candidates
     # Each unit is a term and where it stands from the phrase's start: a pair term stands
     # at its second word, so a phrase of common words is checked in the short lists of its
     # pairs rather than in those of "the" and "of"; a word no pair holds is checked alone.
@@ -357,7 +388,7 @@ def _phrase(q: wq.Phrase, searcher, postings: Postings, live: np.ndarray) -> Mat
             starts = {d: h for d, h in zip(local.tolist(), here, strict=True) if h}
             inside = inside[kept]
         found[inside] = True
-    return Matches(found, np.where(found, scores, 0).astype(np.float32) * q.boost)
+    return found
 
 
 def _pair_units(q: wq.Phrase, searcher) -> list[tuple[str, str, int]]:

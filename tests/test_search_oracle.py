@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 import numpy as np
 import pytest
 
-from indexer import build
+from indexer import build, matching
 from indexer.analysis import WORD, common_words, fold, stem
 from indexer.dates import span
 from indexer.facets import MULTI
@@ -301,3 +301,22 @@ def test_facet_counts_and_top_values_equal_a_count_of_the_stored_values(news):
                 assert arrays.top(docs, n) == top, (facet, share, n)
             for value in list(expected)[:5] + ["no such value"]:
                 assert arrays.count_of(docs, value) == expected[value]
+
+
+def test_a_phrase_asked_again_is_answered_from_its_kept_matches(news, monkeypatch):
+    """Paging or filtering asks a phrase again: the second answer comes without checking
+    positions, and is still the oracle's; past PHRASES phrases the oldest are dropped."""
+    service, oracle = news
+    phrases = _phrases(oracle, random.Random(SEED + 2), 30)
+    first = {text: found(service, f'"{text}"') for text in phrases}
+    monkeypatch.setattr(matching, "_in_a_row", lambda *a: pytest.fail("positions checked again"))
+    for text in phrases:
+        assert found(service, f'"{text}"') == first[text] == oracle.phrase(
+            [fold(w) for w in WORD.findall(text)]), text
+    monkeypatch.undo()
+    monkeypatch.setattr(matching, "PHRASES", 4)
+    for text in ("Kazakh people", "CSTO troops", "Tokayev in 2019", "Kazakhstan or"):
+        found(service, f'"{text}"')
+    # Each phrase is looked for in the title and in the text.
+    kept = service._current().postings._phrases
+    assert [" ".join(words) for _, words in kept][::2] == ["tokayev in 2019", "kazakhstan or"]
