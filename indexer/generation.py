@@ -160,9 +160,11 @@ class FacetArrays:
         when ``codes[i]`` is -1; a document holding two values merged into one counts once."""
         code = codes[self.code] if self.code.size else self.code
         keep = code >= 0
-        pairs = np.unique(np.stack([self.owner[keep], code[keep]]), axis=1) if keep.any() \
-            else np.zeros((2, 0), dtype=np.int64)
-        return FacetArrays.of_pairs(names, pairs[0], pairs[1], self.starts.size - 1)
+        # Each pair as one number, so that the distinct pairs are one sort of integers in
+        # document order (sorting the pairs as rows took 2 s at 100,000 articles).
+        pairs = np.unique(self.owner[keep] * max(1, len(names)) + code[keep])
+        return FacetArrays.of_pairs(names, pairs // max(1, len(names)), pairs % max(1, len(names)),
+                                    self.starts.size - 1)
 
     def counted(self, docs: np.ndarray) -> np.ndarray:
         """Documents per value code among the documents of the mask ``docs``."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import shutil
 from collections import Counter, defaultdict
 
 import numpy as np
@@ -320,3 +321,80 @@ def test_a_phrase_asked_again_is_answered_from_its_kept_matches(news, monkeypatc
     # Each phrase is looked for in the title and in the text.
     kept = service._current().postings._phrases
     assert [" ".join(words) for _, words in kept][::2] == ["tokayev in 2019", "kazakhstan or"]
+
+
+def test_merged_facet_values_count_each_document_once(news):
+    """Corrections merge mentioned names (or drop them): a document holding two merged
+    names counts once, as a count of the mapped stored values says, for generated maps."""
+    service, _ = news
+    gen = service._current()
+    reader = gen.searcher().reader()
+    stored = reader.column_reader(FACET_COLUMNS["mentioned"])
+    held = {d: {v for v in str(stored[d]).split(MULTI) if v} for d in reader.all_doc_ids()}
+    raw = gen.facets["mentioned"]
+    rng = np.random.default_rng(SEED)
+    for names in (1, 3, 40, len(raw.values)):
+        codes = rng.integers(-1, names, size=len(raw.values))
+        merged = raw.merged(codes, tuple(f"name {n}" for n in range(names)))
+        as_named = {d: {f"name {codes[raw.codes[v]]}" for v in values if codes[raw.codes[v]] >= 0}
+                    for d, values in held.items()}
+        docs = rng.random(gen.size) < 0.4
+        expected = Counter(v for d, values in as_named.items() if docs[d] for v in values)
+        assert merged.counts(docs) == dict(expected), names
+        assert merged.counts(np.ones(gen.size, dtype=bool)) == dict(
+            Counter(v for values in as_named.values() for v in values))
+
+
+@pytest.fixture(scope="module")
+def updated(news, tmp_path_factory):
+    """The news index after a later run changed every 15th file and removed others: more
+    than one segment, and documents deleted from the first."""
+    service, _ = news
+    corpus = tmp_path_factory.mktemp("updated") / "corpus"
+    shutil.copytree(service.path.parent / "corpus", corpus)
+    index = corpus.parent / "index"
+    build.index_corpus(corpus, index)
+    texts = sorted(corpus.glob("*.txt"))
+    for path in texts[::15]:
+        path.write_text(path.read_text("utf-8") + "\nAdded by a later run, these words.\n", "utf-8")
+    for path in texts[7::40]:
+        path.unlink()
+    build.index_corpus(corpus, index)
+    service = SearchService(index)
+    leaves = service._current().searcher().reader().leaf_readers()
+    assert len(leaves) > 1 and any(reader.has_deletions() for reader, _ in leaves)
+    return service, Oracle(service)
+
+
+def test_postings_read_by_blocks_are_whooshs_in_segments_with_deletions(updated):
+    """Every word's documents and weights, read a block at a time, are those Whoosh's own
+    cursor gives one posting at a time (deleted documents skipped)."""
+    service, _ = updated
+    gen = service._current()
+    searcher = gen.searcher()
+    reader = searcher.reader()
+    rng = random.Random(SEED)
+    for field in ("exact", "title", "pairs"):
+        vocabulary = [b.decode("utf-8") for b in reader.lexicon(field)]
+        for word in rng.sample(vocabulary, min(400, len(vocabulary))):
+            docs, weights = [], []
+            cursor = reader.postings(field, word)
+            while cursor.is_active():
+                docs.append(cursor.id())
+                weights.append(cursor.weight())
+                cursor.next()
+            mine = gen.postings.of(searcher, field, word)
+            assert mine[0].tolist() == docs, (field, word)
+            assert np.allclose(mine[1], weights), (field, word)
+    # Lists of several blocks (Whoosh writes 128 postings a block) are among those read.
+    assert len(gen.postings.of(searcher, "exact", "the")[0]) > 2 * 128
+
+
+def test_phrases_match_exactly_after_an_update(updated):
+    service, oracle = updated
+    wrong = []
+    for text in _phrases(oracle, random.Random(SEED + 3), 120) + ["Added by a later run"]:
+        expected = oracle.phrase([fold(w) for w in WORD.findall(text)])
+        if found(service, f'"{text}"') != expected:
+            wrong.append(text)
+    assert not wrong
