@@ -402,21 +402,24 @@ def _in_a_row(q: wq.Phrase, searcher, postings: Postings, live: np.ndarray,
     size = live.shape[0]
     candidates = np.logical_and.reduce([w.mask for w in words]) & live
     pairs = _pair_units(q, searcher)
-    pair_masks = [_held(searcher, postings, "pairs", term, size) for _, term, _ in pairs]
-    for mask in pair_masks:
-        candidates &= mask
     if len(q.words) == 2 and pairs:
         # The pair term stands exactly where the two words do, in that order.
-        return candidates
+        return candidates & _held(searcher, postings, "pairs", pairs[0][1], size)
     # Each unit is a term and where it stands from the phrase's start: a pair term stands
     # at its second word, so a phrase of common words is checked in the short lists of its
     # pairs rather than in those of "the" and "of"; a word no pair holds is checked alone.
     covered = {k for _, _, at in pairs for k in (at - 1, at)}
     units = pairs + [(q.fieldname, word, k) for k, word in enumerate(q.words) if k not in covered]
-    masks = pair_masks + [w.mask for k, w in enumerate(words) if k not in covered]
+    counts = [searcher.doc_frequency("pairs", term) for _, term, _ in pairs] + [
+        int(np.count_nonzero(w.mask)) for k, w in enumerate(words) if k not in covered]
     # The rarest first: its positions are the fewest starts to carry along.
-    counts = [int(np.count_nonzero(mask)) for mask in masks]
-    units = [units[n] for n in sorted(range(len(units)), key=counts.__getitem__)]
+    order = sorted(range(len(units)), key=counts.__getitem__)
+    units = [units[n] for n in order]
+    for n in sorted(range(len(pairs)), key=counts.__getitem__):
+        # A pair no commoner than the candidates narrows them; a common one ("in the") is
+        # only looked up for the few left (reading its whole list cost more than that).
+        if counts[n] <= 4 * np.count_nonzero(candidates):
+            candidates &= _held(searcher, postings, "pairs", pairs[n][1], size)
     found = np.zeros(live.shape, dtype=bool)
     docnums = np.flatnonzero(candidates)
     for reader, offset in searcher.reader().leaf_readers():
