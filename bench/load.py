@@ -1,7 +1,7 @@
 """Load on the real server: N concurrent clients for D seconds against `presscut serve`.
 
     python bench/load.py --index DIR [--clients 16] [--seconds 60] [--workers N]
-                         [--warmup S] [--pause S] [--rebuild-from CORPUS]
+                         [--warmup S] [--pause S] [--rebuild-from CORPUS] [--mix archive]
 
 Drives only 127.0.0.1. Waits until the server says it has read its common words ahead,
 loads it for --warmup seconds (each process reads ahead on its own), then prints
@@ -11,6 +11,10 @@ Without --pause every client asks again as soon as it is answered (the server sa
 with it, each waits a random 0 to 2*S seconds between requests, as a reader would;
 with --rebuild-from, rebuilds the index from that corpus halfway through (the server must
 swap to it without failing a request).
+The queries are ten fixed ones (each asked again and again, as readers paging and
+filtering do), or with --mix archive the seven classes of bench/scale.py drawn afresh from
+the synthetic archive's paragraphs (2,100 of them: few are asked twice), half of them as
+API calls and half as pages, reported per class.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from mix import query_mix
 
 # The CLI installed beside this Python.
 PRESSCUT = Path(sys.executable).with_name("presscut")
@@ -91,7 +97,11 @@ def start_server(index: Path, port: int, workers: int) -> subprocess.Popen:
     return proc
 
 
-def requests_for(base: str, rng: random.Random) -> tuple[str, str]:
+def requests_for(base: str, rng: random.Random, mix: list | None = None) -> tuple[str, str]:
+    if mix:
+        kind, params = rng.choice(mix)
+        path = rng.choice(["/api/search", "/"])
+        return kind, f"{base}{path}?{urllib.parse.urlencode(params)}"
     q = rng.choice(QUERIES)
     kind = rng.choice(["api", "api-filter", "api-date", "page"])
     params = {"q": q}
@@ -103,12 +113,13 @@ def requests_for(base: str, rng: random.Random) -> tuple[str, str]:
     return kind, f"{base}{path}?{urllib.parse.urlencode(params)}"
 
 
-def client(base: str, until: float, seed: int, results: list, pause: float = 0) -> None:
+def client(base: str, until: float, seed: int, results: list, pause: float = 0,
+           mix: list | None = None) -> None:
     rng = random.Random(seed)
     while time.monotonic() < until:
         if pause:
             time.sleep(rng.uniform(0, 2 * pause))
-        kind, url = requests_for(base, rng)
+        kind, url = requests_for(base, rng, mix)
         started = time.perf_counter()
         try:
             with urllib.request.urlopen(url, timeout=30) as response:
@@ -120,21 +131,23 @@ def client(base: str, until: float, seed: int, results: list, pause: float = 0) 
 
 
 def run(index: Path, clients: int, seconds: float, rebuild_from: Path | None,
-        workers: int = 2, warmup: float = 5, pause: float = 0) -> dict:
-    """Load the server; return the figures (also used by the test suite)."""
+        workers: int = 2, warmup: float = 5, pause: float = 0, mix: list | None = None) -> dict:
+    """Load the server; return the figures (also used by the test suite). ``mix``: (kind,
+    parameters) to draw the queries from instead of the fixed ten."""
     port = free_port()
     server = start_server(index, port, workers)
     base = f"http://127.0.0.1:{port}"
     results: list = []
     for_warmup: list = []
     warming = [threading.Thread(target=client, args=(base, time.monotonic() + warmup, -n,
-                                                     for_warmup)) for n in range(1, clients + 1)]
+                                                     for_warmup, 0, mix))
+               for n in range(1, clients + 1)]
     for thread in warming:
         thread.start()
     for thread in warming:
         thread.join()
     until = time.monotonic() + seconds
-    threads = [threading.Thread(target=client, args=(base, until, n, results, pause))
+    threads = [threading.Thread(target=client, args=(base, until, n, results, pause, mix))
                for n in range(clients)]
     try:
         for thread in threads:
@@ -184,9 +197,14 @@ def main() -> None:
     parser.add_argument("--pause", type=float, default=0,
                         help="mean seconds a client waits between requests")
     parser.add_argument("--rebuild-from", type=Path)
+    parser.add_argument("--mix", choices=["fixed", "archive"], default="fixed",
+                        help="ten fixed queries, or bench/scale.py's classes drawn afresh")
     args = parser.parse_args()
+    mix = None
+    if args.mix == "archive":
+        mix = query_mix(300, seed=7)
     print(json.dumps(run(args.index, args.clients, args.seconds, args.rebuild_from,
-                         args.workers, warmup=args.warmup, pause=args.pause), indent=2))
+                         args.workers, warmup=args.warmup, pause=args.pause, mix=mix), indent=2))
 
 
 if __name__ == "__main__":
