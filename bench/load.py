@@ -12,9 +12,11 @@ with it, each waits a random 0 to 2*S seconds between requests, as a reader woul
 with --rebuild-from, rebuilds the index from that corpus halfway through (the server must
 swap to it without failing a request).
 The queries are ten fixed ones (each asked again and again, as readers paging and
-filtering do), or with --mix archive the seven classes of bench/scale.py drawn afresh from
-the synthetic archive's paragraphs (2,100 of them: few are asked twice), half of them as
-API calls and half as pages, reported per class.
+filtering do), or with --mix archive the seven classes of bench/scale.py drawn from the
+synthetic archive's paragraphs: 2,100 of them dealt out to the clients, each asking its
+own share in turn (the warm-up another 2,100), so that a query is asked again only where
+the mix repeats it (common words are drawn from 300); half of them as API calls and half
+as pages, reported per class.
 """
 
 from __future__ import annotations
@@ -98,8 +100,10 @@ def start_server(index: Path, port: int, workers: int) -> subprocess.Popen:
 
 
 def requests_for(base: str, rng: random.Random, mix: list | None = None) -> tuple[str, str]:
+    """The next request of a client: the next of its share of ``mix``, or a fixed query."""
     if mix:
-        kind, params = rng.choice(mix)
+        kind, params = mix.pop(0)
+        mix.append((kind, params))
         path = rng.choice(["/api/search", "/"])
         return kind, f"{base}{path}?{urllib.parse.urlencode(params)}"
     q = rng.choice(QUERIES)
@@ -116,6 +120,7 @@ def requests_for(base: str, rng: random.Random, mix: list | None = None) -> tupl
 def client(base: str, until: float, seed: int, results: list, pause: float = 0,
            mix: list | None = None) -> None:
     rng = random.Random(seed)
+    mix = list(mix) if mix else None  # this client's own turn through its share
     while time.monotonic() < until:
         if pause:
             time.sleep(rng.uniform(0, 2 * pause))
@@ -131,23 +136,26 @@ def client(base: str, until: float, seed: int, results: list, pause: float = 0,
 
 
 def run(index: Path, clients: int, seconds: float, rebuild_from: Path | None,
-        workers: int = 2, warmup: float = 5, pause: float = 0, mix: list | None = None) -> dict:
-    """Load the server; return the figures (also used by the test suite). ``mix``: (kind,
-    parameters) to draw the queries from instead of the fixed ten."""
+        workers: int = 2, warmup: float = 5, pause: float = 0, mix: list | None = None,
+        warmup_mix: list | None = None) -> dict:
+    """Load the server; return the figures (also used by the test suite). ``mix`` and
+    ``warmup_mix``: (kind, parameters) the clients share out instead of the fixed ten."""
     port = free_port()
     server = start_server(index, port, workers)
     base = f"http://127.0.0.1:{port}"
     results: list = []
     for_warmup: list = []
     warming = [threading.Thread(target=client, args=(base, time.monotonic() + warmup, -n,
-                                                     for_warmup, 0, mix))
+                                                     for_warmup, 0, _share(warmup_mix, n - 1,
+                                                                           clients)))
                for n in range(1, clients + 1)]
     for thread in warming:
         thread.start()
     for thread in warming:
         thread.join()
     until = time.monotonic() + seconds
-    threads = [threading.Thread(target=client, args=(base, until, n, results, pause, mix))
+    threads = [threading.Thread(target=client, args=(base, until, n, results, pause,
+                                                     _share(mix, n, clients)))
                for n in range(clients)]
     try:
         for thread in threads:
@@ -168,6 +176,10 @@ def run(index: Path, clients: int, seconds: float, rebuild_from: Path | None,
     figures["server_rss_mb"], figures["server_pss_mb"] = (round(kb / 1024) for kb in memory)
     figures["server_processes"] = processes
     return figures
+
+
+def _share(mix: list | None, n: int, clients: int) -> list | None:
+    return mix[n::clients] if mix else None
 
 
 def _latency(times: list[float]) -> dict:
@@ -198,13 +210,15 @@ def main() -> None:
                         help="mean seconds a client waits between requests")
     parser.add_argument("--rebuild-from", type=Path)
     parser.add_argument("--mix", choices=["fixed", "archive"], default="fixed",
-                        help="ten fixed queries, or bench/scale.py's classes drawn afresh")
+                        help="ten fixed queries, or bench/scale.py's classes shared out")
     args = parser.parse_args()
-    mix = None
     if args.mix == "archive":
-        mix = query_mix(300, seed=7)
+        mix, warmup_mix = query_mix(300, seed=7), query_mix(300, seed=8)
+    else:
+        mix = warmup_mix = None
     print(json.dumps(run(args.index, args.clients, args.seconds, args.rebuild_from,
-                         args.workers, warmup=args.warmup, pause=args.pause, mix=mix), indent=2))
+                         args.workers, warmup=args.warmup, pause=args.pause, mix=mix,
+                         warmup_mix=warmup_mix), indent=2))
 
 
 if __name__ == "__main__":

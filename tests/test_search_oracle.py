@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import re
 import shutil
 from collections import Counter, defaultdict
 
@@ -281,11 +282,12 @@ def test_a_date_nothing_falls_inside_matches_nothing(news, query):
     assert found(service, query) == set()
 
 
-def test_facet_counts_and_top_values_equal_a_count_of_the_stored_values(news):
+@pytest.mark.parametrize("built", ["news", "updated"])
+def test_facet_counts_and_top_values_equal_a_count_of_the_stored_values(built, request):
     """For masks of every density (a few matches, half, nearly all: the count reads the
     smaller side), each facet's counts and its top values are those a Python count of
-    every document's stored values gives."""
-    service, _ = news
+    every document's stored values gives; on an index with deleted documents too."""
+    service, _ = request.getfixturevalue(built)
     gen = service._current()
     reader = gen.searcher().reader()
     rng = np.random.default_rng(SEED)
@@ -398,3 +400,34 @@ def test_phrases_match_exactly_after_an_update(updated):
         if found(service, f'"{text}"') != expected:
             wrong.append(text)
     assert not wrong
+
+
+@pytest.fixture(scope="module")
+def late(news, tmp_path_factory):
+    """The news index and, added by a later run alone, a seed article with every "of the"
+    made "of a": a segment where that pair stands in no document."""
+    service, _ = news
+    corpus = tmp_path_factory.mktemp("late") / "corpus"
+    shutil.copytree(service.path.parent / "corpus", corpus)
+    index = corpus.parent / "index"
+    build.index_corpus(corpus, index)
+    seed = next(path for path in sorted(CORPUS.glob("*.txt"))
+                if len(re.findall(r"(?i)\bthe\b", path.read_text("utf-8"))) > 20)
+    text = re.sub(r"(?i)\b(of\W+)the\b", r"\1a", seed.read_text("utf-8"))
+    corpus.joinpath("late.txt").write_text(text, "utf-8")
+    build.index_corpus(corpus, index)
+    service = SearchService(index)
+    leaves = service._current().searcher().reader().leaf_readers()
+    assert any(("pairs", "of the") not in reader for reader, _ in leaves)
+    return service, Oracle(service), text
+
+
+def test_a_common_pair_missing_from_a_segment_matches_nothing_there(late):
+    """ "of the X" for every X after a "the" of the late article: the article holds all
+    three words, never in a row; the rest of the archive as the oracle says."""
+    service, oracle, text = late
+    words = [fold(w) for w in WORD.findall(text)]
+    following = sorted({b for a, b in zip(words, words[1:], strict=False) if a == "the"})
+    assert len(following) > 5
+    for word in following:
+        assert found(service, f'"of the {word}"') == oracle.phrase(["of", "the", word]), word
