@@ -71,8 +71,8 @@ def url_with(endpoint: str = "views.search", **changes) -> str:
                                     for key, values in given.items()})
     # A results page prints hundreds of links (one per facet value): building each through
     # the URL map was a third of the page's time. Encoded as url_for encodes a query.
-    items = [(key, value) for key, values in given.items() for value in values]
-    return f"{base}?{urlencode(items, safe=QUERY_SAFE)}" if items else base
+    query = _query(given.items())
+    return f"{base}?{query}" if query else base
 
 
 def _base(endpoint: str) -> str | None:
@@ -90,6 +90,32 @@ def toggle_url(param: str, value: str) -> str:
     current = request.args.getlist(param)
     values = [v for v in current if v != value] if value in current else [*current, value]
     return url_with(**{param: values or None, "page": None})
+
+
+def toggle_urls(param: str, values) -> dict[str, str]:
+    """:func:`toggle_url` of each of ``values`` (a facet's hundred values), the other
+    parameters encoded once."""
+    current = request.args.getlist(param)
+    others = MultiDict(request.args)
+    others.pop(param, None)
+    others.pop("page", None)
+    rest = _query(others.to_dict(flat=False).items())
+    adding = _query([(param, current)])
+    base = _base("views.search")
+    urls = {}
+    for value in values:
+        if value in current:
+            tail = _query([(param, [v for v in current if v != value])])
+        else:
+            tail = "&".join(filter(None, (adding, _query([(param, [value])]))))
+        query = "&".join(filter(None, (rest, tail)))
+        urls[value] = f"{base}?{query}" if query else base
+    return urls
+
+
+def _query(grouped) -> str:
+    return urlencode([(key, value) for key, values in grouped for value in values],
+                     safe=QUERY_SAFE)
 
 
 # A batch is at most this many queries (a list of names for a story, not a crawl).

@@ -22,7 +22,7 @@ from indexer.search import BadQuery
 from . import export as exports
 from .api import batch_row, find_passage, service
 from .links import absolute, external, permalink
-from .params import BadParameter, batch_queries, search_request, toggle_url, url_with
+from .params import BadParameter, batch_queries, search_request, toggle_url, toggle_urls, url_with
 
 bp = Blueprint("views", __name__)
 # Skipped files and copies listed on /status; /api/status has them all.
@@ -59,11 +59,11 @@ def facet_views(result: SearchResult) -> list[dict]:
     for name, values in result.facets.items():
         if not values:
             continue  # e.g. no speakers known yet: hide the facet
-        param = BY_NAME[name].param
+        urls = toggle_urls(BY_NAME[name].param, [v.value for v in values])
         views.append({"name": name, "label": BY_NAME[name].label,
                       "chronological": BY_NAME[name].chronological, "options": [
             {"value": v.value, "label": v.label or v.value, "count": v.count, "selected": v.selected,
-             "kind": v.kind, "toggle_url": toggle_url(param, v.value)} for v in values]})
+             "kind": v.kind, "toggle_url": urls[v.value]} for v in values]})
     return views
 
 
