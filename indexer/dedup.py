@@ -8,11 +8,14 @@ import dataclasses
 import functools
 import hashlib
 import zlib
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from .analysis import terms
+
+if TYPE_CHECKING:
+    from datasketch import MinHash, MinHashLSH
 
 NUM_PERM = 64
 # Word 5-gram Jaccard similarity from which two texts count as one article: syndicated
@@ -52,8 +55,8 @@ def signature(text: str) -> Signature:
     exact = hashlib.blake2b(" ".join(words).encode(), digest_size=16).hexdigest()
     shingles = {" ".join(words[i : i + SHINGLE]).encode()
                 for i in range(max(1, len(words) - SHINGLE + 1))}
-    minhash = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashfunc=HASH,
-                      permutations=_permutations())
+    minhash = _datasketch().MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashfunc=HASH,
+                                    permutations=_permutations())
     minhash.update_batch(list(shingles))
     return Signature(exact, minhash.hashvalues.astype(np.uint32).tobytes())
 
@@ -123,7 +126,7 @@ class Registry:
 
 
 def _lsh() -> MinHashLSH:
-    return MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+    return _datasketch().MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
 
 
 def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -132,12 +135,20 @@ def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def _minhash(sig: Signature) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME,
-                   hashvalues=np.frombuffer(sig.minhash, dtype=np.uint32).astype(np.uint64),
-                   hashfunc=HASH, permutations=_permutations())
+    values = np.frombuffer(sig.minhash, dtype=np.uint32).astype(np.uint64)
+    return _datasketch().MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashvalues=values,
+                                 hashfunc=HASH, permutations=_permutations())
 
 
 @functools.cache
 def _permutations():
     # Drawing them costs more than hashing an article: draw once per process.
-    return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME).permutations
+    return _datasketch().MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME).permutations
+
+
+def _datasketch():
+    # Imported when first needed: datasketch imports scipy (0.7 s at every start), which
+    # a run that finds nothing changed never uses.
+    import datasketch
+
+    return datasketch

@@ -13,7 +13,7 @@ import functools
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -61,12 +61,27 @@ def read_manifests(corpus: Path) -> dict[str, dict[str, str]]:
             folder = manifest.parent.relative_to(corpus)
             prefix = "" if folder == Path() else folder.as_posix() + "/"
             with manifest.open(newline="", encoding="utf-8-sig") as handle:
-                for row in csv.DictReader(handle):
-                    file = (row.get("file") or "").strip()
+                for row in _rows(handle):
+                    file = row.get("file", "")
                     if file:
-                        rows[_joined(prefix, folder, file)] = {
-                            k: (v or "").strip() for k, v in row.items() if k}
+                        rows[_joined(prefix, folder, file)] = row
     return rows
+
+
+def _rows(handle) -> Iterator[dict[str, str]]:
+    """The rows of a CSV file as csv.DictReader reads them, values stripped, a missing
+    value "", unnamed columns dropped. DictReader's Python loop took a second a 100,000
+    rows; this is csv.reader's C loop and one dict a row."""
+    lines = csv.reader(handle)
+    header = next(lines, None)
+    if header is None:
+        return
+    named = [(n, key) for n, key in enumerate(header) if key]
+    for values in lines:
+        if not values:
+            continue  # a blank line, which DictReader skips too
+        values += [""] * (len(header) - len(values))
+        yield {key: values[n].strip() for n, key in named}
 
 
 def _joined(prefix: str, folder: Path, file: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import shutil
 from pathlib import Path
 
@@ -138,3 +139,26 @@ def test_a_manifest_names_its_files_as_pathlib_joins_them(folder, file):
     base = Path(folder)
     prefix = "" if base == Path() else base.as_posix() + "/"
     assert metadata._joined(prefix, base, file) == (base / file).as_posix()
+
+
+_cells = st.lists(st.sampled_from(["a", "é", " ", ",", '"', "\n", "file", "x.txt", ""]),
+                  max_size=4).map("".join)
+
+
+@given(header=st.lists(st.sampled_from(["file", "url", "outlet", "", "file", "date"]), max_size=5),
+       rows=st.lists(st.lists(_cells, max_size=7), max_size=6),
+       blank=st.lists(st.integers(0, 6), max_size=2))
+def test_manifest_rows_are_read_as_dictreader_reads_them(header, rows, blank):
+    # Oracle: csv.DictReader, which read every manifest row before (and still defines
+    # a row: ragged rows, blank lines, unnamed and repeated columns).
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in [header, *rows]:
+        writer.writerow(row)
+    lines = out.getvalue().splitlines(keepends=True)
+    for at in blank:
+        lines.insert(min(at, len(lines)), "\r\n")
+    text = "".join(lines)
+    expected = [{k: (v or "").strip() for k, v in row.items() if k}
+                for row in csv.DictReader(io.StringIO(text, newline=""))]
+    assert list(metadata._rows(io.StringIO(text, newline=""))) == expected

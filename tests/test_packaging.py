@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from indexer import build
+
 from .conftest import CORPUS, ROOT
 
 INDEXING_ONLY = ("trafilatura", "lingua", "datasketch", "bs4", "charset_normalizer", "scipy")
@@ -31,6 +33,24 @@ def test_the_web_app_loads_no_indexing_library():
     loaded = _modules_after("import webapp; webapp.create_app")
     assert "flask" in loaded
     assert not loaded & set(INDEXING_ONLY)
+
+
+def test_a_run_that_finds_nothing_changed_loads_no_scipy(tmp_path):
+    """datasketch imports scipy (most of a second): only a run with texts to sign loads it."""
+    index = tmp_path / "index"
+    build.index_corpus(CORPUS, index)
+    loaded = _modules_after("from pathlib import Path; from indexer import build; "
+                            f"build.index_corpus(Path({str(CORPUS)!r}), Path({str(index)!r}))")
+    assert "whoosh" in loaded and not loaded & {"datasketch", "scipy"}
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in CORPUS.iterdir():
+        (corpus / path.name).write_bytes(path.read_bytes())
+    changed = next(corpus.glob("*.txt"))
+    changed.write_text(changed.read_text("utf-8") + "\nA paragraph added later.\n", "utf-8")
+    loaded = _modules_after("from pathlib import Path; from indexer import build; "
+                            f"build.index_corpus(Path({str(corpus)!r}), Path({str(index)!r}))")
+    assert "datasketch" in loaded  # a changed text is signed to find its copies
 
 
 def test_the_indexer_never_loads_flask():
