@@ -87,14 +87,12 @@ def _base(endpoint: str) -> str | None:
 
 def toggle_url(param: str, value: str) -> str:
     """URL that adds ``value`` to facet ``param``, or removes it when selected."""
-    current = request.args.getlist(param)
-    values = [v for v in current if v != value] if value in current else [*current, value]
-    return url_with(**{param: values or None, "page": None})
+    return toggle_urls(param, [value])[value]
 
 
 def toggle_urls(param: str, values) -> dict[str, str]:
     """:func:`toggle_url` of each of ``values`` (a facet's hundred values), the other
-    parameters encoded once."""
+    parameters encoded once; with the page left out, as a new filter starts at page 1."""
     current = request.args.getlist(param)
     others = MultiDict(request.args)
     others.pop(param, None)
