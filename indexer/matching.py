@@ -172,41 +172,40 @@ def _frequencies(reader, field: str):
 
 
 def _read(searcher, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-    docs, weights = [], []
+    docs, weights = [np.zeros(0, dtype=np.int32)], [np.zeros(0, dtype=np.float32)]
     for reader, offset in searcher.reader().leaf_readers():
-        if (field, text) not in reader:
-            continue
-        whole = reader.postings(field, text)
-        cursor, deleted = _blocks(whole)
-        if cursor is None:
-            ids, found = [], []
-            while whole.is_active():
-                ids.append(whole.id())
-                found.append(whole.weight())
-                whole.next()
-            docs.append(np.array(ids, dtype=np.int32) + offset)
-            weights.append(np.array(found, dtype=np.float32))
-            continue
-        # A block's ids and weights at once, not one posting at a time in Python (most of
-        # the time of a word not read ahead: 130,000 postings took half a second).
-        ids, found = [], []
-        while not cursor._atend:
-            cursor._read_ids()
-            cursor._read_weights()
-            ids.append(np.asarray(cursor._ids, dtype=np.int32))
-            found.append(np.asarray(cursor._weights, dtype=np.float32))
-            cursor._next_block()
-        if not ids:  # every posting of the segment deleted (Whoosh's filter read past them)
-            continue
-        ids, found = np.concatenate(ids), np.concatenate(found)
-        if deleted:
-            keep = ~np.isin(ids, np.fromiter(deleted, dtype=np.int32, count=len(deleted)))
-            ids, found = ids[keep], found[keep]
-        docs.append(ids + offset)
-        weights.append(found)
-    if not docs:
-        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+        if (field, text) in reader:
+            ids, found = _segment_postings(reader.postings(field, text))
+            docs.append(ids + offset)
+            weights.append(found)
     return np.concatenate(docs).astype(np.int32), np.concatenate(weights)
+
+
+def _segment_postings(whole) -> tuple[np.ndarray, np.ndarray]:
+    """One segment's document numbers and weights of a term, deleted documents left out."""
+    cursor, deleted = _blocks(whole)
+    if cursor is None:  # a short list kept in the term's own entry
+        postings = []
+        while whole.is_active():
+            postings.append((whole.id(), whole.weight()))
+            whole.next()
+        return (np.array([d for d, _ in postings], dtype=np.int32),
+                np.array([w for _, w in postings], dtype=np.float32))
+    ids, found = [np.zeros(0, dtype=np.int32)], [np.zeros(0, dtype=np.float32)]
+    # A block's ids and weights at once, not one posting at a time in Python (most of the
+    # time of a word not read ahead: 130,000 postings took half a second). Whoosh's filter
+    # may have read past every posting already (all deleted).
+    while not cursor._atend:
+        cursor._read_ids()
+        cursor._read_weights()
+        ids.append(np.asarray(cursor._ids, dtype=np.int32))
+        found.append(np.asarray(cursor._weights, dtype=np.float32))
+        cursor._next_block()
+    ids, found = np.concatenate(ids), np.concatenate(found)
+    if deleted:
+        keep = ~np.isin(ids, np.fromiter(deleted, dtype=np.int32, count=len(deleted)))
+        ids, found = ids[keep], found[keep]
+    return ids, found
 
 
 def _blocks(cursor) -> tuple[W3LeafMatcher | None, frozenset | set]:
@@ -414,7 +413,7 @@ def _in_a_row(q: wq.Phrase, searcher, postings: Postings, live: np.ndarray,
     # The rarest first: its positions are the fewest starts to carry along.
     order = sorted(range(len(units)), key=counts.__getitem__)
     units = [units[n] for n in order]
-    for n in sorted(range(len(pairs)), key=counts.__getitem__):
+    for n in (n for n in order if n < len(pairs)):
         # A pair no commoner than the candidates narrows them; a common one ("in the") is
         # only looked up for the few left (reading its whole list cost more than that).
         if counts[n] <= 4 * np.count_nonzero(candidates):

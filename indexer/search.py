@@ -252,9 +252,10 @@ class SearchService:
             counts = arrays.counts(docs)
             order = sorted({**dict.fromkeys(selected, 0), **counts}.items())
         else:
-            order = arrays.top(docs, FACET_VALUES)
+            counted = arrays.counted(docs)
+            order = arrays.top(counted, FACET_VALUES)
             shown = {value for value, _ in order}
-            order += sorted(((value, arrays.count_of(docs, value)) for value in selected
+            order += sorted(((value, arrays.count_of(counted, value)) for value in selected
                              if value not in shown), key=lambda kv: (-kv[1], kv[0]))
         label = BY_NAME[name].label_of
         kind = self.entities.kind if name == "mentioned" else (lambda value: "")
