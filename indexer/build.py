@@ -19,7 +19,19 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
-from . import cleaner, dedup, formats, loader, mentions, metadata, passages, selfnames, state, store
+from . import (
+    cleaner,
+    dedup,
+    formats,
+    loader,
+    mentions,
+    metadata,
+    passages,
+    positions,
+    selfnames,
+    state,
+    store,
+)
 from .pipeline import PIPELINE_VERSION, Context, fingerprint, process, recanonical, row_for
 from .records import Document, LoadedFile, NotAnArticle, Skipped
 from .schema import index_fields, stored_document
@@ -164,6 +176,7 @@ def index_corpus(corpus: Path, index_path: Path, rebuild: bool = False,
             with store.build_aside(index_path) as aside:
                 after = _update(aside.index, corpus, summary, progress, None, lambda: None,
                                 known_copies={}, workers=workers, aside=aside)
+                positions.write(aside.index, progress)
                 _finish(aside.target, summary, started, after)
         else:
             folder = index_path.resolve()
@@ -172,6 +185,8 @@ def index_corpus(corpus: Path, index_path: Path, rebuild: bool = False,
             after = _update(ix, corpus, summary, progress, state.head(folder, generation),
                             lambda: state.read(folder, generation) or _existing(ix),
                             known_copies=store.copies(folder), workers=workers)
+            # Also an index written before the lists were: an unchanged run writes them.
+            positions.write(ix, progress)
             _finish(folder, summary, started, after)
     return summary
 
@@ -452,6 +467,7 @@ class _Commits:
         self.writer.commit()
         store.write_progress(self.aside.target, done, self.total)
         self.aside.publish()
+        positions.write(self.ix)
         self.interval *= COMMIT_GROWTH
         self.due = time.monotonic() + self.interval
         self.writer = self._open()

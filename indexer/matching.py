@@ -30,10 +30,9 @@ from collections import OrderedDict
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F, bm25
 
+from . import positions
 from .analysis import common_pairs
 from .words import StemGroup, Word, Words, fuzzy_forms
 
@@ -83,6 +82,7 @@ class Postings:
         self._lengths: dict[str, np.ndarray] = {}
         self._words: dict[str, list[str]] = {}
         self._phrases: OrderedDict[tuple[str, tuple[str, ...]], np.ndarray] = OrderedDict()
+        self._sidecars: dict[str, positions.Sidecar] = {}
         self._bytes = 0
         self._lock = threading.Lock()
         self._words_lock = threading.Lock()
@@ -106,6 +106,16 @@ class Postings:
                 while self._bytes > self.budget and len(self._kept) > 1:
                     _, (docs, weights) = self._kept.popitem(last=False)
                     self._bytes -= docs.nbytes + weights.nbytes
+        return found
+
+    def sidecar(self, reader) -> positions.Sidecar | None:
+        """The long lists written beside a segment (looked for again until they are)."""
+        segment = reader.segment().segment_id()
+        found = self._sidecars.get(segment)
+        if found is None:
+            found = positions.Sidecar.of(reader)
+            if found is not None:
+                self._sidecars[segment] = found
         return found
 
     def phrase(self, field: str, words: tuple[str, ...], find) -> np.ndarray:
@@ -183,7 +193,7 @@ def _read(searcher, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
 
 def _segment_postings(whole) -> tuple[np.ndarray, np.ndarray]:
     """One segment's document numbers and weights of a term, deleted documents left out."""
-    cursor, deleted = _blocks(whole)
+    cursor, deleted = positions.blocks(whole)
     if cursor is None:  # a short list kept in the term's own entry
         postings = []
         while whole.is_active():
@@ -206,17 +216,6 @@ def _segment_postings(whole) -> tuple[np.ndarray, np.ndarray]:
         keep = ~np.isin(ids, np.fromiter(deleted, dtype=np.int32, count=len(deleted)))
         ids, found = ids[keep], found[keep]
     return ids, found
-
-
-def _blocks(cursor) -> tuple[W3LeafMatcher | None, frozenset | set]:
-    """The codec's own cursor (blocks of postings) under Whoosh's filter of a segment's
-    deleted documents, and those documents; None when the list is kept in the term's
-    own entry. Reads whoosh-reloaded 2.7.5's W3 codec, the version pinned in
-    pyproject.toml."""
-    deleted: frozenset | set = frozenset()
-    if isinstance(cursor, FilterMatcher) and cursor._exclude:
-        cursor, deleted = cursor.child, cursor._ids
-    return (cursor if isinstance(cursor, W3LeafMatcher) else None), deleted
 
 
 def matches(q: wq.Query, searcher, postings: Postings, live: np.ndarray) -> Matches | None:
@@ -342,49 +341,6 @@ def _word(q: Word, searcher, postings: Postings, live: np.ndarray) -> Matches:
     return Matches(mask, (scores * q.boost).astype(np.float32))
 
 
-def _positions(cursor, docs: np.ndarray) -> list[list[int]]:
-    """The positions of the cursor's word in each of ``docs`` (sorted; each should hold
-    it, and one that does not gets none, never another document's).
-
-    Whoosh's ``skip_to`` steps through a block one posting at a time in Python; this reads
-    a block once and finds the documents in it by bisection (half the time of a phrase
-    of common words at 100,000 articles). It reads the blocks of whoosh-reloaded 2.7.5's
-    W3 codec, the version pinned in pyproject.toml."""
-    # Only live documents are asked for: a deleted one in a block is never among them.
-    blocks, _ = _blocks(cursor)
-    if blocks is None:  # a list kept in the term's own entry
-        found = []
-        for doc in docs.tolist():
-            if cursor.is_active():
-                cursor.skip_to(doc)
-            held = cursor.is_active() and cursor.id() == doc
-            found.append(cursor.value_as("positions") if held else [])
-        return found
-    cursor = blocks
-    decode = cursor.format.decoder("positions")
-    found, i = [], 0
-    while i < len(docs):
-        while not cursor._atend and cursor.block_max_id() < docs[i]:
-            cursor._next_block()
-        if cursor._atend:
-            return found + [[] for _ in range(len(docs) - i)]
-        if cursor._ids is None:
-            cursor._read_ids()
-        if cursor._values is None:
-            cursor._read_values()
-        ids = np.asarray(cursor._ids)
-        end = int(np.searchsorted(docs, cursor.block_max_id(), side="right"))
-        wanted = docs[i:end]
-        at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
-        values = cursor._values
-        found += [decode(values[k]) if held else []
-                  for k, held in zip(at.tolist(), (ids[at] == wanted).tolist(), strict=True)]
-        i = end
-        if i < len(docs):
-            cursor._next_block()
-    return found
-
-
 def _phrase(q: wq.Phrase, searcher, postings: Postings, live: np.ndarray) -> Matches:
     size = live.shape[0]
     words = [_term(wq.Term(q.fieldname, word), searcher, postings, size) for word in q.words]
@@ -422,7 +378,8 @@ def _in_a_row(q: wq.Phrase, searcher, postings: Postings, live: np.ndarray,
     docnums = np.flatnonzero(candidates)
     for reader, offset in searcher.reader().leaf_readers():
         inside = docnums[(docnums >= offset) & (docnums < offset + reader.doc_count_all())]
-        starts: dict[int, set[int]] | None = None
+        sidecar = postings.sidecar(reader)
+        begun: np.ndarray | None = None
         for field, term, shift in units:
             if (field, term) not in reader:
                 # A common pair that did not narrow the candidates may stand in no
@@ -430,14 +387,9 @@ def _in_a_row(q: wq.Phrase, searcher, postings: Postings, live: np.ndarray,
                 inside = inside[:0]
             if not len(inside):
                 break
-            local = inside - offset
-            at = _positions(reader.postings(field, term), local)
-            here = [{p - shift for p in positions} for positions in at]
-            if starts is not None:
-                here = [h & starts[d] for h, d in zip(here, local.tolist(), strict=True)]
-            kept = np.array([bool(h) for h in here], dtype=bool)
-            starts = {d: h for d, h in zip(local.tolist(), here, strict=True) if h}
-            inside = inside[kept]
+            here = positions.starts(reader, sidecar, field, term, inside - offset, shift)
+            begun = here if begun is None else np.intersect1d(begun, here, assume_unique=True)
+            inside = offset + np.unique(begun >> 32)
         found[inside] = True
     return found
 

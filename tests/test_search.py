@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import query as wq
 
-from indexer import generation, matching, query, store
+from indexer import generation, matching, positions, query, store
 from indexer.analysis import WORD, common_pairs, common_words, fold, pairs_analyzer, stem
 from indexer.schema import build_schema
 from indexer.search import BadQuery, SearchRequest, SearchService
@@ -325,5 +325,5 @@ def test_positions_are_never_another_documents(seed_index):
             everyone = np.arange(reader.doc_count_all())
             for word in ("tokayev", "the", "kazakhstan"):
                 holding = set(reader.postings("exact", word).all_ids())
-                at = matching._positions(reader.postings("exact", word), everyone)
+                at = positions.listed(reader.postings("exact", word), everyone)
                 assert [bool(p) for p in at] == [d in holding for d in everyone.tolist()]

@@ -18,8 +18,9 @@ from collections import Counter, defaultdict
 
 import numpy as np
 import pytest
+from whoosh import query as wq
 
-from indexer import build, matching
+from indexer import build, matching, positions, store
 from indexer.analysis import WORD, common_words, fold, stem
 from indexer.dates import span
 from indexer.facets import MULTI
@@ -158,10 +159,12 @@ def test_generated_phrases_match_exactly_where_they_stand(news):
     assert not wrong
 
 
-def test_chains_of_common_word_pairs_match_only_where_they_stand(news):
+@pytest.mark.parametrize("built", ["news", "updated"])
+def test_chains_of_common_word_pairs_match_only_where_they_stand(built, request):
     """Phrases chained from pairs of one document ("of the" + "the state"...), which holds
-    every pair of the chain but mostly not in a row: there the chain must not match."""
-    service, oracle = news
+    every pair of the chain but mostly not in a row: there the chain must not match. In
+    the news index only the longest lists are written out; in the updated one all are."""
+    service, oracle = request.getfixturevalue(built)
     common = common_words()
     rng = random.Random(SEED)
     docs = sorted(oracle.docs)
@@ -363,6 +366,12 @@ def updated(news, tmp_path_factory):
     for path in texts[7::40]:
         path.unlink()
     build.index_corpus(corpus, index)
+    # Every list written beside its segment, not only the long ones: phrases here are
+    # checked in the written positions wherever a word stands in a document.
+    for path in index.resolve().glob("*.positions*"):
+        path.unlink()
+    ix = store.open_index(index)
+    assert positions.write(ix, long=1) == len(ix.reader().leaf_readers())
     service = SearchService(index)
     leaves = service._current().searcher().reader().leaf_readers()
     assert len(leaves) > 1 and any(reader.has_deletions() for reader, _ in leaves)
@@ -432,3 +441,84 @@ def test_a_common_pair_missing_from_a_segment_matches_nothing_there(late):
     assert len(following) > 5
     for word in following:
         assert found(service, f'"of the {word}"') == oracle.phrase(["of", "the", word]), word
+
+
+def test_written_positions_are_whooshs(updated):
+    """The positions written beside each segment are what Whoosh's own decoder reads, for
+    every live document of every written list; a document without the word gets none."""
+    service, _ = updated
+    searcher = service._current().searcher()
+    rng = random.Random(SEED)
+    checked = 0
+    for reader, _ in searcher.reader().leaf_readers():
+        sidecar = positions.Sidecar.of(reader)
+        everyone = np.fromiter(reader.all_doc_ids(), dtype=np.int64)
+        for field in positions.FIELDS:
+            terms = sorted(term for f, term in sidecar.terms if f == field)
+            assert len(terms) == len(list(reader.lexicon(field)))  # long=1: every list
+            for term in rng.sample(terms, min(150, len(terms))):
+                expected = {}
+                cursor = reader.postings(field, term)
+                while cursor.is_active():
+                    expected[cursor.id()] = cursor.value_as("positions")
+                    cursor.next()
+                held, found = sidecar.positions_in(field, term, everyone)
+                got = defaultdict(list)
+                for doc, position in zip(held.tolist(), found.tolist(), strict=True):
+                    got[doc].append(position)
+                assert dict(got) == expected, (field, term)
+                # Where a phrase would start, from the written lists and from Whoosh's.
+                shift = rng.randint(0, 3)
+                assert np.array_equal(
+                    positions.starts(reader, sidecar, field, term, everyone, shift),
+                    positions.starts(reader, None, field, term, everyone, shift)), (field, term)
+                checked += 1
+    assert checked > 600
+
+
+def test_body_phrases_are_checked_in_the_written_positions(updated, monkeypatch):
+    """With every list written, a body phrase never reads positions from Whoosh, and
+    still finds exactly the documents holding it."""
+    service, oracle = updated
+    monkeypatch.setattr(positions, "listed", lambda *args: pytest.fail("read from Whoosh"))
+    gen = service._current()
+    searcher = gen.searcher()
+    ids = [searcher.stored_fields(n)["doc_id"] for n in range(gen.size)]
+    phrases = [[fold(w) for w in WORD.findall(text)]
+               for text in _phrases(oracle, random.Random(SEED + 5), 60)]
+    # A text's first two words and its second again: that last word stands where a
+    # phrase would have to start before the text does (no match unless written so).
+    phrases += [d["body"][:2] + d["body"][1:2] for d in list(oracle.docs.values())[:40]]
+    for words in phrases:
+        found_ = matching.matches(wq.Phrase("exact", words), searcher, gen.postings, gen.live)
+        assert {ids[n] for n in np.flatnonzero(found_.mask)} == oracle.phrase(words, ("body",)), words
+
+
+def test_each_build_writes_the_long_lists_of_its_new_segments(late, monkeypatch):
+    """A build writes the lists of the segments it made (none is long in this small
+    archive); Whoosh drops those of the segments it merged away; an unchanged run writes
+    what an older index lacks. Phrases then read the long lists written and the others
+    from Whoosh, and match exactly."""
+    service, oracle, _ = late
+    folder = service.path.resolve()
+
+    def written():
+        return {path.name.split(".")[0] for path in folder.glob("*.positions*")}
+
+    leaves = service._current().searcher().reader().leaf_readers()
+    current = {reader.segment().segment_id() for reader, _ in leaves}
+    assert written() == current
+    for path in folder.glob("*.positions*"):
+        path.unlink()
+    monkeypatch.setattr(positions, "LONG", 40)
+    build.index_corpus(service.path.parent / "corpus", service.path)
+    assert written() == current
+    service = SearchService(service.path)
+    reader = max(service._current().searcher().reader().leaf_readers(),
+                 key=lambda leaf: leaf[0].doc_count_all())[0]
+    sidecar = positions.Sidecar.of(reader)
+    assert ("exact", "the") in sidecar and ("pairs", "of the") in sidecar
+    assert 0 < len(sidecar.terms) < len(list(reader.lexicon("exact"))) / 10
+    for text in _phrases(oracle, random.Random(SEED + 7), 80):
+        expected = oracle.phrase([fold(w) for w in WORD.findall(text)])
+        assert found(service, f'"{text}"') == expected, text
