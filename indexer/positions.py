@@ -162,9 +162,7 @@ def write(ix, progress=lambda items, total, label: items, long: int | None = Non
 def _write_segment(reader, folder: Path, long: int) -> None:
     segment = reader.segment().segment_id()
     table: dict[str, dict[str, list[int]]] = {}
-    docs: list[np.ndarray] = []
-    counts: list[np.ndarray] = []
-    deltas: list[list[int]] = []
+    columns: dict[str, list[np.ndarray]] = {name: [np.zeros(0, dtype=np.int32)] for name in ARRAYS}
     written = 0
     for field in FIELDS:
         if field not in reader.schema or not reader.schema[field].format.supports("positions"):
@@ -173,37 +171,31 @@ def _write_segment(reader, folder: Path, long: int) -> None:
         for text, info in reader.iter_field(field):
             if info.doc_frequency() < long:
                 continue
-            ids, lists = _decoded(reader.postings(field, text))
+            ids, lengths, found = _decoded(reader.postings(field, text))
             table[field][text.decode("utf-8")] = [written, written + len(ids)]
             written += len(ids)
-            docs.append(ids)
-            counts.append(np.fromiter(map(len, lists), dtype=np.int64, count=len(lists)))
-            deltas.extend(lists)
-    lengths = np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64)
-    flat = np.fromiter(itertools.chain.from_iterable(deltas), dtype=np.int64,
-                       count=int(lengths.sum()))
-    # Positions are stored as each posting's deltas: their running sum, restarted per posting.
-    total = np.cumsum(flat)
-    before = np.repeat(np.concatenate([[0], total])[np.cumsum(lengths) - lengths], lengths)
-    arrays = {"docs": np.concatenate(docs) if docs else np.zeros(0, dtype=np.int32),
-              "at": np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
-              "positions": (total - before).astype(np.int32)}
+            for name, column in zip(ARRAYS, (ids, lengths, found), strict=True):
+                columns[name].append(column)
+    docs, lengths, found = (np.concatenate(columns[name]) for name in ARRAYS)
+    arrays = {"docs": docs, "at": np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
+              "positions": found}
     for name, array in arrays.items():
         _replace(_path(folder, segment, name), lambda f, a=array: np.save(f, a))
     _replace(folder / f"{segment}{TABLE}",
              lambda f: f.write(json.dumps(table, ensure_ascii=False).encode("utf-8")))
 
 
-def _decoded(postings) -> tuple[np.ndarray, list[list[int]]]:
-    """A list's document numbers and each one's position deltas (Whoosh's W3 codec of
-    whoosh-reloaded 2.7.5, pinned in pyproject.toml, pickles them behind a count)."""
+def _decoded(postings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A list's document numbers, how many positions each has, and the positions (Whoosh's
+    W3 codec of whoosh-reloaded 2.7.5, pinned in pyproject.toml, pickles each posting's
+    position deltas behind a count)."""
     cursor, _ = blocks(postings)
-    ids: list[np.ndarray] = []
-    lists: list[list[int]] = []
+    ids: list[np.ndarray] = [np.zeros(0, dtype=np.int32)]
+    deltas: list[list[int]] = []
     if cursor is None:  # a short list kept in the term's own entry
         while postings.is_active():
             ids.append(np.array([postings.id()], dtype=np.int32))
-            lists.extend(_deltas([postings.value()]))
+            deltas.extend(_deltas([postings.value()]))
             postings.next()
     else:
         # Deleted documents stay: a phrase only ever asks for live ones.
@@ -211,9 +203,14 @@ def _decoded(postings) -> tuple[np.ndarray, list[list[int]]]:
             cursor._read_ids()
             cursor._read_values()
             ids.append(np.asarray(cursor._ids, dtype=np.int32))
-            lists.extend(_deltas(cursor._values))
+            deltas.extend(_deltas(cursor._values))
             cursor._next_block()
-    return (np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32)), lists
+    lengths = np.fromiter(map(len, deltas), dtype=np.int32, count=len(deltas))
+    total = np.cumsum(np.fromiter(itertools.chain.from_iterable(deltas), dtype=np.int64,
+                                  count=int(lengths.sum())))
+    # The running sum of the deltas, restarted at each posting: its positions.
+    before = np.repeat(np.concatenate([[0], total])[np.cumsum(lengths) - lengths], lengths)
+    return np.concatenate(ids), lengths, (total - before).astype(np.int32)
 
 
 def _deltas(values) -> list[list[int]]:
