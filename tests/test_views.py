@@ -17,7 +17,7 @@ from werkzeug.datastructures import MultiDict
 from indexer import build
 from indexer.settings import Settings
 from webapp import create_app
-from webapp.params import toggle_urls, url_with
+from webapp.params import path_urls, toggle_urls, url_with
 
 from .conftest import SEEDS
 
@@ -270,3 +270,8 @@ def test_links_built_without_the_url_map_equal_url_for(app, args, changes):
                               else [*current, value]):
                         toggled.add(param, v)
                     assert url == url_for("views.search", **toggled.to_dict(flat=False))
+            # The pages of a facet's people, as url_for builds each path.
+            names = [v for _, v in args if v] + ["İlham Əliyev", "Токаев", "a/b c?d#e%f&g=h+i"]
+            for endpoint in ("views.speaker", "views.entity"):
+                for name, url in path_urls(endpoint, "name", names).items():
+                    assert url == url_for(endpoint, name=name)

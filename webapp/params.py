@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import current_app, g, request, url_for
 from werkzeug.datastructures import MultiDict
@@ -11,8 +11,9 @@ from indexer.facets import FACETS, SORTS
 from indexer.results import SearchRequest
 
 MAX_PAGE = 10_000
-# The characters werkzeug leaves unescaped in a query string it builds.
+# The characters werkzeug leaves unescaped in a query string it builds, and in a path part.
 QUERY_SAFE = "!$'()*,/:;?@"
+PATH_SAFE = "!$&'()*+,/:;=@"
 
 
 class BadParameter(ValueError):
@@ -109,6 +110,14 @@ def toggle_urls(param: str, values) -> dict[str, str]:
         query = "&".join(filter(None, (rest, tail)))
         urls[value] = f"{base}?{query}" if query else base
     return urls
+
+
+def path_urls(endpoint: str, arg: str, values) -> dict[str, str]:
+    """``url_for(endpoint, **{arg: value})`` of each of ``values`` (a facet's hundred
+    people), the URL map walked once: the value encoded as werkzeug encodes a path."""
+    marker = "\x00"  # never in a value's encoding: werkzeug writes it %00
+    head, tail = url_for(endpoint, **{arg: marker}).split(quote(marker), 1)
+    return {value: f"{head}{quote(value, safe=PATH_SAFE)}{tail}" for value in values}
 
 
 def _query(grouped) -> str:

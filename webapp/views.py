@@ -22,7 +22,7 @@ from indexer.search import BadQuery
 from . import export as exports
 from .api import batch_row, find_passage, service
 from .links import absolute, external, permalink
-from .params import BadParameter, batch_queries, search_request, toggle_url, toggle_urls, url_with
+from .params import BadParameter, batch_queries, path_urls, search_request, toggle_url, toggle_urls, url_with
 
 bp = Blueprint("views", __name__)
 # Skipped files and copies listed on /status; /api/status has them all.
@@ -53,6 +53,10 @@ def search():
                            pages=page_links(result))
 
 
+# The page of each value of these facets: what a speaker is quoted saying, where a name is.
+PEOPLE = {"speaker": "views.speaker", "mentioned": "views.entity"}
+
+
 def facet_views(result: SearchResult) -> list[dict]:
     """Facets as the template shows them: each value knows its count and toggle URL."""
     views = []
@@ -60,10 +64,14 @@ def facet_views(result: SearchResult) -> list[dict]:
         if not values:
             continue  # e.g. no speakers known yet: hide the facet
         urls = toggle_urls(BY_NAME[name].param, [v.value for v in values])
+        # A speaker's quotes, a mentioned name's passages.
+        people = (path_urls(PEOPLE[name], "name", [v.value for v in values])
+                  if name in PEOPLE else {})
         views.append({"name": name, "label": BY_NAME[name].label,
                       "chronological": BY_NAME[name].chronological, "options": [
             {"value": v.value, "label": v.label or v.value, "count": v.count, "selected": v.selected,
-             "kind": v.kind, "toggle_url": urls[v.value]} for v in values]})
+             "kind": v.kind, "toggle_url": urls[v.value], "person_url": people.get(v.value)}
+            for v in values]})
     return views
 
 
