@@ -37,7 +37,6 @@ MIN_LETTERS = 3
 
 
 @functools.lru_cache(maxsize=200_000)
-@functools.lru_cache(maxsize=200_000)
 def name_key(word: str) -> str | None:
     """The spelling-independent key of one word, or None for words too short to key."""
     text = word.lower().replace("i̇", "i")

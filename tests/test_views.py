@@ -15,9 +15,11 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from indexer import build
+from indexer.facets import BY_NAME
 from indexer.settings import Settings
 from webapp import create_app
 from webapp.params import path_urls, toggle_urls, url_with
+from webapp.views import FACET_SHOWN, PEOPLE
 
 from .conftest import SEEDS
 
@@ -275,3 +277,38 @@ def test_links_built_without_the_url_map_equal_url_for(app, args, changes):
             for endpoint in ("views.speaker", "views.entity"):
                 for name, url in path_urls(endpoint, "name", names).items():
                     assert url == url_for(endpoint, name=name)
+
+
+@pytest.mark.parametrize("q", ["", "Kazakhstan", "Tokayev"])
+def test_facet_values_on_the_page_are_the_apis_the_first_shown_the_rest_under_more(client, q):
+    """Every facet value of the JSON API is on the page, in its order, with its count: the
+    first FACET_SHOWN in the list (all of a chronological facet), the rest under "N more";
+    a speaker's and a mentioned name's own page linked beside each."""
+    facets = client.get("/api/search", query_string={"q": q}).get_json()["facets"]
+    soup = BeautifulSoup(client.get("/", query_string={"q": q}).data, "html.parser")
+    folded = 0
+    for name, values in facets.items():
+        section = soup.select_one(f"section.facet:has(#facet-{name})")
+        if not values:
+            assert section is None, name
+            continue
+        options = section.select(f"a[data-facet={name}]")
+        assert [(a["data-value"], a.select_one(".count").text) for a in options] == [
+            (v["value"], str(v["count"])) for v in values], name
+        shown = len(values) if BY_NAME[name].chronological else min(FACET_SHOWN, len(values))
+        more = section.select_one("details.more")
+        assert len(section.select(":scope > ul > li")) == shown, name
+        if shown < len(values):
+            folded += 1
+            assert more.summary.text == f"{len(values) - shown} more"
+            assert len(more.select("ul > li")) == len(values) - shown
+        else:
+            assert more is None, name
+        endpoint = PEOPLE.get(name)
+        for a in options:
+            person = a.find_next_sibling("a", class_="person")
+            assert (person is not None) == bool(endpoint), name
+            if endpoint:
+                with client.application.test_request_context():
+                    assert person["href"] == url_for(endpoint, name=a["data-value"])
+    assert folded or q  # the whole archive has more speakers than FACET_SHOWN
