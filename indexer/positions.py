@@ -120,9 +120,12 @@ class Sidecar:
     def of(cls, reader) -> Sidecar | None:
         """The written lists of a Whoosh segment reader, or None when there are none."""
         folder, segment = Path(reader.storage().folder), reader.segment().segment_id()
-        if not (folder / f"{segment}{TABLE}").exists():
+        try:
+            return cls(folder, segment)
+        except FileNotFoundError:
+            # Not written yet, or gone: a later commit merged the segment away and Whoosh
+            # deleted its files, which this older reader still holds open (ours it did not).
             return None
-        return cls(folder, segment)
 
     def __contains__(self, key: tuple[str, str]) -> bool:
         return key in self.terms

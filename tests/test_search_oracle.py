@@ -522,3 +522,27 @@ def test_each_build_writes_the_long_lists_of_its_new_segments(late, monkeypatch)
     for text in _phrases(oracle, random.Random(SEED + 7), 80):
         expected = oracle.phrase([fold(w) for w in WORD.findall(text)])
         assert found(service, f'"{text}"') == expected, text
+
+
+def test_a_segment_whose_written_lists_vanish_is_read_from_whoosh(tmp_path):
+    """A reader of an older index version may find a merged-away segment's files deleted
+    (Whoosh deletes them with the segment's own, which the reader holds open): its phrases
+    are then checked in Whoosh's positions, with the same answer."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    index = tmp_path / "index"
+    build.index_corpus(corpus, index)
+    folder = index.resolve()
+    for path in folder.glob("*.positions*"):
+        path.unlink()
+    assert positions.write(store.open_index(index), long=1)
+    phrases = ['"the Kazakh people"', '"in the country"', '"Kazakhstan and"']
+    written = SearchService(index)
+    before = [found(written, q) for q in phrases]
+    for path in folder.glob("*.positions_*.npy"):
+        path.unlink()
+    after = SearchService(index)
+    reader = after._current().searcher().reader()
+    assert all(positions.Sidecar.of(leaf) is None for leaf, _ in reader.leaf_readers())
+    assert [found(after, q) for q in phrases] == before
+    assert before[0] and all(before)
