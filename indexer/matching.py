@@ -378,6 +378,8 @@ def _in_a_row(q: wq.Phrase, searcher, postings: Postings, live: np.ndarray,
     docnums = np.flatnonzero(candidates)
     for reader, offset in searcher.reader().leaf_readers():
         inside = docnums[(docnums >= offset) & (docnums < offset + reader.doc_count_all())]
+        if not len(inside):
+            continue  # (an index without documents has a reader without a segment)
         sidecar = postings.sidecar(reader)
         begun: np.ndarray | None = None
         for field, term, shift in units:

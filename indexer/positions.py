@@ -154,8 +154,9 @@ def write(ix, progress=lambda items, total, label: items, long: int | None = Non
     long = LONG if long is None else long
     folder = Path(ix.storage.folder)
     with ix.reader() as reader:
-        leaves = [leaf for leaf, _ in reader.leaf_readers()
-                  if not (folder / f"{leaf.segment().segment_id()}{TABLE}").exists()]
+        # An index without documents has a reader without a segment: nothing to write.
+        leaves = [leaf for leaf, _ in reader.leaf_readers() if leaf.segment() is not None
+                  and not (folder / f"{leaf.segment().segment_id()}{TABLE}").exists()]
         if leaves:
             for leaf in progress(leaves, len(leaves), "Phrase positions"):
                 _write_segment(leaf, folder, long)

@@ -546,3 +546,15 @@ def test_a_segment_whose_written_lists_vanish_is_read_from_whoosh(tmp_path):
     assert all(positions.Sidecar.of(leaf) is None for leaf, _ in reader.leaf_readers())
     assert [found(after, q) for q in phrases] == before
     assert before[0] and all(before)
+
+
+def test_phrases_on_an_index_without_documents_find_nothing(tmp_path):
+    """A corpus with nothing indexable leaves an index without segments: a phrase of
+    common words, or of any, finds nothing there (it used to fail on the missing segment)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "empty.txt").write_text("")
+    build.index_corpus(corpus, tmp_path / "index")
+    service = SearchService(tmp_path / "index")
+    for q in ('"of the state"', '"Kazakh people"', '"the Kazakh people"'):
+        assert service.search(SearchRequest(q=q)).total == 0
