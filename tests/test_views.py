@@ -312,3 +312,12 @@ def test_facet_values_on_the_page_are_the_apis_the_first_shown_the_rest_under_mo
                 with client.application.test_request_context():
                     assert person["href"] == url_for(endpoint, name=a["data-value"])
     assert folded or q  # the whole archive has more speakers than FACET_SHOWN
+
+
+@pytest.mark.parametrize("q", ['"the Kazakh people"', "Tokayev"])
+def test_the_count_reads_as_a_sentence(client, q):
+    total = client.get("/api/search", query_string={"q": q}).get_json()["total"]
+    heading = BeautifulSoup(client.get("/", query_string={"q": q}).data, "html.parser").select_one(
+        "#results-heading").get_text(" ", strip=True)
+    verb = "document matches" if total == 1 else "documents match"
+    assert heading.startswith(f"{total} {verb}"), heading
