@@ -127,9 +127,8 @@ def test_at_phone_width_filters_fold_and_the_first_result_is_near_the_top(browse
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_the_open_search_syntax_fits_the_screen(browser, base_url, width):
-    context = browser.new_context(viewport={"width": width, "height": 844})
-    page = context.new_page()
+def test_the_open_search_syntax_fits_the_screen(page, base_url, width):
+    page.set_viewport_size({"width": width, "height": 844})
     page.goto(base_url + "/?q=Tokayev")
     page.click("#syntax-help > summary")
     assert page.locator("#syntax-help dd").first.is_visible()
@@ -137,7 +136,6 @@ def test_the_open_search_syntax_fits_the_screen(browser, base_url, width):
     for dd in page.locator("#syntax-help dd").all():
         box = dd.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= width
-    context.close()
 
 
 def test_on_a_wide_screen_filters_stand_open_and_a_date_range_applies(page, base_url):
