@@ -176,7 +176,7 @@ def index_corpus(corpus: Path, index_path: Path, rebuild: bool = False,
             with store.build_aside(index_path) as aside:
                 after = _update(aside.index, corpus, summary, progress, None, lambda: None,
                                 known_copies={}, workers=workers, aside=aside)
-                positions.write(aside.index, progress)
+                _write_positions(aside.index, summary, progress)
                 _finish(aside.target, summary, started, after)
         else:
             folder = index_path.resolve()
@@ -186,9 +186,22 @@ def index_corpus(corpus: Path, index_path: Path, rebuild: bool = False,
                             lambda: state.read(folder, generation) or _existing(ix),
                             known_copies=store.copies(folder), workers=workers)
             # Also an index written before the lists were: an unchanged run writes them.
-            positions.write(ix, progress)
+            _write_positions(ix, summary, progress)
             _finish(folder, summary, started, after)
     return summary
+
+
+def _write_positions(ix, summary: Summary, progress: Progress = lambda items, total, label: items
+                     ) -> None:
+    """Write the phrase positions of the segments that lack them. Without them phrases are
+    checked in Whoosh's own positions, slower but the same: a failure (a full disk) is
+    reported and the run's index and state stand; the next run tries again."""
+    try:
+        positions.write(ix, progress)
+    except (OSError, MemoryError, ValueError) as exc:
+        # A new list: the state keeps the run's own warnings, not this one.
+        summary.warnings = [*summary.warnings, f"phrase positions not written ({exc}): phrases "
+                            "are checked without them, slower, until a run writes them"]
 
 
 def _finish(folder: Path, summary: Summary, started: float, after: state.State | None) -> None:
@@ -270,7 +283,7 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress, head: state.
     # Two is what Whoosh's multi-process writer was measured safe and fastest with; a
     # small incremental change is not worth starting processes (nor adding segments).
     procs = 1 if existing else min(2, os.cpu_count() or 1)
-    commits = _Commits(ix, procs, aside, len(seen))
+    commits = _Commits(ix, procs, aside, len(seen), summary)
     with ix.searcher() as searcher:
         try:
             jobs = filter(None, map(run.job, progress(seen, len(seen), "Indexing")))
@@ -450,8 +463,8 @@ class _Commits:
     FIRST_COMMIT seconds, then COMMIT_GROWTH times as long each time) and shows the index
     from its first commit on, with how far it is; any other run commits once, at its end."""
 
-    def __init__(self, ix, procs: int, aside: store.Aside | None, total: int):
-        self.ix, self.procs, self.aside, self.total = ix, procs, aside, total
+    def __init__(self, ix, procs: int, aside: store.Aside | None, total: int, summary: Summary):
+        self.ix, self.procs, self.aside, self.total, self.summary = ix, procs, aside, total, summary
         self.interval = FIRST_COMMIT
         self.due = time.monotonic() + self.interval
         self.writer = self._open()
@@ -467,7 +480,7 @@ class _Commits:
         self.writer.commit()
         store.write_progress(self.aside.target, done, self.total)
         self.aside.publish()
-        positions.write(self.ix)
+        _write_positions(self.ix, self.summary)
         self.interval *= COMMIT_GROWTH
         self.due = time.monotonic() + self.interval
         self.writer = self._open()

@@ -60,7 +60,8 @@ def starts(reader, sidecar: Sidecar | None, field: str, term: str, docs: np.ndar
                             count=int(lengths.sum()))
     found = found - shift
     # A start before the text's first word is no phrase (and would spoil the key).
-    return ((held << 32) | np.maximum(found, 0))[found >= 0]
+    keep = found >= 0
+    return (held[keep] << 32) | found[keep]
 
 
 def listed(cursor, docs: np.ndarray) -> list[list[int]]:
@@ -122,9 +123,10 @@ class Sidecar:
         folder, segment = Path(reader.storage().folder), reader.segment().segment_id()
         try:
             return cls(folder, segment)
-        except FileNotFoundError:
+        except (OSError, ValueError, EOFError):
             # Not written yet, or gone: a later commit merged the segment away and Whoosh
-            # deleted its files, which this older reader still holds open (ours it did not).
+            # deleted its files, which this older reader still holds open (ours it did
+            # not). Or damaged (a crash mid-write): Whoosh's own positions still answer.
             return None
 
     def __contains__(self, key: tuple[str, str]) -> bool:
@@ -141,7 +143,7 @@ class Sidecar:
         held = at[listed[at] == docs] + first
         begin, end = self.at[held], self.at[held + 1]
         lengths = end - begin
-        # Each wanted posting's slice of the positions, gathered at once.
+        # The wanted postings' slices of the positions as one index array, not a slice each.
         index = np.repeat(begin - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
         return (np.repeat(self.docs[held].astype(np.int64), lengths),
                 self.positions[index].astype(np.int64))
@@ -221,12 +223,9 @@ def _deltas(values) -> list[list[int]]:
     """Each value's position deltas: a count, then a pickle (protocol 2) of the list.
     The pickles go through one ``loads`` as the items of a list of them (one call, not
     one a posting: most of the time of writing a segment's lists)."""
-    try:
-        found = pickle.loads(b"\x80\x02(" + b"".join(v[6:-1] for v in values) + b"l.")  # noqa: S301
-    except pickle.UnpicklingError:
-        found = None
-    if found is None or len(found) != len(values):  # not the shape expected: one at a time
-        found = [pickle.loads(v[4:]) for v in values]  # noqa: S301
+    found = pickle.loads(b"\x80\x02(" + b"".join(v[6:-1] for v in values) + b"l.")  # noqa: S301
+    if len(found) != len(values):
+        raise ValueError("the index's positions are not in the form of the pinned Whoosh")
     return found
 
 

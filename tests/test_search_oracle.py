@@ -546,6 +546,18 @@ def test_a_segment_whose_written_lists_vanish_is_read_from_whoosh(tmp_path):
     assert all(positions.Sidecar.of(leaf) is None for leaf, _ in reader.leaf_readers())
     assert [found(after, q) for q in phrases] == before
     assert before[0] and all(before)
+    # Cut short by a crash, or a table that is not JSON: the same.
+    for damaged_files, damage in (("*.positions_positions.npy", lambda b: b[:20]),
+                                  ("*.positions.json", lambda b: b"{")):
+        for path in folder.glob("*.positions*"):
+            path.unlink()
+        positions.write(store.open_index(index), long=1)
+        for path in folder.glob(damaged_files):
+            path.write_bytes(damage(path.read_bytes()))
+        damaged = SearchService(index)
+        reader = damaged._current().searcher().reader()
+        assert all(positions.Sidecar.of(leaf) is None for leaf, _ in reader.leaf_readers())
+        assert [found(damaged, q) for q in phrases] == before
 
 
 def test_phrases_on_an_index_without_documents_find_nothing(tmp_path):
