@@ -30,6 +30,22 @@ SEED = 20261123
 BLOCK = 128  # postings in one of Whoosh's blocks
 
 
+def both_ways(reader, sidecar: positions.Sidecar, field: str, term: str, docs: np.ndarray
+              ) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    """A term's positions in each of ``docs`` that holds it: as Whoosh's own cursor
+    decodes them, and as written."""
+    expected = {}
+    cursor = reader.postings(field, term)
+    while cursor.is_active():
+        expected[cursor.id()] = cursor.value_as("positions")
+        cursor.next()
+    held, found = sidecar.positions_in(field, term, docs)
+    got = defaultdict(list)
+    for doc, position in zip(held.tolist(), found.tolist(), strict=True):
+        got[doc].append(position)
+    return expected, dict(got)
+
+
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory):
     """(index, live document numbers -> texts' folded words) after three commits and the
@@ -73,16 +89,8 @@ def test_written_lists_are_whooshs_across_blocks_and_deletions(archive):
             assert sidecar.terms and all(last - first >= positions.LONG
                                          for first, last in sidecar.terms.values())
             for field, term in sidecar.terms:
-                expected = {}
-                cursor = reader.postings(field, term)
-                while cursor.is_active():
-                    expected[cursor.id()] = cursor.value_as("positions")
-                    cursor.next()
-                held, found = sidecar.positions_in(field, term, live)
-                got = defaultdict(list)
-                for doc, position in zip(held.tolist(), found.tolist(), strict=True):
-                    got[doc].append(position)
-                assert dict(got) == expected, (field, term)
+                expected, got = both_ways(reader, sidecar, field, term, live)
+                assert got == expected, (field, term)
                 first, last = sidecar.terms[(field, term)]
                 blocks = max(blocks, -(-(last - first) // BLOCK))
                 deleted += len(sidecar.docs[first:last]) > len(expected)

@@ -29,6 +29,7 @@ from indexer.schema import FACET_COLUMNS
 from indexer.search import SearchService
 
 from .conftest import CORPUS, shared
+from .test_positions import both_ways
 
 SAMPLE = 300
 SEED = 20261123
@@ -457,16 +458,8 @@ def test_written_positions_are_whooshs(updated):
             terms = sorted(term for f, term in sidecar.terms if f == field)
             assert len(terms) == len(list(reader.lexicon(field)))  # long=1: every list
             for term in rng.sample(terms, min(150, len(terms))):
-                expected = {}
-                cursor = reader.postings(field, term)
-                while cursor.is_active():
-                    expected[cursor.id()] = cursor.value_as("positions")
-                    cursor.next()
-                held, found = sidecar.positions_in(field, term, everyone)
-                got = defaultdict(list)
-                for doc, position in zip(held.tolist(), found.tolist(), strict=True):
-                    got[doc].append(position)
-                assert dict(got) == expected, (field, term)
+                expected, got = both_ways(reader, sidecar, field, term, everyone)
+                assert got == expected, (field, term)
                 # Where a phrase would start, from the written lists and from Whoosh's.
                 shift = rng.randint(0, 3)
                 assert np.array_equal(
