@@ -321,3 +321,7 @@ def test_the_count_reads_as_a_sentence(client, q):
         "#results-heading").get_text(" ", strip=True)
     verb = "document matches" if total == 1 else "documents match"
     assert heading.startswith(f"{total} {verb}"), heading
+    # The query as typed, in quotes of its own only when it has none (“"the Kazakh people"”).
+    shown = BeautifulSoup(client.get("/", query_string={"q": q}).data, "html.parser").select_one(
+        "#results-heading q, #results-heading code.query")
+    assert shown.text == q and (shown.name == "q") == ('"' not in q)
