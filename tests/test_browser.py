@@ -138,6 +138,17 @@ def test_the_open_search_syntax_fits_the_screen(page, base_url, width):
         assert box["x"] >= 0 and box["x"] + box["width"] <= width
 
 
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_persons_quotes_take_the_width_of_the_page(page, base_url, width):
+    page.set_viewport_size({"width": width, "height": 844})
+    page.goto(base_url + "/speaker/Ali%20Karimli")
+    # main's width less its padding (1.5rem a side): the text column.
+    column = page.locator("main").bounding_box()["width"] - 48
+    quotes = page.locator("ol.statements blockquote").all()
+    assert quotes and all(q.bounding_box()["width"] >= 0.8 * column for q in quotes)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
 def test_on_a_wide_screen_filters_stand_open_and_a_date_range_applies(page, base_url):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(base_url + "/?q=Tokayev")
