@@ -205,12 +205,10 @@ def _segment_postings(whole) -> tuple[np.ndarray, np.ndarray]:
     # A block's ids and weights at once, not one posting at a time in Python (most of the
     # time of a word not read ahead: 130,000 postings took half a second). Whoosh's filter
     # may have read past every posting already (all deleted).
-    while not cursor._atend:
-        cursor._read_ids()
-        cursor._read_weights()
-        ids.append(np.asarray(cursor._ids, dtype=np.int32))
-        found.append(np.asarray(cursor._weights, dtype=np.float32))
-        cursor._next_block()
+    for block in positions.each_block(cursor):
+        block._read_weights()
+        ids.append(np.asarray(block._ids, dtype=np.int32))
+        found.append(np.asarray(block._weights, dtype=np.float32))
     ids, found = np.concatenate(ids), np.concatenate(found)
     if deleted:
         keep = ~np.isin(ids, np.fromiter(deleted, dtype=np.int32, count=len(deleted)))

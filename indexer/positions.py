@@ -17,6 +17,7 @@ import itertools
 import json
 import os
 import pickle
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +35,10 @@ def _path(folder: Path, segment: str, name: str) -> Path:
     return folder / f"{segment}.positions_{name}.npy"
 
 
+def _table(folder: Path, segment: str) -> Path:
+    return folder / f"{segment}{TABLE}"
+
+
 def blocks(cursor) -> tuple[W3LeafMatcher | None, frozenset | set]:
     """The codec's own cursor (blocks of postings) under Whoosh's filter of a segment's
     deleted documents, and those documents; None when the list is kept in the term's
@@ -43,6 +48,15 @@ def blocks(cursor) -> tuple[W3LeafMatcher | None, frozenset | set]:
     if isinstance(cursor, FilterMatcher) and cursor._exclude:
         cursor, deleted = cursor.child, cursor._ids
     return (cursor if isinstance(cursor, W3LeafMatcher) else None), deleted
+
+
+def each_block(cursor: W3LeafMatcher) -> Iterator[W3LeafMatcher]:
+    """The codec's cursor at each of its blocks in turn, from the one it is at, with the
+    block's document numbers read."""
+    while not cursor._atend:
+        cursor._read_ids()
+        yield cursor
+        cursor._next_block()
 
 
 def starts(reader, sidecar: Sidecar | None, field: str, term: str, docs: np.ndarray,
@@ -111,7 +125,7 @@ class Sidecar:
     """One segment's written lists: a term's positions in given documents, as starts."""
 
     def __init__(self, folder: Path, segment: str):
-        table = json.loads((folder / f"{segment}{TABLE}").read_text(encoding="utf-8"))
+        table = json.loads(_table(folder, segment).read_text(encoding="utf-8"))
         self.terms = {(field, term): span for field, terms in table.items()
                       for term, span in terms.items()}
         self.docs, self.at, self.positions = (np.load(_path(folder, segment, name), mmap_mode="r")
@@ -158,7 +172,7 @@ def write(ix, progress=lambda items, total, label: items, long: int | None = Non
     with ix.reader() as reader:
         # An index without documents has a reader without a segment: nothing to write.
         leaves = [leaf for leaf, _ in reader.leaf_readers() if leaf.segment() is not None
-                  and not (folder / f"{leaf.segment().segment_id()}{TABLE}").exists()]
+                  and not _table(folder, leaf.segment().segment_id()).exists()]
         if leaves:
             for leaf in progress(leaves, len(leaves), "Phrase positions"):
                 _write_segment(leaf, folder, long)
@@ -187,7 +201,7 @@ def _write_segment(reader, folder: Path, long: int) -> None:
               "positions": found}
     for name, array in arrays.items():
         _replace(_path(folder, segment, name), lambda f, a=array: np.save(f, a))
-    _replace(folder / f"{segment}{TABLE}",
+    _replace(_table(folder, segment),
              lambda f: f.write(json.dumps(table, ensure_ascii=False).encode("utf-8")))
 
 
@@ -205,12 +219,10 @@ def _decoded(postings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             postings.next()
     else:
         # Deleted documents stay: a phrase only ever asks for live ones.
-        while not cursor._atend:
-            cursor._read_ids()
-            cursor._read_values()
-            ids.append(np.asarray(cursor._ids, dtype=np.int32))
-            deltas.extend(_deltas(cursor._values))
-            cursor._next_block()
+        for block in each_block(cursor):
+            block._read_values()
+            ids.append(np.asarray(block._ids, dtype=np.int32))
+            deltas.extend(_deltas(block._values))
     lengths = np.fromiter(map(len, deltas), dtype=np.int32, count=len(deltas))
     total = np.cumsum(np.fromiter(itertools.chain.from_iterable(deltas), dtype=np.int64,
                                   count=int(lengths.sum())))
