@@ -11,7 +11,7 @@ import pytest
 
 from indexer import build
 
-from .conftest import CORPUS
+from .conftest import CORPUS, shared
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import load  # noqa: E402
@@ -31,6 +31,7 @@ def test_sixteen_clients_two_server_processes_and_a_rebuild_without_a_failed_req
 
 
 def test_an_archive_mix_is_dealt_out_and_each_client_asks_its_share_in_turn():
+    shared("data/news-corpus/bbc-news-2225.jsonl.gz")  # the paragraphs the mix is drawn from
     mix = query_mix(4)  # 28 queries from the paragraphs of the news corpus
     shares = [load._share(mix, n, 3) for n in range(3)]
     assert sorted(map(repr, sum(shares, []))) == sorted(map(repr, mix))
