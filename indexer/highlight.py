@@ -7,8 +7,10 @@ never its words elsewhere.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import re
 
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from .analysis import WORD, fold, stem
 from .names import looks_like_name, name_key
@@ -16,57 +18,131 @@ from .query import Highlight
 
 
 @dataclasses.dataclass(frozen=True)
-class Marked:
-    html: str
-    hits: int  # marked spans
-    matched: int  # distinct query parts found (words, patterns, phrases)
+class Found:
+    """The hits of a query in one text, before they are rendered."""
+
+    spans: list[tuple[int, int]]
+    matched: int  # distinct query parts found (words, patterns, phrases, names)
     # Words found only under another spelling: (as typed, as written in the text).
     variants: tuple[tuple[str, str], ...] = ()
 
 
-def spans(text: str, spec: Highlight
-          ) -> tuple[list[tuple[int, int]], int, list[tuple[str, str]]]:
-    """Character spans to mark in ``text``, how many query parts were found, and the
-    words found under another spelling."""
-    tokens = [(m.start(), m.end(), fold(m.group())) for m in WORD.finditer(text)]
-    names = dict(spec.names)
-    found: list[tuple[int, int]] = []
-    parts: set[object] = set()
-    variants: list[tuple[str, str]] = []
-    known: dict[str, object | None] = {}  # a passage repeats its words: judge each once
-    for start, end, word in tokens:
-        if word not in known:
-            known[word] = _word_part(word, spec)
-        part = known[word]
-        original = text[start:end]
-        key = name_key(original) if names and looks_like_name(original) else None
-        if key in names:
-            part = part or ("name", key)
-            if names[key].casefold() != original.casefold():
-                variants.append((names[key], original))
-        if part is not None:
-            found.append((start, end))
+NOTHING = Found([], 0)
+
+
+class Marker:
+    """Finds one query's hits in the texts of one answer.
+
+    A page of results repeats most of its words from passage to passage, so each
+    distinct word as written is judged once (folded, stemmed, keyed as a name), and a
+    text is read word by word only when its set of words holds a hit: most passages of
+    a result hold none. Not shared between threads: one answer, one marker.
+    """
+
+    def __init__(self, spec: Highlight):
+        self.spec = spec
+        self._names = dict(spec.names)
+        self._phrase_words = frozenset(word for phrase in spec.phrases for word in phrase)
+        # Any of the patterns, in one expression (each is a whole-word fnmatch translation).
+        self._patterns = (re.compile("|".join(f"(?:{p.pattern})" for p in spec.patterns))
+                          if spec.patterns else None)
+        self._judged: set[str] = set()
+        # Word as written -> (the query part it finds, (typed, written) if a variant).
+        self._hits: dict[str, tuple[object, tuple[str, str] | None]] = {}
+        # Word as written -> its folded form, for the words the phrases are made of.
+        self._folded: dict[str, str] = {}
+
+    def find(self, text: str) -> Found:
+        """Where ``text`` holds the query: enough to rank passages before rendering any."""
+        words = set(WORD.findall(text))
+        new = words - self._judged
+        if new:
+            self._judge(new)
+        hit = words & self._hits.keys()
+        phrases = ()
+        if self.spec.phrases:
+            present = {self._folded[w] for w in words & self._folded.keys()}
+            phrases = [p for p in self.spec.phrases if present.issuperset(p)]
+        if not hit and not phrases:
+            return NOTHING
+        found: list[tuple[int, int]] = []
+        parts: set[object] = set()
+        variants: list[tuple[int, tuple[str, str]]] = []  # (where, variant)
+        for written in hit:
+            part, variant = self._hits[written]
             parts.add(part)
-    for phrase in spec.phrases:
-        n = len(phrase)
-        for i in range(len(tokens) - n + 1):
-            if all(tokens[i + k][2] == phrase[k] for k in range(n)):
-                found.append((tokens[i][0], tokens[i + n - 1][1]))
-                parts.add(phrase)
-    return merge(found), len(parts), variants
+            # Where the word stands as a whole word (str.find, not a walk over every
+            # word of the text): the characters either side are not word characters.
+            at = text.find(written)
+            while at >= 0:
+                end = at + len(written)
+                if not (at and _word_char(text[at - 1]) or end < len(text) and _word_char(text[end])):
+                    found.append((at, end))
+                    if variant is not None:
+                        variants.append((at, variant))
+                at = text.find(written, at + 1)
+        if phrases:
+            tokens = [(m.start(), m.end(), self._folded.get(m.group()))
+                      for m in WORD.finditer(text)]
+            for phrase in phrases:
+                n = len(phrase)
+                for i in range(len(tokens) - n + 1):
+                    if all(tokens[i + k][2] == phrase[k] for k in range(n)):
+                        found.append((tokens[i][0], tokens[i + n - 1][1]))
+                        parts.add(phrase)
+        return Found(merge(found), len(parts), tuple(dict.fromkeys(v for _, v in sorted(variants))))
+
+    def _judge(self, words: set[str]) -> None:
+        # An answer meets a thousand new words or more and few of them hit: whether any
+        # does is asked of all at once (sets, and the cached fold, stem and name key
+        # called from C); only then is each judged on its own.
+        spec = self.spec
+        self._judged |= words
+        folded = set(map(fold, words))
+        some = (self._patterns is not None and any(map(self._patterns.match, folded))
+                or not spec.words.isdisjoint(folded)
+                or not self._phrase_words.isdisjoint(folded)
+                or bool(spec.stems) and not spec.stems.isdisjoint(map(stem, folded)))
+        named = bool(self._names) and not self._names.keys().isdisjoint(map(_written_key, words))
+        if not (some or named):
+            return
+        for original in words:
+            word = fold(original)
+            part = self._word_part(word)
+            variant = None
+            key = _written_key(original) if named else None
+            if key in self._names:
+                part = part or ("name", key)
+                if self._names[key].casefold() != original.casefold():
+                    variant = (self._names[key], original)
+            if part is not None:
+                self._hits[original] = (part, variant)
+            if word in self._phrase_words:
+                self._folded[original] = word
+
+    def _word_part(self, word: str) -> object | None:
+        spec = self.spec
+        if spec.stems:
+            stemmed = stem(word)
+            if stemmed in spec.stems:
+                return ("stem", stemmed)
+        if word in spec.words:
+            return ("word", word)
+        for pattern in spec.patterns:
+            if pattern.match(word):
+                return pattern.pattern
+        return None
 
 
-def _word_part(word: str, spec: Highlight) -> object | None:
-    if spec.stems:
-        stemmed = stem(word)
-        if stemmed in spec.stems:
-            return ("stem", stemmed)
-    if word in spec.words:
-        return ("word", word)
-    for pattern in spec.patterns:
-        if pattern.match(word):
-            return pattern.pattern
-    return None
+@functools.lru_cache(maxsize=200_000)
+def _written_key(word: str) -> str | None:
+    """The name key of a word written as names are (capitalised), else None."""
+    return name_key(word) if looks_like_name(word) else None
+
+
+def _word_char(char: str) -> bool:
+    """What ``WORD`` (``\\w``) matches, for one character."""
+    return char.isalnum() or char == "_"
 
 
 def merge(found: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -80,53 +156,13 @@ def merge(found: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _may_hit(text: str, spec: Highlight) -> bool:
-    """False when no word of ``text`` can be a hit: most passages of a result, cheaply
-    told apart from the few worth marking word by word."""
-    if spec.patterns:
-        return True
-    words = set(WORD.findall(text))
-    folded = set(map(fold, words))
-    names = dict(spec.names)
-    return bool(
-        not spec.words.isdisjoint(folded)
-        or (spec.stems and (not spec.stem_words.isdisjoint(folded) if spec.stem_words is not None
-                            else any(stem(word) in spec.stems for word in folded)))
-        or (names and any(name_key(w) in names for w in words if looks_like_name(w)))
-        or any(folded.issuperset(phrase) for phrase in spec.phrases)
-    )
-
-
-@dataclasses.dataclass(frozen=True)
-class Found:
-    """The hits of a query in one text, before they are rendered."""
-
-    spans: list[tuple[int, int]]
-    matched: int
-    variants: tuple[tuple[str, str], ...] = ()
-
-
-def find(text: str, spec: Highlight) -> Found:
-    """Where ``text`` holds the query: enough to rank passages before rendering any."""
-    if not _may_hit(text, spec):
-        return Found([], 0)
-    found, matched, variants = spans(text, spec)
-    return Found(found, matched, tuple(dict.fromkeys(variants)))
-
-
-def mark(text: str, spec: Highlight) -> Marked:
-    """``text`` as HTML: escaped, with each hit in ``<mark>``."""
-    found = find(text, spec)
-    return Marked(render(text, found), len(found.spans), found.matched, found.variants)
-
-
 def render(text: str, found: Found) -> str:
     """``text`` escaped, with the spans of ``found`` in ``<mark>``."""
+    # Plain strings joined once: markupsafe's Markup concatenation cost more than the escaping.
     out: list[str] = []
     last = 0
     for start, end in found.spans:
-        out.append(escape(text[last:start]))
-        out.append(Markup("<mark>") + escape(text[start:end]) + Markup("</mark>"))
+        out += (escape(text[last:start]), "<mark>", escape(text[start:end]), "</mark>")
         last = end
     out.append(escape(text[last:]))
-    return str(Markup("").join(out))
+    return "".join(out)

@@ -41,8 +41,6 @@ class Highlight:
     phrases: tuple[tuple[str, ...], ...] = ()
     # Name keys, each with the word typed for it: "karimli" <- "Kerimli".
     names: tuple[tuple[str, str], ...] = ()
-    # The words of the index with one of ``stems``: a passage without any has no hit.
-    stem_words: frozenset[str] | None = None
 
     @property
     def empty(self) -> bool:
@@ -178,8 +176,7 @@ def _leaves(q: wq.Query):
             yield from _leaves(child)
 
 
-def highlight_for(parsed: ParsedQuery, vocabulary: Callable[[str], Sequence[str]],
-                  variants: Variants | None = None) -> Highlight:
+def highlight_for(parsed: ParsedQuery, vocabulary: Callable[[str], Sequence[str]]) -> Highlight:
     """What passages should mark for ``parsed`` (nothing under a NOT); ``vocabulary``
     gives a field's sorted words, which a fuzzy word stands for some of."""
     stems: set[str] = set()
@@ -219,7 +216,5 @@ def highlight_for(parsed: ParsedQuery, vocabulary: Callable[[str], Sequence[str]
             patterns.append(re.compile(fnmatch.translate(fold(pattern))))
 
     visit(parsed.query)
-    stem_words = (None if variants is None else
-                  frozenset(word for key in stems for word in variants.get(key, ())))
     return Highlight(frozenset(stems), frozenset(exact), tuple(patterns), tuple(phrases),
-                     tuple(sorted(names.items())), stem_words)
+                     tuple(sorted(names.items())))

@@ -23,7 +23,7 @@ from .analysis import WORD
 from .facets import BY_NAME, SORTS
 from .generation import Generation
 from .passages import doc_id_of
-from .query import BadQuery, Highlight, ParsedQuery
+from .query import BadQuery, ParsedQuery
 from .records import Document, Passage
 from .results import FacetValue, PassageHit, Relaxed, ResultDoc, SearchRequest, SearchResult
 from .schema import stored_document
@@ -165,9 +165,9 @@ class SearchService:
                     for score, docnum in ranked.top_n if allowed[docnum]][first:last]
         else:
             page = _top(gen, found.scores, order, allowed, self._sort(parsed, request), last)[first:]
-        spec = query.highlight_for(parsed, functools.partial(gen.postings.words, searcher),
-                                   gen.variants)
-        results = tuple(self._result(searcher.stored_fields(docnum), score, spec)
+        marker = highlight.Marker(query.highlight_for(
+            parsed, functools.partial(gen.postings.words, searcher)))
+        results = tuple(self._result(searcher.stored_fields(docnum), score, marker)
                         for docnum, score in page)
         suggestion = self._suggestion(searcher, gen, parsed, total) if request.per_page else None
         return SearchResult(request, total, results, facets, suggestion,
@@ -273,15 +273,15 @@ class SearchService:
             return searcher.search(parsed.query, limit=None)
         return searcher.search(parsed.query, limit=None, sortedby="date", reverse=sort == "-date")
 
-    def _result(self, fields: dict, score: float, spec: Highlight) -> ResultDoc:
+    def _result(self, fields: dict, score: float, marker: highlight.Marker) -> ResultDoc:
         doc = stored_document(fields)
         meta = doc.metadata
         return ResultDoc(
             doc_id=doc.doc_id, title=meta.title, outlet=meta.outlet, url=meta.url,
             date=meta.date, language=meta.language, authors=meta.authors,
             score=round(float(score), 4),
-            passages=snippets.best(doc, spec, self.passages_per_result),
-            title_variants=highlight.find(meta.title, spec).variants,
+            passages=snippets.best(doc, marker, self.passages_per_result),
+            title_variants=marker.find(meta.title).variants,
         )
 
     def marked_passages(self, doc: Document, q: str) -> tuple[PassageHit, ...]:
@@ -291,7 +291,7 @@ class SearchService:
         parsed = query.parse(q, searcher.schema, self.max_query_length, self.aliases,
                              gen.variants, gen.date_values)
         words = functools.partial(gen.postings.words, searcher)
-        return snippets.marked(doc, query.highlight_for(parsed, words, gen.variants))
+        return snippets.marked(doc, highlight.Marker(query.highlight_for(parsed, words)))
 
     def _suggest(self, searcher, gen: Generation, parsed: ParsedQuery, total: int) -> str | None:
         if not parsed.has_terms:

@@ -4,7 +4,6 @@ hits that a person scans (the whole passage stays one click away)."""
 from __future__ import annotations
 
 from . import highlight
-from .query import Highlight
 from .records import Document, Passage
 from .results import PassageHit
 
@@ -13,25 +12,25 @@ BEFORE, AFTER = 70, 130  # characters of context around a hit: about two lines i
 ELLIPSIS = "…"
 
 
-def best(doc: Document, spec: Highlight, count: int) -> tuple[PassageHit, ...]:
+def best(doc: Document, marker: highlight.Marker, count: int) -> tuple[PassageHit, ...]:
     """The ``count`` passages with most of the query in them, best first (the lead if none)."""
     scored = []
     for order, passage in enumerate(doc.passages):
         text = doc.passage_text(passage)
-        found = highlight.find(text, spec)
+        found = marker.find(text)
         if found.spans:
             scored.append(((-found.matched, -len(found.spans), order), passage, text, found))
     if not scored:
         lead = doc.passages[0]
-        return (_hit(lead, doc.passage_text(lead), highlight.Found([], 0)),)
+        return (_hit(lead, doc.passage_text(lead), highlight.NOTHING),)
     scored.sort(key=lambda item: item[0])
     # Only the passages shown are rendered.
     return tuple(_hit(p, text, found) for _, p, text, found in scored[:count])
 
 
-def marked(doc: Document, spec: Highlight) -> tuple[PassageHit, ...]:
-    """Every passage of ``doc``, with the hits of ``spec`` marked."""
-    return tuple(_hit(p, doc.passage_text(p), highlight.find(doc.passage_text(p), spec))
+def marked(doc: Document, marker: highlight.Marker) -> tuple[PassageHit, ...]:
+    """Every passage of ``doc``, with the marker's hits marked."""
+    return tuple(_hit(p, doc.passage_text(p), marker.find(doc.passage_text(p)))
                  for p in doc.passages)
 
 
