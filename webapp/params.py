@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, quote_plus, urlencode
 
 from flask import current_app, g, request, url_for
 from werkzeug.datastructures import MultiDict
@@ -101,12 +101,14 @@ def toggle_urls(param: str, values) -> dict[str, str]:
     rest = _query(others.to_dict(flat=False).items())
     adding = _query([(param, current)])
     base = _base("views.search")
+    key = quote_plus(param, safe=QUERY_SAFE)
     urls = {}
     for value in values:
         if value in current:
             tail = _query([(param, [v for v in current if v != value])])
         else:
-            tail = "&".join(filter(None, (adding, _query([(param, [value])]))))
+            # What urlencode writes for the one pair, without its machinery each time.
+            tail = "&".join(filter(None, (adding, f"{key}={quote_plus(value, safe=QUERY_SAFE)}")))
         query = "&".join(filter(None, (rest, tail)))
         urls[value] = f"{base}?{query}" if query else base
     return urls

@@ -57,7 +57,29 @@ def search():
 PEOPLE = {"speaker": "views.speaker", "mentioned": "views.entity"}
 
 
-def facet_views(result: SearchResult) -> list[dict]:
+@dataclasses.dataclass(frozen=True, slots=True)
+class FacetOption:
+    """One value of a facet as the results page lists it (an object, not a dict: Jinja
+    looks an attribute up first, and a page lists a few hundred values)."""
+
+    value: str
+    label: str
+    count: int
+    selected: bool
+    kind: str
+    toggle_url: str
+    person_url: str | None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FacetView:
+    name: str
+    label: str
+    chronological: bool
+    options: list[FacetOption]
+
+
+def facet_views(result: SearchResult) -> list[FacetView]:
     """Facets as the template shows them: each value knows its count and toggle URL."""
     views = []
     for name, values in result.facets.items():
@@ -67,11 +89,10 @@ def facet_views(result: SearchResult) -> list[dict]:
         # A speaker's quotes, a mentioned name's passages.
         people = (path_urls(PEOPLE[name], "name", [v.value for v in values])
                   if name in PEOPLE else {})
-        views.append({"name": name, "label": BY_NAME[name].label,
-                      "chronological": BY_NAME[name].chronological, "options": [
-            {"value": v.value, "label": v.label or v.value, "count": v.count, "selected": v.selected,
-             "kind": v.kind, "toggle_url": urls[v.value], "person_url": people.get(v.value)}
-            for v in values]})
+        views.append(FacetView(name, BY_NAME[name].label, BY_NAME[name].chronological, [
+            FacetOption(v.value, v.label or v.value, v.count, v.selected, v.kind, urls[v.value],
+                        people.get(v.value))
+            for v in values]))
     return views
 
 
@@ -91,8 +112,9 @@ def chart_views(result: SearchResult) -> dict:
     def bars(name: str) -> list[dict]:
         values = result.facets.get(name, ())
         top = max((v.count for v in values), default=0) or 1
+        urls = toggle_urls(BY_NAME[name].param, [v.value for v in values if v.count])
         return [{"label": v.value, "count": v.count, "percent": round(100 * v.count / top),
-                 "url": toggle_url(BY_NAME[name].param, v.value)} for v in values if v.count]
+                 "url": urls[v.value]} for v in values if v.count]
     return {"timeline": timeline_view(result), "outlet": bars("outlet")}
 
 
@@ -105,7 +127,7 @@ def timeline_view(result: SearchResult) -> dict | None:
     if line.unit == "day":
         link = lambda value: url_with(**{"from": value, "to": value, "page": None})  # noqa: E731
     else:
-        link = lambda value: toggle_url("month", value)  # noqa: E731
+        link = toggle_urls("month", [value for value, _ in line.bins]).__getitem__
     columns = [{"label": value, "count": n, "height": round(90 * n / top, 1) if n else 0,
                 "x": index * 10, "url": link(value)} for index, (value, n) in enumerate(line.bins)]
     return {"unit": line.unit, "columns": columns, "width": 10 * len(columns),
