@@ -30,6 +30,7 @@ from collections import OrderedDict
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F, bm25
 
 from . import positions
@@ -184,10 +185,15 @@ def _frequencies(reader, field: str):
 def _read(searcher, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     docs, weights = [np.zeros(0, dtype=np.int32)], [np.zeros(0, dtype=np.float32)]
     for reader, offset in searcher.reader().leaf_readers():
-        if (field, text) in reader:
-            ids, found = _segment_postings(reader.postings(field, text))
-            docs.append(ids + offset)
-            weights.append(found)
+        # Asked once, not "in" and then again for the postings: a segment's term lookup
+        # is Whoosh's Python, and a word not read ahead is looked up in every segment.
+        try:
+            whole = reader.postings(field, text)
+        except TermNotFound:
+            continue
+        ids, found = _segment_postings(whole)
+        docs.append(ids + offset)
+        weights.append(found)
     return np.concatenate(docs).astype(np.int32), np.concatenate(weights)
 
 
