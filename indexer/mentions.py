@@ -20,7 +20,7 @@ import os
 import re
 import threading
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 
@@ -301,8 +301,8 @@ class Corrections:
     def mapping(self, values: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, ...]]:
         """For facet values (by code): the code of what each counts as (-1: dropped), and
         the names those codes stand for."""
-        self.stamp  # noqa: B018  (re-read the file if it changed)
-        persons = [v for v in values if " " in v and self.kind(v) == "person"]
+        kind = self.kinds()  # (re-reads the file if it changed)
+        persons = [v for v in values if " " in v and kind(v) == "person"]
         by_surname: dict[str, list[str]] = {}
         for full in persons:
             by_surname.setdefault(name_key(full.split()[-1]) or full, []).append(full)
@@ -310,22 +310,31 @@ class Corrections:
         codes = np.full(len(values), -1, dtype=np.int64)
         for code, value in enumerate(values):
             target = self.merge.get(value, value)
-            if " " not in target and self.kind(target) == "person":
+            if " " not in target and kind(target) == "person":
                 fulls = by_surname.get(name_key(target) or target, [])
                 if len(fulls) == 1:
                     target = self.merge.get(fulls[0], fulls[0])
-            if target in self.drop or value in self.drop or self.kind(target) is None:
+            if target in self.drop or value in self.drop or kind(target) is None:
                 continue
             codes[code] = names.setdefault(target, len(names))
         return codes, tuple(names)
 
     def kind(self, name: str) -> str | None:
+        return self.kinds()(name)
+
+    def kinds(self) -> Callable[[str], str | None]:
+        """:meth:`kind` for many names: the file's date looked at once, not once a name
+        (a search asks for a hundred)."""
         stamp = self.stamp
         if self._kinds_stamp != stamp:
             self._kinds, self._kinds_stamp = {}, stamp
-        if name not in self._kinds:
-            self._kinds[name] = kind_of(name, self.types)
-        return self._kinds[name]
+        known, types = self._kinds, self.types
+
+        def kind(name: str) -> str | None:
+            if name not in known:
+                known[name] = kind_of(name, types)
+            return known[name]
+        return kind
 
     def merged_into(self, name: str) -> frozenset[str]:
         """``name`` and every spelling the corrections count as it: merged by the file, or

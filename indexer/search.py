@@ -258,7 +258,7 @@ class SearchService:
             order += sorted(((value, arrays.count_of(counted, value)) for value in selected
                              if value not in shown), key=lambda kv: (-kv[1], kv[0]))
         label = BY_NAME[name].label_of
-        kind = self.entities.kind if name == "mentioned" else (lambda value: "")
+        kind = self.entities.kinds() if name == "mentioned" else (lambda value: "")
         return tuple(FacetValue(value, count, value in selected, label(value), kind(value) or "")
                      for value, count in order)
 

@@ -245,8 +245,10 @@ def write_progress(folder: Path, done: int, total: int) -> None:
 
 def progress(path: Path) -> dict | None:
     """``{"done", "total"}`` while the index at ``path`` is being built, else None."""
-    found = read_json(path.resolve() / PROGRESS_NAME) if exists(path) else None
-    return found if isinstance(found, dict) and being_written(path) else None
+    # The file first: a finished build has none, and every page asks (listing the
+    # index's folder to see it is one cost a millisecond at 100,000 articles).
+    found = read_json(path.resolve() / PROGRESS_NAME)
+    return found if isinstance(found, dict) and exists(path) and being_written(path) else None
 
 
 def copies(folder: Path) -> dict[str, dict]:
