@@ -94,23 +94,21 @@ class Marker:
 
     def _judge(self, words: set[str]) -> None:
         # An answer meets a thousand new words or more and few of them hit: whether any
-        # does is asked of all at once (sets, and the cached fold, stem and name key
-        # called from C); only then is each judged on its own.
+        # does is asked of all at once (sets, and the cached forms called from C); only
+        # then is each judged on its own.
         spec = self.spec
         self._judged |= words
-        folded = set(map(fold, words))
-        some = (self._patterns is not None and any(map(self._patterns.match, folded))
-                or not spec.words.isdisjoint(folded)
-                or not self._phrase_words.isdisjoint(folded)
-                or bool(spec.stems) and not spec.stems.isdisjoint(map(stem, folded)))
-        named = bool(self._names) and not self._names.keys().isdisjoint(map(_written_key, words))
+        folds, stems, keys = zip(*map(_forms, words), strict=True)
+        some = (self._patterns is not None and any(map(self._patterns.match, folds))
+                or not spec.words.isdisjoint(folds) or not self._phrase_words.isdisjoint(folds)
+                or not spec.stems.isdisjoint(stems))
+        named = not self._names.keys().isdisjoint(keys)
         if not (some or named):
             return
         for original in words:
-            word = fold(original)
+            word, _, key = _forms(original)
             part = self._word_part(word)
             variant = None
-            key = _written_key(original) if named else None
             if key in self._names:
                 part = part or ("name", key)
                 if self._names[key].casefold() != original.casefold():
@@ -135,9 +133,11 @@ class Marker:
 
 
 @functools.lru_cache(maxsize=200_000)
-def _written_key(word: str) -> str | None:
-    """The name key of a word written as names are (capitalised), else None."""
-    return name_key(word) if looks_like_name(word) else None
+def _forms(word: str) -> tuple[str, str, str | None]:
+    """A word as written: folded, its stem, and its name key if it is written as names
+    are (capitalised). One cached call a word, where three cost three times as much."""
+    folded = fold(word)
+    return folded, stem(folded), name_key(word) if looks_like_name(word) else None
 
 
 def _word_char(char: str) -> bool:
