@@ -149,6 +149,25 @@ def test_a_persons_quotes_take_the_width_of_the_page(page, base_url, width):
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_persons_link_stands_on_the_line_of_its_value(page, base_url, width):
+    page.set_viewport_size({"width": width, "height": 844})
+    page.goto(base_url + "/?q=Kazakhstan")
+    if width < 800:
+        page.click("#filters > summary")
+    rows = page.locator("section.facet li:has(a.person)").all()
+    assert rows
+    for row in rows:
+        if not row.is_visible():
+            continue  # under "N more"
+        value = row.locator("a").first.bounding_box()
+        person = row.locator("a.person").bounding_box()
+        # Side by side: the link starts right of the value and within its height.
+        assert person["x"] >= value["x"] + value["width"] - 1
+        assert value["y"] <= person["y"] + person["height"] / 2 <= value["y"] + value["height"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
 def test_on_a_wide_screen_filters_stand_open_and_a_date_range_applies(page, base_url):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(base_url + "/?q=Tokayev")
