@@ -21,13 +21,13 @@ from .query import Highlight
 class Found:
     """The hits of a query in one text, before they are rendered."""
 
-    spans: list[tuple[int, int]]
+    spans: tuple[tuple[int, int], ...]
     matched: int  # distinct query parts found (words, patterns, phrases, names)
     # Words found only under another spelling: (as typed, as written in the text).
     variants: tuple[tuple[str, str], ...] = ()
 
 
-NOTHING = Found([], 0)
+NOTHING = Found((), 0)
 
 
 class Marker:
@@ -89,8 +89,9 @@ class Marker:
                 for i in range(len(tokens) - n + 1):
                     if all(tokens[i + k][2] == phrase[k] for k in range(n)):
                         found.append((tokens[i][0], tokens[i + n - 1][1]))
-                        parts.add(phrase)
-        return Found(merge(found), len(parts), tuple(dict.fromkeys(v for _, v in sorted(variants))))
+                        parts.add(("phrase", phrase))
+        return Found(tuple(merge(found)), len(parts),
+                     tuple(dict.fromkeys(v for _, v in sorted(variants))))
 
     def _judge(self, words: set[str]) -> None:
         # An answer meets a thousand new words or more and few of them hit: whether any

@@ -49,13 +49,13 @@ def fragment(text: str, found: highlight.Found) -> str:
     for start, end in windows:
         inside = [(max(a, start) - start, min(b, end) - start) for a, b in found.spans
                   if a < end and b > start]
-        parts.append(highlight.render(text[start:end], highlight.Found(inside, len(inside))))
+        parts.append(highlight.render(text[start:end], highlight.Found(tuple(inside), len(inside))))
     head = ELLIPSIS if windows[0][0] > 0 else ""
     tail = ELLIPSIS if windows[-1][1] < len(text) else ""
     return head + f" {ELLIPSIS} ".join(parts) + tail
 
 
-def _windows(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _windows(text: str, spans) -> list[tuple[int, int]]:
     """Stretches around each hit, cut at spaces, overlapping ones merged."""
     return highlight.merge([(_space_before(text, max(0, a - BEFORE)),
                              _space_after(text, min(len(text), b + AFTER))) for a, b in spans])

