@@ -11,6 +11,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
+from whoosh.index import TOC, FileIndex
+from whoosh.searching import Searcher
 
 from . import matching, query, store
 from .facets import MULTI
@@ -25,11 +27,15 @@ class Generation:
     def __init__(self, path: Path):
         self.key = store.generation_of(path)
         self.index = store.open_index(path)
+        # Every searcher of this generation reads the commit it was made from. A first
+        # build commits as it goes: a searcher opened a moment later read a later commit,
+        # with more documents than the arrays below hold.
+        self._toc = TOC.read(self.index.storage, self.index.indexname)
         self.local = threading.local()
         # Searchers hold open files: close them once nothing uses this version any more.
         self._opened: list = []
         weakref.finalize(self, _close_all, self._opened)
-        with self.index.searcher() as searcher:
+        with self._open() as searcher:
             reader = searcher.reader()
             self.date_values = tuple(b.decode("utf-8") for b in reader.lexicon("date"))
             self.size = reader.doc_count_all()
@@ -61,14 +67,26 @@ class Generation:
     def searcher(self):
         searcher = getattr(self.local, "searcher", None)
         if searcher is None:
-            searcher = self.local.searcher = self.index.searcher(weighting=matching.Bm25())
+            searcher = self.local.searcher = self._open(weighting=matching.Bm25())
             self._opened.append(searcher)
         return searcher
+
+    def _open(self, **kwargs) -> Searcher:
+        toc = self._toc
+        try:
+            reader = FileIndex._reader(self.index.storage, toc.schema, toc.segments,
+                                       toc.generation)
+        except OSError:
+            # A later commit merged this one's segments away before this thread opened
+            # them: the service opens the index anew at its next look (search.CHECK_EVERY).
+            raise store.IndexMissing("The archive changed while it was being read "
+                                     "(it is being indexed): ask again.") from None
+        return Searcher(reader, fromindex=self.index, **kwargs)
 
     def _warm(self) -> None:
         # Searches are served meanwhile; they find more words ready as this goes on.
         try:
-            with self.index.searcher() as searcher:
+            with self._open() as searcher:
                 for field in ("exact", "title"):
                     self.postings.warm(searcher, field, self.retired)
                 for field in ("exact", "title"):

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from indexer import store
+from indexer import build, generation, matching, query, store
 from indexer.analysis import WORD, fold, stem
 
-from .conftest import shared
+from .conftest import CORPUS, shared
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import first_result  # noqa: E402
@@ -56,3 +56,24 @@ def test_a_first_build_answers_searches_long_before_it_ends(tmp_path):
     assert 0 < first["found"] < holding
     # The interrupted build kept what it had committed: the archive still answers.
     assert store.exists(index)
+
+
+def test_a_generation_reads_the_commit_it_was_made_from(tmp_path):
+    """A first build commits as it goes: a searcher a thread opens after a commit must
+    still read the commit its generation's arrays were made from (a search once failed
+    on a document number past their end)."""
+    index = tmp_path / "index"
+    build.index_corpus(CORPUS, index)
+    gen = generation.Generation(index)
+    writer = store.open_index(index).writer()
+    writer.add_document(exact="tokayev government", title="Tokayev")
+    writer.commit(merge=False)
+    searcher = gen.searcher()  # this thread's, opened after the commit
+    assert searcher.doc_count_all() == gen.size
+    for q in ("Tokayev", "government", '"tokayev government"'):
+        parsed = query.parse(q, searcher.schema, variants=gen.variants)
+        found = matching.matches(parsed.query, searcher, gen.postings, gen.live)
+        assert found.mask.shape == (gen.size,)
+    # The commit is there for the next generation (the service makes one at its next look).
+    assert store.open_index(index).doc_count_all() == gen.size + 1
+    assert store.generation_of(index) != gen.key
