@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 import weakref
 from collections import defaultdict
 from pathlib import Path
@@ -18,6 +19,8 @@ from . import matching, query, store
 from .facets import MULTI
 from .schema import FACET_COLUMNS
 
+# Tries at opening the latest commit while a build may be replacing it.
+RETRIES = 10
 WARM_FROM = 5000  # documents from which an opened index reads its common words ahead
 
 
@@ -30,12 +33,11 @@ class Generation:
         # Every searcher of this generation reads the commit it was made from. A first
         # build commits as it goes: a searcher opened a moment later read a later commit,
         # with more documents than the arrays below hold.
-        self._toc = TOC.read(self.index.storage, self.index.indexname)
         self.local = threading.local()
         # Searchers hold open files: close them once nothing uses this version any more.
         self._opened: list = []
         weakref.finalize(self, _close_all, self._opened)
-        with self._open() as searcher:
+        with self._first() as searcher:
             reader = searcher.reader()
             self.date_values = tuple(b.decode("utf-8") for b in reader.lexicon("date"))
             self.size = reader.doc_count_all()
@@ -70,6 +72,21 @@ class Generation:
             searcher = self.local.searcher = self._open(weighting=matching.Bm25())
             self._opened.append(searcher)
         return searcher
+
+    def _first(self) -> Searcher:
+        """A searcher of the latest commit, which becomes this generation's."""
+        attempt = 0
+        while True:
+            self._toc = TOC.read(self.index.storage, self.index.indexname)
+            try:
+                return self._open()
+            except store.IndexMissing:
+                # A commit came between reading the table of contents and opening its
+                # segments (Whoosh's own reader() retries the same way).
+                attempt += 1
+                if attempt == RETRIES:
+                    raise
+                time.sleep(0.05)
 
     def _open(self, **kwargs) -> Searcher:
         toc = self._toc

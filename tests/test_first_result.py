@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from whoosh.index import FileIndex
 
 from indexer import build, generation, matching, query, store
 from indexer.analysis import WORD, fold, stem
@@ -77,3 +78,22 @@ def test_a_generation_reads_the_commit_it_was_made_from(tmp_path):
     # The commit is there for the next generation (the service makes one at its next look).
     assert store.open_index(index).doc_count_all() == gen.size + 1
     assert store.generation_of(index) != gen.key
+
+
+def test_a_commit_that_merges_segments_away_is_retried_then_told(seed_index, monkeypatch):
+    """Opening a commit whose segments a later one removed: a new generation reads the
+    next commit; a thread of an old one gets a sentence (a 503), not a crash."""
+    opened = FileIndex._reader
+    vanish = iter([True])
+
+    def reader(*args, **kwargs):
+        if next(vanish, False):
+            raise FileNotFoundError("segment merged away")
+        return opened(*args, **kwargs)
+    monkeypatch.setattr(FileIndex, "_reader", staticmethod(reader))
+    gen = generation.Generation(seed_index)  # the first try fails, the second opens
+    assert gen.size == 5
+    monkeypatch.setattr(FileIndex, "_reader", staticmethod(
+        lambda *a, **k: (_ for _ in ()).throw(FileNotFoundError("gone"))))
+    with pytest.raises(store.IndexMissing, match="ask again"):
+        gen.searcher()
