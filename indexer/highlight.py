@@ -99,16 +99,17 @@ class Marker:
         # then is each judged on its own.
         spec = self.spec
         self._judged |= words
-        folds, stems, keys = zip(*map(_forms, words), strict=True)
+        written = list(words)
+        forms = list(map(_forms, written))
+        folds, stems, keys = zip(*forms, strict=True)
         some = (self._patterns is not None and any(map(self._patterns.match, folds))
                 or not spec.words.isdisjoint(folds) or not self._phrase_words.isdisjoint(folds)
                 or not spec.stems.isdisjoint(stems))
         named = not self._names.keys().isdisjoint(keys)
         if not (some or named):
             return
-        for original in words:
-            word, _, key = _forms(original)
-            part = self._word_part(word)
+        for original, (word, stemmed, key) in zip(written, forms, strict=True):
+            part = self._word_part(word, stemmed)
             variant = None
             if key in self._names:
                 part = part or ("name", key)
@@ -119,12 +120,10 @@ class Marker:
             if word in self._phrase_words:
                 self._folded[original] = word
 
-    def _word_part(self, word: str) -> object | None:
+    def _word_part(self, word: str, stemmed: str) -> object | None:
         spec = self.spec
-        if spec.stems:
-            stemmed = stem(word)
-            if stemmed in spec.stems:
-                return ("stem", stemmed)
+        if stemmed in spec.stems:
+            return ("stem", stemmed)
         if word in spec.words:
             return ("word", word)
         for pattern in spec.patterns:

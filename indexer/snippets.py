@@ -30,8 +30,8 @@ def best(doc: Document, marker: highlight.Marker, count: int) -> tuple[PassageHi
 
 def marked(doc: Document, marker: highlight.Marker) -> tuple[PassageHit, ...]:
     """Every passage of ``doc``, with the marker's hits marked."""
-    return tuple(_hit(p, doc.passage_text(p), marker.find(doc.passage_text(p)))
-                 for p in doc.passages)
+    texts = [(p, doc.passage_text(p)) for p in doc.passages]
+    return tuple(_hit(p, text, marker.find(text)) for p, text in texts)
 
 
 def _hit(p: Passage, text: str, found: highlight.Found) -> PassageHit:
@@ -44,7 +44,7 @@ def fragment(text: str, found: highlight.Found) -> str:
     marked and an ellipsis wherever text was left out."""
     if len(text) <= BEFORE + AFTER + 40:
         return highlight.render(text, found)
-    windows = _windows(text, found.spans or [(0, 0)])[:FRAGMENTS]
+    windows = _windows(text, found.spans or ((0, 0),))[:FRAGMENTS]
     parts: list[str] = []
     for start, end in windows:
         inside = [(max(a, start) - start, min(b, end) - start) for a, b in found.spans
@@ -55,7 +55,7 @@ def fragment(text: str, found: highlight.Found) -> str:
     return head + f" {ELLIPSIS} ".join(parts) + tail
 
 
-def _windows(text: str, spans) -> list[tuple[int, int]]:
+def _windows(text: str, spans: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:
     """Stretches around each hit, cut at spaces, overlapping ones merged."""
     return highlight.merge([(_space_before(text, max(0, a - BEFORE)),
                              _space_after(text, min(len(text), b + AFTER))) for a, b in spans])
