@@ -60,11 +60,13 @@ def run_measured(args: list[str], watch=None) -> tuple[float, tuple[int, int], s
     sampler = threading.Thread(target=sample)
     sampler.start()
     output = proc.communicate()[0]
+    # Timed before the sampler is joined: it may be asleep for another 0.2 s.
+    seconds = time.perf_counter() - started
     done.set()
     sampler.join()
     if proc.returncode:
         raise RuntimeError(f"{' '.join(args)} failed:\n{output}")
-    return time.perf_counter() - started, peak, output
+    return seconds, peak, output
 
 
 def folder_mb(path: Path) -> float:

@@ -7,14 +7,17 @@ are unchanged is not processed again. A broken file is skipped with its reason.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import itertools
 import multiprocessing
+import operator
 import os
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
+from concurrent import futures
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
@@ -118,40 +121,50 @@ class CorpusFile(NamedTuple):
     stamp: tuple[int, int]
 
 
-def corpus_files(corpus: Path, skipped: list[Skipped]) -> list[CorpusFile]:
-    """Every corpus file under ``corpus``, each folder's files before its subfolders, in
-    name order, with its size and date (:func:`state.stamp`).
+def corpus_files(corpus: Path, skipped: list[Skipped],
+                 manifests: dict[str, list[int]] | None = None) -> dict[str, tuple[int, int]]:
+    """Every corpus file under ``corpus`` by its path inside it, each folder's files before
+    its subfolders, in name order, with its size and date (:func:`state.stamp`); the
+    manifests' stamps go into ``manifests``.
 
     Symbolic links to folders are not followed (no loops); a folder named like a
     document is reported, and searched like any folder. Strings and ``os.scandir``
-    rather than ``pathlib``: at 100,000 files the objects cost seconds of a small update.
+    rather than ``pathlib``, and no object per file: at 100,000 files they cost seconds of
+    a small update.
     """
-    found: list[CorpusFile] = []
+    found: dict[str, tuple[int, int]] = {}
+    readable, stat = loader.is_corpus_file, os.stat
 
     def walk(folder: str, prefix: str) -> None:
         try:
             with os.scandir(folder) as listed:
-                entries = sorted(listed, key=lambda entry: entry.name)
+                entries = sorted(listed, key=operator.attrgetter("name"))
         except OSError:  # a folder that cannot be listed is passed over, as os.walk does
             return
         folders = [entry for entry in entries if _is_folder(entry)]
         for entry in folders:
             if entry.is_symlink():
                 skipped.append(Skipped(prefix + entry.name, "is a link to a folder; not followed"))
-            elif loader.is_corpus_file(entry.name) and formats.suffix_of(entry.name):
+            elif readable(entry.name) and formats.suffix_of(entry.name):
                 skipped.append(Skipped(prefix + entry.name, "is a directory, not a file"))
-        for entry in entries:
-            if _is_folder(entry):
-                continue
-            if loader.is_corpus_file(entry.name):
-                found.append(CorpusFile(entry.path, prefix + entry.name, state.stamp(entry)))
-            elif reason := loader.unread_reason(entry.name):
-                skipped.append(Skipped(prefix + entry.name, reason))
+        names = [entry.name for entry in entries if not folders or not _is_folder(entry)]
+        folder += "/"
+        for name in names:
+            if readable(name):
+                try:
+                    info = stat(folder + name)
+                    found[prefix + name] = (info.st_size, info.st_mtime_ns)
+                except OSError:
+                    found[prefix + name] = (-1, -1)
+            elif reason := loader.unread_reason(name):
+                skipped.append(Skipped(prefix + name, reason))
+            elif manifests is not None and name in metadata.MANIFEST_NAMES:
+                manifests[prefix + name] = list(state.stamp(Path(folder + name)))
         for entry in folders:
             if not entry.is_symlink():
                 walk(entry.path, prefix + entry.name + "/")
 
-    walk(str(corpus), "")
+    walk(os.fspath(corpus), "")
     return found
 
 
@@ -175,16 +188,14 @@ def index_corpus(corpus: Path, index_path: Path, rebuild: bool = False,
         summary = Summary()
         if rebuild or not store.exists(index_path) or not store.is_current(index_path):
             with store.build_aside(index_path) as aside:
-                after = _update(aside.index, corpus, summary, progress, None, lambda: None,
-                                known_copies={}, workers=workers, aside=aside)
+                after = _update(aside.index, corpus, summary, progress, None, known_copies={},
+                                workers=workers, aside=aside)
                 _write_positions(aside.index, summary, progress)
                 _finish(aside.target, summary, started, after)
         else:
             folder = index_path.resolve()
             ix = store.open_index(index_path)
-            generation = ix.latest_generation()
-            after = _update(ix, corpus, summary, progress, state.head(folder, generation),
-                            lambda: state.read(folder, generation) or _existing(ix),
+            after = _update(ix, corpus, summary, progress, folder,
                             known_copies=store.copies(folder), workers=workers)
             # Also an index written before the lists were: an unchanged run writes them.
             _write_positions(ix, summary, progress)
@@ -205,7 +216,8 @@ def _write_positions(ix, summary: Summary, progress: Progress = lambda items, to
                             "are checked without them, slower, until a run writes them"]
 
 
-def _finish(folder: Path, summary: Summary, started: float, after: state.State | None) -> None:
+def _finish(folder: Path, summary: Summary, started: float,
+            after: state.State | state.Change | None) -> None:
     summary.seconds = time.monotonic() - started
     summary.finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     store.write_run(folder, summary.to_json(), summary.copies_json())
@@ -222,7 +234,8 @@ def _existing(ix) -> state.State:
                                      _persons(f["record"]))
             for f in searcher.all_stored_fields()
         }
-    return state.State(ix.latest_generation(), "", documents, [], [])
+    return state.State(state.Head(ix.latest_generation(), "", [], [], 0, 0, {}),
+                       state.Body("", {}, []), documents, {}, {})
 
 
 def _persons(record: Mapping) -> tuple[str, ...]:
@@ -247,49 +260,281 @@ class _Seen:
     unread: bool = False
 
 
-def _update(ix, corpus: Path, summary: Summary, progress: Progress, head: state.Head | None,
-            previous: Callable[[], state.State | None],
+def _update(ix, corpus: Path, summary: Summary, progress: Progress, folder: Path | None,
             known_copies: dict[str, dict], workers: int | None = None,
-            aside: store.Aside | None = None) -> state.State | None:
-    """Index what changed; the state to keep, or None when nothing did."""
+            aside: store.Aside | None = None) -> state.State | state.Change | None:
+    """Index what changed (``folder``: the index's, None on a first build); the state to
+    keep, or None when nothing did."""
     workers = workers or os.cpu_count() or 1
-    files = corpus_files(corpus, summary.skipped)
-    stamps = {file.relpath: file.stamp for file in files}
-    rows = metadata.read_manifests(corpus)
     context = Context.for_corpus(corpus)
-    # What each file's first pass learnt stays true while these are the same.
-    # (orjson: the manifests' 100,000 rows at 100,000 articles took 0.7 s with json.)
-    hints = state.digest(orjson.dumps(rows, option=orjson.OPT_SORT_KEYS).decode(), context.digest,
-                         cleaner.rules().version, selfnames.version(), mentions.version(),
-                         PIPELINE_VERSION)
-    listing = state.listing(stamps, hints,
-                            orjson.dumps([dataclasses.asdict(s) for s in summary.skipped]).decode())
-    if head and head.listing == listing:
-        # No file changed size or date since the last run (how make and rsync judge).
-        _unchanged(summary, head, known_copies)
-        return None
-    before = previous()
+    # Started first: its imports overlap the listing of the corpus.
+    with _helper(context, folder is not None and workers > 1) as helper:
+        manifests: dict[str, list[int]] = {}
+        stamps = corpus_files(corpus, summary.skipped, manifests)
+        head = state.head(folder, ix.latest_generation()) if folder else None
+        rows = None
+        if head and head.manifests == manifests:
+            rows_digest = head.rows  # no manifest changed: rows are read only where needed
+        else:
+            rows = metadata.read_manifests(corpus)
+            # (orjson: the manifests' 100,000 rows at 100,000 articles took 0.7 s with json.)
+            rows_digest = state.digest(orjson.dumps(rows, option=orjson.OPT_SORT_KEYS).decode())
+        # What each file's first pass learnt stays true while these are the same.
+        hints = state.digest(rows_digest, context.digest, cleaner.rules().version,
+                             selfnames.version(), mentions.version(), PIPELINE_VERSION)
+        skipped = orjson.dumps([dataclasses.asdict(s) for s in summary.skipped]).decode()
+        listing = state.Listing.of(stamps)
+        listed = listing.digest(hints, skipped)
+        if head and head.listing == listed:
+            # No file changed size or date since the last run (how make and rsync judge).
+            _unchanged(summary, head, known_copies)
+            return None
+        run = _Inputs(ix, corpus, summary, progress, stamps, context, rows, known_copies,
+                      workers, aside, state.Head(0, listed, [], [], 0, 0, {}, manifests,
+                                                 rows_digest), hints, helper, listing)
+        previous = state.previous(folder, ix.latest_generation()) if folder else None
+        read = _Read({}, {})
+        try:
+            if previous and head and previous.body.hints == hints:
+                done = _quick(run, previous, head)
+                if isinstance(done, state.Change):
+                    return done
+                read = done
+            before = (previous.whole(head) if previous and head
+                      else _existing(ix) if folder else None)
+        finally:
+            if previous:
+                previous.close()
+        return _whole(run, before, read)
+
+
+@contextlib.contextmanager
+def _helper(context: Context, wanted: bool) -> Iterator[futures.ProcessPoolExecutor | None]:
+    """A worker process for the pipeline of an incremental run with a few texts to process,
+    started before the corpus is listed: it imports what signing a text needs (datasketch
+    and scipy, 0.7 s) on the other core meanwhile. An executor, not a pool: a worker that
+    dies (or cannot import) is an error, where a pool would wait for it for ever."""
+    if not wanted:
+        yield None
+        return
+    with futures.ProcessPoolExecutor(1, multiprocessing.get_context("fork"), _start_worker,
+                                     ({"context": context, "sign": True},)) as executor:
+        executor.submit(int)  # starts the process (and its imports) now
+        yield executor
+
+
+@dataclasses.dataclass(frozen=True)
+class _Read:
+    """The files a run read before it found it must look at every file: what the first
+    pass learnt of them, and their texts by article (None: past the memory budget)."""
+
+    files: dict[str, state.FileSeen]
+    texts: dict[str, dict[str, LoadedFile | None]]
+
+
+@dataclasses.dataclass
+class _Inputs:
+    """What a run found before it decides how much to read again."""
+
+    ix: object
+    corpus: Path
+    summary: Summary
+    progress: Progress
+    # Every corpus file's stamp, by its path inside the corpus (:func:`corpus_files`).
+    stamps: dict[str, tuple[int, int]]
+    context: Context
+    # The manifests' rows (None until needed: none changed since the last run).
+    rows: dict[str, dict[str, str]] | None
+    known_copies: dict[str, dict]
+    workers: int
+    aside: store.Aside | None
+    head: state.Head
+    hints: str
+    helper: futures.ProcessPoolExecutor | None
+    listing: state.Listing
+
+    def files(self, only: Container[str] | None = None) -> list[CorpusFile]:
+        """The corpus files (``only`` these), in order."""
+        base = os.fspath(self.corpus)
+        return [CorpusFile(os.path.join(base, relpath), relpath, stamp)
+                for relpath, stamp in self.stamps.items() if only is None or relpath in only]
+
+    def finish(self, run: _Run, documents: int, passages: int, formats_: Counter,
+               ) -> state.Head:
+        """Fill the summary, and the head of the state to write."""
+        summary = self.summary
+        summary.copies = run.copies
+        summary.documents, summary.passages = documents, passages
+        summary.count_formats(formats_)
+        summary.skipped.sort(key=lambda s: (s.relpath, s.reason))
+        return dataclasses.replace(self.head, generation=self.ix.latest_generation(),
+                                   skipped=summary.skipped, warnings=summary.warnings,
+                                   documents=documents, passages=passages, formats=dict(formats_))
+
+
+def _whole(inputs: _Inputs, before: state.State | None, read: _Read) -> state.State:
+    """A run that looks at every file (the first pass knows the unchanged ones, and
+    those already ``read``)."""
+    summary, context = inputs.summary, inputs.context
+    rows = inputs.rows if inputs.rows is not None else metadata.read_manifests(inputs.corpus)
     existing = before.documents if before else {}
     for indexed in existing.values():
         context.speakers.add_known(indexed.persons)
-    known_files = before.files if before and before.hints == hints else {}
-    first = _FirstPass(rows, context.outlet_names, summary.skipped, known_files)
-    seen = first.run(files, progress, workers)
-    repeated = cleaner.repeated_lines(_outlet_texts(seen))
+    known_files = before.files if before and before.body.hints == inputs.hints else {}
+    first = _FirstPass(rows, context.outlet_names, summary.skipped, {**known_files, **read.files},
+                       read.texts)
+    seen = first.run(inputs.files(), inputs.progress, inputs.workers)
+    counts = cleaner.line_counts(_outlet_texts(seen))
+    repeated = cleaner.repeated_in(counts)
     repeats = {outlet: state.digest(*sorted(lines)) for outlet, lines in repeated.items()}
-    run = _Run(summary, context, rows, existing, known_copies, repeated,
-               {item.relpath for item in seen})
+    present = {item.relpath for item in seen}
+    signatures = state.Signatures.of({relpath: indexed for relpath, indexed in existing.items()
+                                      if relpath in present})
+    registry = dedup.Registry.of(signatures.keys, signatures.exacts, signatures.minhashes)
+    run = _Run(summary, context, rows, existing, inputs.known_copies, repeated, present,
+               registry)
     if known_files:
         run.trust_unread({outlet for outlet in {item.outlet for item in seen}
-                          if before.repeats.get(outlet) == repeats.get(outlet)})
+                          if before.body.repeats.get(outlet) == repeats.get(outlet)})
     # Two is what Whoosh's multi-process writer was measured safe and fastest with; a
     # small incremental change is not worth starting processes (nor adding segments).
-    procs = 1 if existing else min(2, os.cpu_count() or 1)
-    commits = _Commits(ix, procs, aside, len(seen), summary)
-    with ix.searcher() as searcher:
+    _write(inputs, run, seen, 1 if existing else min(2, os.cpu_count() or 1))
+    current = run.current
+    head = inputs.finish(run, len(current), sum(d.passages for d in current.values()),
+                         Counter(formats.format_of(relpath) for relpath in current))
+    body = _body(inputs, repeats, run, first.files, inputs.stamps.keys() - first.files.keys())
+    return state.State(head, body, current, first.files, counts)
+
+
+def _quick(inputs: _Inputs, previous: state.Previous, head: state.Head) -> state.Change | _Read:
+    """A run that reads only the files that changed (and the few the last run could not
+    settle), when no outlet's boilerplate changes with them; when one does (every file of
+    that outlet must be read again: :func:`_whole`), what it read.
+
+    It does what :func:`_whole` would, reading only the rows of the state those files
+    touch: at 100,000 articles the whole state is seconds of objects."""
+    summary, context, stamps = inputs.summary, inputs.context, inputs.stamps
+    touched, gone = previous.changed(stamps, inputs.listing)
+    unsettled = {formats.container_of(relpath) for relpath in previous.body.unsettled}
+    absent = {formats.container_of(relpath) for relpath in previous.body.absent}
+    # Their documents must be looked at again: gone for good, or still kept.
+    gone |= absent - stamps.keys()
+    # A copy whose original's file changed may have to stand on its own: look again.
+    changed = touched | gone
+    copies = {formats.container_of(copy) for copy, found in inputs.known_copies.items()
+              if formats.container_of(found["original"]) in changed}
+    redo = (touched | unsettled | absent | copies) & stamps.keys()
+    old = previous.files(redo | gone)
+    rows = inputs.rows
+    if rows is None:
+        rows = metadata.read_manifests(inputs.corpus, _manifests_over(inputs.head.manifests, redo))
+    skipped = len(summary.skipped)
+    first = _FirstPass(rows, context.outlet_names, summary.skipped, old)
+    seen = first.run(inputs.files(redo), inputs.progress, inputs.workers)
+    counts = previous.counts({a.outlet for seen_ in (*old.values(), *first.files.values())
+                              for a in seen_.articles if a.outlet})
+    for sign, seen_ in [*((-1, f) for f in old.values()), *((1, f) for f in first.files.values())]:
+        for article in seen_.articles:
+            if article.outlet:
+                number, lines = counts[article.outlet]
+                lines.update(dict.fromkeys(article.lines, sign))
+                counts[article.outlet] = (number + sign, lines)
+    counts = {outlet: (number, +lines) for outlet, (number, lines) in counts.items()}
+    repeated = cleaner.repeated_in(counts)
+    if any(previous.body.repeats.get(outlet) != (state.digest(*sorted(repeated[outlet]))
+                                                 if outlet in repeated else None)
+           for outlet in counts):
+        del summary.skipped[skipped:]  # the whole run finds them again
+        texts: dict[str, dict[str, LoadedFile | None]] = defaultdict(dict)
+        for item in seen:
+            if not item.unread:
+                texts[formats.container_of(item.relpath)][item.relpath] = item.loaded
+        return _Read({relpath: first.files[relpath] for relpath in texts}, texts)
+    existing = previous.documents(redo | gone)
+    articles = {item.relpath for item in seen}
+    present = _Present(stamps.keys(), redo, articles)
+    context.speakers.add_first(previous.known_names())
+    helper = inputs.helper
+    present_ = previous.signatures.without(existing.keys() - articles)
+    registry = dedup.Registry.of(present_.keys, present_.exacts, present_.minhashes,
+                                 (lambda: helper.submit(dedup.bands).result()) if helper else None)
+    run = _Run(summary, context, rows, existing, inputs.known_copies, repeated, present, registry)
+    # No outlet's boilerplate changed (or the run went through every file).
+    run.trust_unread({item.outlet for item in seen})
+    _write(inputs, run, seen, 1)
+    # The articles of the files not read again: unchanged, as the last run left them.
+    kept = {copy: found for copy, found in inputs.known_copies.items()
+            if _untouched(formats.container_of(copy), stamps, redo)}
+    for copy, found in kept.items():
+        run.copies[copy] = found["original"]
+        summary.copy_fingerprints[copy] = found["fingerprint"]
+    summary.unchanged += head.documents - len(existing) + len(kept)
+    # What the first pass skipped in them (not what the pipeline refused of an article
+    # that keeps its earlier document: the last run said so, and :func:`_whole` is silent).
+    indexed = previous.indexed(s.relpath for s in head.skipped)
+    summary.skipped += [s for s in head.skipped if s.relpath not in indexed
+                        and _untouched(formats.container_of(s.relpath), stamps, redo)]
+    current = run.current
+    per_format = Counter(head.formats)
+    per_format.subtract(formats.format_of(relpath) for relpath in existing)
+    per_format.update(formats.format_of(relpath) for relpath in current)
+    new_head = inputs.finish(
+        run, head.documents - len(existing) + len(current),
+        head.passages - sum(d.passages for d in existing.values())
+        + sum(d.passages for d in current.values()), +per_format)
+    # The files of the last run's unsettled and absent documents were all read again (or
+    # are gone), and every other document is present: the body holds for the whole state.
+    body = _body(inputs, previous.body.repeats, run, first.files, redo - first.files.keys())
+    deleted = existing.keys() - current.keys()
+    return state.Change(new_head, body, first.files, (redo | gone) - first.files.keys(), current,
+                        deleted, counts, previous.signatures.changed(current, deleted),
+                        previous.columns)
+
+
+def _body(inputs: _Inputs, repeats: dict[str, str], run: _Run,
+          files: dict[str, state.FileSeen], unread: Iterable[str]) -> state.Body:
+    """What the state says besides its rows, once ``run`` has written the articles of
+    ``files`` (what the first pass saw) and found ``unread`` files unreadable."""
+    current = run.current
+    unsettled = sorted(article.relpath for seen in files.values() for article in seen.articles
+                       if article.relpath not in current and article.relpath not in run.copies)
+    absent = sorted(relpath for relpath in current if relpath not in run.present)
+    return state.Body(inputs.hints, repeats, unsettled, inputs.listing, sorted(unread), absent)
+
+
+def _untouched(file: str, stamps: Mapping[str, object], redo: set[str]) -> bool:
+    return file in stamps and file not in redo
+
+
+class _Present:
+    """Whether an article is in the corpus now, for a run that read only ``redo``: the
+    articles of every other file of the corpus are what they were."""
+
+    def __init__(self, files, redo: set[str], articles: set[str]):
+        self.files, self.redo, self.articles = files, redo, articles
+
+    def __contains__(self, relpath: str) -> bool:
+        file = formats.container_of(relpath)
+        return file in self.files and (file not in self.redo or relpath in self.articles)
+
+
+def _manifests_over(manifests: dict[str, list[int]], files: set[str]) -> list[str]:
+    """The manifests that can name these files: those of their folders and above."""
+    folders = {""}
+    for relpath in files:
+        parts = relpath.split("/")[:-1]
+        folders.update("/".join(parts[:n]) for n in range(1, len(parts) + 1))
+    return [manifest for manifest in manifests if manifest.rpartition("/")[0] in folders]
+
+
+def _write(inputs: _Inputs, run: _Run, seen: list[_Seen], procs: int) -> None:
+    """Every job of ``seen`` through the pipeline into the index, committed at the end
+    (and on the way, on a first build)."""
+    commits = _Commits(inputs.ix, procs, inputs.aside, len(seen), inputs.summary)
+    with inputs.ix.searcher() as searcher:
         try:
-            jobs = filter(None, map(run.job, progress(seen, len(seen), "Indexing")))
-            for job, outcome in _produced(jobs, context, workers):
+            jobs = filter(None, map(run.job, inputs.progress(seen, len(seen), "Indexing")))
+            for job, outcome in _produced(jobs, inputs.context, inputs.workers, inputs.helper):
                 run.write(job, outcome, commits.writer, searcher)
                 commits.tick(len(run.current))
             run.delete_gone(commits.writer)
@@ -297,13 +542,6 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress, head: state.
             commits.writer.cancel()
             raise
         commits.writer.commit()
-    summary.copies = run.copies
-    summary.documents = len(run.current)
-    summary.passages = sum(indexed.passages for indexed in run.current.values())
-    per_format = Counter(formats.format_of(relpath) for relpath in run.current)
-    summary.count_formats(per_format)
-    return state.State(ix.latest_generation(), listing, run.current, summary.skipped,
-                       summary.warnings, dict(per_format), first.files, hints, repeats)
 
 
 class _Run:
@@ -311,14 +549,11 @@ class _Run:
 
     def __init__(self, summary: Summary, context: Context, rows: Mapping[str, Mapping[str, str]],
                  existing: dict[str, state.Indexed], known_copies: dict[str, dict],
-                 repeated: dict[str, frozenset[str]], present: set[str]):
+                 repeated: dict[str, frozenset[str]], present: Container[str],
+                 registry: dedup.Registry):
         self.summary, self.context, self.rows = summary, context, rows
         self.existing, self.known_copies = existing, known_copies
-        self.repeated, self.present = repeated, present
-        self.registry = dedup.Registry()
-        for relpath, indexed in existing.items():
-            if relpath in present:
-                self.registry.add(relpath, indexed.signature)
+        self.repeated, self.present, self.registry = repeated, present, registry
         # What the index holds once this run commits, kept current as files are written.
         self.current = dict(existing)
         self.copies: dict[str, str] = {}
@@ -405,8 +640,8 @@ class _Run:
     def delete_gone(self, writer) -> None:
         # A file that cannot be read now keeps what it gave before (nothing is lost).
         unreadable = {s.relpath for s in self.summary.skipped}
-        gone = {relpath for relpath in set(self.existing) - self.present
-                if relpath not in unreadable and formats.container_of(relpath) not in unreadable}
+        gone = {relpath for relpath in self.existing if relpath not in self.present
+                and relpath not in unreadable and formats.container_of(relpath) not in unreadable}
         for relpath in gone:
             writer.delete_by_term("path", relpath)
             self.current.pop(relpath, None)
@@ -429,6 +664,8 @@ _given: dict[str, object] = {}
 
 def _start_worker(given: dict[str, object]) -> None:
     _given.update(given)
+    if given.get("sign"):
+        dedup.prepare()
 
 
 def _outcome(job: _Job, context: Context | None = None) -> _Outcome | str:
@@ -443,10 +680,16 @@ def _outcome(job: _Job, context: Context | None = None) -> _Outcome | str:
     return doc, dedup.signature(doc.text), frozenset(context.speakers.handed)
 
 
-def _produced(jobs: Iterator[_Job], context: Context, workers: int) -> Iterator[tuple[_Job, object]]:
+def _produced(jobs: Iterator[_Job], context: Context, workers: int,
+              helper: futures.ProcessPoolExecutor | None = None
+              ) -> Iterator[tuple[_Job, object]]:
     """Each job with its :func:`_outcome`, in order: in worker processes when there is more
-    than a window of work, a window at a time with the next one already under way."""
+    than a window of work, a window at a time with the next one already under way; less
+    in the ``helper`` process when there is one."""
     window = list(itertools.islice(jobs, WINDOW))
+    if helper is not None and len(window) < WINDOW:
+        yield from zip(window, helper.map(_outcome, window), strict=True)
+        return
     if workers < 2 or len(window) < WINDOW:
         for job in itertools.chain(window, jobs):
             yield job, _outcome(job, context)
@@ -512,8 +755,11 @@ class _FirstPass:
     files to read are read in worker processes: on a first build this pass is all that
     stands between a new archive and its first searchable articles."""
 
-    def __init__(self, rows, names, skipped: list[Skipped], known: dict[str, state.FileSeen]):
+    def __init__(self, rows, names, skipped: list[Skipped], known: dict[str, state.FileSeen],
+                 texts: Mapping[str, dict[str, LoadedFile | None]] | None = None):
         self.rows, self.names, self.skipped, self.known = rows, names, skipped, known
+        # Files of ``known`` read by this run already, and their texts by article.
+        self.texts = texts or {}
         self.files: dict[str, state.FileSeen] = {}
 
     def run(self, files: list[CorpusFile], progress: Progress, workers: int = 1) -> list[_Seen]:
@@ -541,8 +787,9 @@ class _FirstPass:
                          for a in known.articles]
             else:
                 known = self.known[relpath]
-                seen += [_Seen(path, a.relpath, a.outlet, None, a.lines, unread=True)
-                         for a in known.articles]
+                texts = self.texts.get(relpath)
+                seen += [_Seen(path, a.relpath, a.outlet, texts.get(a.relpath) if texts is not None else None,
+                               a.lines, unread=texts is None) for a in known.articles]
             self.skipped += known.skipped
             self.files[relpath] = known
         return seen

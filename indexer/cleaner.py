@@ -149,7 +149,7 @@ def _position(text: str, piece: str) -> int:
 
 def short_lines(text: str) -> frozenset[str]:
     """The :func:`line_key` of a text's lines short enough to be boilerplate (for
-    :func:`repeated_lines`)."""
+    :func:`line_counts`)."""
     return frozenset(line_key(line) for line in paragraphs(text) if _short(line))
 
 
@@ -161,19 +161,30 @@ def _short(line: str) -> bool:
     return len(normalise_line(line)) <= MAX_BOILERPLATE_LINE
 
 
-def repeated_lines(lines_by_outlet: dict[str, list[frozenset[str]]]) -> dict[str, frozenset[str]]:
-    """Per outlet, the lines that recur in enough of its documents to be its boilerplate.
+LineCounts = tuple[int, Counter]
 
-    ``lines_by_outlet`` holds each document's :func:`short_lines`.
-    """
-    r = rules()
-    result: dict[str, frozenset[str]] = defaultdict(frozenset)
+
+def line_counts(lines_by_outlet: dict[str, list[frozenset[str]]]) -> dict[str, LineCounts]:
+    """Per outlet, its documents and in how many of them each short line occurs (what the
+    indexing state keeps, so that one changed file updates the counts of its outlet);
+    ``lines_by_outlet`` holds each document's :func:`short_lines`."""
+    result: dict[str, LineCounts] = {}
     for outlet, documents in lines_by_outlet.items():
-        if len(documents) < r.repeat_min_documents:
-            continue
         counts: Counter[str] = Counter()
         for lines in documents:
             counts.update(lines)
-        threshold = max(r.repeat_min_documents, r.repeat_min_share * len(documents))
-        result[outlet] = frozenset(line for line, n in counts.items() if n >= threshold)
+        result[outlet] = (len(documents), counts)
+    return result
+
+
+def repeated_in(counts: dict[str, LineCounts]) -> dict[str, frozenset[str]]:
+    """Per outlet of ``counts`` (:func:`line_counts`), the lines that recur in enough of its
+    documents to be its boilerplate."""
+    r = rules()
+    result: dict[str, frozenset[str]] = defaultdict(frozenset)
+    for outlet, (documents, lines) in counts.items():
+        if documents < r.repeat_min_documents:
+            continue
+        threshold = max(r.repeat_min_documents, r.repeat_min_share * documents)
+        result[outlet] = frozenset(line for line, n in lines.items() if n >= threshold)
     return result

@@ -8,6 +8,7 @@ import dataclasses
 import functools
 import hashlib
 import zlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from datasketch import MinHash, MinHashLSH
 
 NUM_PERM = 64
+# Bytes of one signature's MinHash values (32-bit each).
+_WIDTH = NUM_PERM * 4
 # Word 5-gram Jaccard similarity from which two texts count as one article: syndicated
 # copies with a different headline, a changed byline or a trimmed footer stay above it.
 THRESHOLD = 0.85
@@ -68,28 +71,51 @@ class Registry:
     few files of a large archive compares them with every signature as arrays instead
     (building the LSH of 100,000 articles took 6 s), finding exactly what the LSH would."""
 
-    def __init__(self):
+    def __init__(self, bands: Callable[[], tuple[tuple[int, int], ...]] | None = None):
+        # Where the LSH's bands lie (:func:`bands`; a run may ask a process that has
+        # datasketch imported already).
+        self._bands = bands or globals()["bands"]
         self._exact: dict[str, str] = {}
-        self._keys: dict[str, str] = {}
-        self._signatures: dict[str, bytes] = {}
+        # Each key's exact digest and MinHash values are a row of a list and of one table
+        # (rows of removed keys stay, unused): a run over 100,000 documents makes no object
+        # per signature.
+        self._rows: dict[str, int] = {}
+        self._exacts: list[str] = []
+        self._table: bytes | bytearray = bytearray()
         self._lsh: MinHashLSH | None = None
         self._lookups = 0
+
+    @classmethod
+    def of(cls, keys: list[str], exacts: list[str], minhashes: bytes,
+           bands: Callable[[], tuple[tuple[int, int], ...]] | None = None) -> Registry:
+        """A registry of these documents (their keys, exact digests and MinHash values one
+        after the other), as if added in order. In bulk: 100,000 :meth:`add` calls took a
+        third of a second."""
+        registry = cls(bands)
+        # The first key of a digest wins, as with add().
+        registry._exact = dict(zip(reversed(exacts), reversed(keys), strict=True))
+        registry._rows = dict(zip(keys, range(len(keys)), strict=True))
+        registry._exacts = list(exacts)
+        registry._table = minhashes  # copied when a key is added
+        return registry
 
     def add(self, key: str, sig: Signature) -> None:
         self.remove(key)
         self._exact.setdefault(sig.exact, key)
-        self._keys[key] = sig.exact
-        self._signatures[key] = sig.minhash
+        self._rows[key] = len(self._exacts)
+        self._exacts.append(sig.exact)
+        if isinstance(self._table, bytes):
+            self._table = bytearray(self._table)
+        self._table += sig.minhash
         if self._lsh is not None:
             self._lsh.insert(key, _minhash(sig))
 
     def remove(self, key: str) -> None:
-        if key not in self._signatures:
+        if key not in self._rows:
             return
         if self._lsh is not None:
             self._lsh.remove(key)
-        del self._signatures[key]
-        exact = self._keys.pop(key)
+        exact = self._exacts[self._rows.pop(key)]
         if self._exact.get(exact) == key:
             del self._exact[exact]
 
@@ -102,27 +128,41 @@ class Registry:
             return self._scan(sig)
         if self._lsh is None:
             self._lsh = _lsh()
-            for key, minhash in self._signatures.items():
-                self._lsh.insert(key, _minhash(Signature("", minhash)))
+            for key in self._rows:
+                self._lsh.insert(key, _minhash(Signature("", self._minhash(key))))
         query = np.frombuffer(sig.minhash, dtype=np.uint32)
         for key in sorted(self._lsh.query(_minhash(sig))):
-            if _jaccard(np.frombuffer(self._signatures[key], dtype=np.uint32), query) >= THRESHOLD:
+            if _jaccard(np.frombuffer(self._minhash(key), dtype=np.uint32), query) >= THRESHOLD:
                 return key
         return None
+
+    def _minhash(self, key: str) -> bytes:
+        row = self._rows[key]
+        return bytes(self._table[row * _WIDTH:(row + 1) * _WIDTH])
 
     def _scan(self, sig: Signature) -> str | None:
         """What the LSH would find: the signatures sharing a band with ``sig`` whose
         estimated Jaccard similarity reaches THRESHOLD (the first key in order)."""
-        if not self._signatures:
+        if not self._rows:
             return None
-        keys = list(self._signatures)
-        table = np.frombuffer(b"".join(self._signatures.values()), dtype=np.uint32)
-        same = table.reshape(len(keys), NUM_PERM) == np.frombuffer(sig.minhash, dtype=np.uint32)
-        lsh = _lsh()
+        if not isinstance(self._bands, tuple):
+            self._bands = self._bands()
+        # Every row at once, those of removed keys too (cheaper than leaving them out);
+        # the view of the table lives only in this expression (it could not grow under one).
+        same = (np.frombuffer(self._table, dtype=np.uint32).reshape(-1, NUM_PERM)
+                == np.frombuffer(sig.minhash, dtype=np.uint32))
         banded = np.logical_or.reduce([same[:, start:end].all(axis=1)
-                                       for start, end in lsh.hashranges])
+                                       for start, end in self._bands])
         near = banded & (same.mean(axis=1) >= THRESHOLD)
-        return min((keys[i] for i in np.flatnonzero(near)), default=None)
+        keys = list(self._rows)
+        rows = np.fromiter(self._rows.values(), dtype=np.int64, count=len(keys))
+        return min((keys[i] for i in np.flatnonzero(near[rows])), default=None)
+
+
+@functools.cache
+def bands() -> tuple[tuple[int, int], ...]:
+    """The hash ranges of the LSH's bands (datasketch chooses them for THRESHOLD)."""
+    return tuple((int(start), int(end)) for start, end in _lsh().hashranges)
 
 
 def _lsh() -> MinHashLSH:
@@ -138,6 +178,11 @@ def _minhash(sig: Signature) -> MinHash:
     values = np.frombuffer(sig.minhash, dtype=np.uint32).astype(np.uint64)
     return _datasketch().MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashvalues=values,
                                  hashfunc=HASH, permutations=_permutations())
+
+
+def prepare() -> None:
+    """Import and draw what :func:`signature` needs (a worker does it ahead of its texts)."""
+    _permutations()
 
 
 @functools.cache

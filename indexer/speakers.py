@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
+from collections.abc import Iterable
 from importlib import resources
 
 from .names import name_key
@@ -179,6 +180,12 @@ class Registry:
             if name not in self._known:
                 self._known.add(name)
                 self._by_key.setdefault(name_keys(name), name)
+
+    def add_first(self, spellings: Iterable[tuple[tuple[str, ...], str]]) -> None:
+        """Per name key, the spelling met first (as :meth:`add_known` of every name in the
+        order met would leave)."""
+        for key, name in spellings:
+            self._by_key.setdefault(key, name)
 
     def canonical(self, name: str) -> str:
         if name not in self._given:

@@ -35,8 +35,8 @@ STATE_NAME = "presscut-state.json"
 SCHEMA_NAME = "presscut-schema"
 # How far a first build is, while it runs (removed when the run ends).
 PROGRESS_NAME = "presscut-progress.json"
-# The per-file part of the state, apart: an untouched corpus is recognised without it.
-DOCUMENTS_NAME = "presscut-documents.json"
+# The per-file part of the state (SQLite), apart: an untouched corpus is recognised without it.
+DOCUMENTS_NAME = "presscut-state.sqlite3"
 
 
 class IndexBusy(RuntimeError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,10 +14,10 @@ from indexer import cite as citations
 from indexer.cite import FORMATS
 from indexer.facets import BY_NAME, FACETS, SORTS
 from indexer.records import NotAnArticle, Skipped
-from indexer.results import SearchRequest, document_json, verify_json
-from indexer.search import BadQuery, SearchService
 from indexer.settings import SETTINGS, Settings
-from indexer.verify import diff
+
+if TYPE_CHECKING:
+    from indexer.search import SearchService
 
 EXIT_NOTHING_INDEXED = 1
 EXIT_BAD_INPUT = 2
@@ -140,6 +141,9 @@ def _facet_options(command):
 @click.option("--json", "as_json", is_flag=True, help="Print the /api/search object.")
 def search(query, index, date_from, date_to, sort, page, per_page, as_json, **facets):
     """Search the index and print the results."""
+    from indexer.results import SearchRequest
+    from indexer.search import BadQuery
+
     service = _service(index)
     filters = tuple((name, tuple(BY_NAME[name].value_of(v) for v in values))
                     for name, values in facets.items() if values)
@@ -178,6 +182,10 @@ def _terminal_marks(html: str) -> str:
 
 
 def _service(index: Path | None) -> SearchService:
+    # The search side is imported by the commands that search: `presscut index` after one
+    # changed file is a couple of seconds, a tenth of it these imports.
+    from indexer.search import SearchService
+
     settings = _settings(index=index)
     if not store.exists(settings.index):
         raise click.ClickException(f"No index at {settings.index}. Run `presscut index` first.")
@@ -207,6 +215,8 @@ def extract(file, as_json):
     if not as_json:
         click.echo("\n\n\f".join(doc.text for doc in docs))
         return
+    from indexer.results import document_json
+
     objects = [dict(document_json(doc), file=str(file)) for doc in docs]
     # One article: its object, as for a page; several: a list of them.
     click.echo(json.dumps(objects[0] if len(objects) == 1 else objects, indent=2,
@@ -240,6 +250,10 @@ def verify(quote, index, as_json):
 
     Exit status: 0 verbatim, 3 altered, 4 not found, 2 a quote that cannot be checked.
     """
+    from indexer.results import verify_json
+    from indexer.search import BadQuery
+    from indexer.verify import diff
+
     try:
         check = _service(index).check_quote(quote)
     except BadQuery as exc:

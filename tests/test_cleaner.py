@@ -95,10 +95,10 @@ def test_lines_repeated_across_one_outlets_documents_are_boilerplate():
     body = "A long article paragraph about events in the region, reported in full detail here."
     texts = [f"{body} Number {i}.\nRead more at our partner site today\n" for i in range(4)]
     lines = [cleaner.short_lines(text) for text in texts]
-    repeated = cleaner.repeated_lines({"Outlet": lines})["Outlet"]
+    repeated = cleaner.repeated_in(cleaner.line_counts({"Outlet": lines}))["Outlet"]
     clean = cleaner.clean(texts[0], repeated)
     assert clean.removed == ("Read more at our partner site today",)
-    assert cleaner.repeated_lines({"Small": lines[:2]})["Small"] == frozenset()
+    assert cleaner.repeated_in(cleaner.line_counts({"Small": lines[:2]}))["Small"] == frozenset()
 
 
 def test_hard_wrapped_dump_joins_lines_into_paragraphs():

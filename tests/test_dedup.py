@@ -16,11 +16,23 @@ def test_a_scan_of_every_signature_finds_what_the_lsh_finds():
     rng = random.Random(5)
     with gzip.open(shared("data/news-corpus/bbc-news-2225.jsonl.gz"), "rt", encoding="utf-8") as f:
         texts = [json.loads(line)["text"] for line in f][:400]
+    signatures = {f"a{n:04d}": dedup.signature(text) for n, text in enumerate(texts[:300])}
     scanning, hashing = dedup.Registry(), dedup.Registry()
     hashing._lookups = dedup.SCANS  # the next lookup builds the LSH
-    for n, text in enumerate(texts[:300]):
+    for key, sig in signatures.items():
         for registry in (scanning, hashing):
-            registry.add(f"a{n:04d}", dedup.signature(text))
+            registry.add(key, sig)
+    # As a run updates documents: some taken out, some of them added again (last).
+    for key in list(signatures)[::7]:
+        for registry in (scanning, hashing):
+            registry.remove(key)
+    for key in list(signatures)[::21]:
+        for registry in (scanning, hashing):
+            registry.add(key, signatures[key])
+    # The same registry in bulk, as a run reads it from the state.
+    kept = {key: sig for key, sig in signatures.items() if key in scanning._rows}
+    bulk = dedup.Registry.of(list(kept), [sig.exact for sig in kept.values()],
+                             b"".join(sig.minhash for sig in kept.values()))
     lookups = []
     for text in texts[300:] + texts[:300]:
         paragraphs = text.split("\n")
@@ -31,8 +43,8 @@ def test_a_scan_of_every_signature_finds_what_the_lsh_finds():
         lookups += [dedup.signature(v) for v in variants]
     found = 0
     for sig in lookups:
-        scanning._lookups = 0  # keep scanning
+        scanning._lookups = bulk._lookups = 0  # keep scanning
         expected = hashing.original_of(sig)
-        assert scanning.original_of(sig) == expected
+        assert scanning.original_of(sig) == expected == bulk.original_of(sig)
         found += expected is not None
     assert 300 < found < len(lookups)  # both kinds of answer were checked

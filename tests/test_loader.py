@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer import build, loader
-from indexer.formats import suffix_of
+from indexer import build, loader, metadata
+from indexer.formats import FORMATS, suffix_of
 from indexer.records import NotAnArticle
 
 from .conftest import CORPUS, SEEDS
@@ -95,6 +95,17 @@ def test_a_file_names_suffix_is_the_one_pathlib_gives(name):
     assert suffix_of(name) == (".warc.gz" if name.lower().endswith(".warc.gz") else expected)
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from("aB.-_ xtTwWrRcgGzZhHmMlLsSoOuUeEpPdDfFjJnN"), max_size=14)
+       | st.sampled_from(["sources.csv", "Manifest.CSV", "README.md", ".a.txt", "a.warc.gz",
+                          "A.WARC.GZ", ".warc.gz", "a.", ".", "a.tar.gz", "b.Html"]))
+def test_which_files_are_read_is_decided_by_the_suffix_as_suffix_of_finds_it(name):
+    suffix = suffix_of(name)
+    expected = not name.startswith(".") and name.lower() not in loader.CORPUS_SETTINGS and (
+        suffix in loader.HTML_SUFFIXES or suffix in loader.TEXT_SUFFIXES or suffix in FORMATS)
+    assert loader.is_corpus_file(name) == expected
+
+
 # Corpus trees: nested folders of articles, settings, files Presscut does not read, hidden
 # files, folders named like articles and links to folders (one of them a loop).
 _NAMES = st.sampled_from(["a.txt", "B.html", "c.htm", "notes.xlsx", ".hidden.txt", "sources.csv",
@@ -116,7 +127,7 @@ def _make(folder, tree, root) -> None:
 
 def _walked(corpus):
     """Independent reading of a corpus tree: os.walk and pathlib, as the indexer once did."""
-    found, skipped = [], []
+    found, skipped, manifests = [], [], {}
     for root, dirs, files in os.walk(corpus, followlinks=False):
         dirs.sort()
         inside = Path(root).relative_to(corpus).as_posix()
@@ -132,7 +143,9 @@ def _walked(corpus):
                 found.append((prefix + name, (path.stat().st_size, path.stat().st_mtime_ns)))
             elif reason := loader.unread_reason(name):
                 skipped.append((prefix + name, reason))
-    return found, skipped
+            elif name in metadata.MANIFEST_NAMES:
+                manifests[prefix + name] = [path.stat().st_size, path.stat().st_mtime_ns]
+    return found, skipped, manifests
 
 
 @settings(max_examples=60, deadline=None)
@@ -141,8 +154,9 @@ def test_the_corpus_walk_finds_what_os_walk_finds(tree):
     with tempfile.TemporaryDirectory() as folder:
         corpus = Path(folder)
         _make(corpus, tree, corpus)
-        skipped = []
-        files = build.corpus_files(corpus, skipped)
-        assert [(f.relpath, f.stamp) for f in files] == _walked(corpus)[0]
-        assert [(s.relpath, s.reason) for s in skipped] == _walked(corpus)[1]
-        assert all(Path(f.path) == corpus / f.relpath for f in files)
+        skipped, manifests = [], {}
+        files = build.corpus_files(corpus, skipped, manifests)
+        found, skipped_, manifests_ = _walked(corpus)
+        assert list(files.items()) == found
+        assert [(s.relpath, s.reason) for s in skipped] == skipped_
+        assert manifests == manifests_

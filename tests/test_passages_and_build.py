@@ -223,8 +223,12 @@ def test_a_line_that_becomes_an_outlets_boilerplate_reprocesses_its_unread_files
 
 
 def _first_pass(index) -> dict:
-    folder = index.resolve()
-    return state.read(folder, store.open_index(index).latest_generation()).files
+    folder, generation = index.resolve(), store.open_index(index).latest_generation()
+    previous = state.previous(folder, generation)
+    try:
+        return previous.whole(state.head(folder, generation)).files
+    finally:
+        previous.close()
 
 
 def _records(index) -> dict[str, dict]:

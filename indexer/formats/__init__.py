@@ -12,8 +12,12 @@ of the articles inside them: the search side reads it without loading any reader
 from __future__ import annotations
 
 import hashlib
+import re
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+# An article of a container file is ``<file>#<key>``, the key this many bytes in hex.
+_KEY_BYTES = 5
+_MEMBER_KEY = re.compile(f"[0-9a-f]{{{2 * _KEY_BYTES}}}")
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 # Formats read by a module of their own (in this package), each through a well-kept
 # library, imported only when a file of theirs is met: the search side never loads them.
@@ -58,13 +62,15 @@ def format_of(relpath: str) -> str:
 
 
 def container_of(relpath: str) -> str:
-    """The corpus file a document's path names: ``feed.rss#1a2b`` -> ``feed.rss``."""
-    head, sep, _ = relpath.rpartition("#")
-    if sep and suffix_of(head) in FORMATS and FORMATS[suffix_of(head)][0] in CONTAINERS:
+    """The corpus file a document's path names: ``feed.rss#1a2b3c4d5e`` -> ``feed.rss``
+    (a file named ``feed.csv#1.txt`` is its own: only :func:`member_path`'s keys count)."""
+    head, sep, key = relpath.rpartition("#")
+    if (sep and _MEMBER_KEY.fullmatch(key) and suffix_of(head) in FORMATS
+            and FORMATS[suffix_of(head)][0] in CONTAINERS):
         return head
     return relpath
 
 
 def member_path(relpath: str, key: str) -> str:
     """The path of one article inside a container file, stable while its key is."""
-    return f"{relpath}#{hashlib.blake2b(key.encode(), digest_size=5).hexdigest()}"
+    return f"{relpath}#{hashlib.blake2b(key.encode(), digest_size=_KEY_BYTES).hexdigest()}"
