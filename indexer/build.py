@@ -538,10 +538,10 @@ def _write(inputs: _Inputs, run: _Run, seen: list[_Seen], procs: int) -> None:
                 run.write(job, outcome, commits.writer, searcher)
                 commits.tick(len(run.current))
             run.delete_gone(commits.writer)
+            commits.writer.commit()
         except BaseException:
-            commits.writer.cancel()
+            commits.cancel()
             raise
-        commits.writer.commit()
 
 
 class _Run:
@@ -729,6 +729,16 @@ class _Commits:
         self.interval *= COMMIT_GROWTH
         self.due = time.monotonic() + self.interval
         self.writer = self._open()
+
+    def cancel(self) -> None:
+        """Give up what is not committed, and end the writer's processes."""
+        self.writer.cancel()
+        # Whoosh's multi-process writer cancels its worker processes only in this
+        # process's copies of them: they would wait for documents for ever, and exiting
+        # joins them (an interrupted first build hung so).
+        for task in getattr(self.writer, "tasks", ()):
+            task.terminate()
+            task.join()
 
 
 def _unchanged(summary: Summary, head: state.Head, known_copies: dict[str, dict]) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,8 +57,9 @@ def index_command(corpus, index, rebuild, wait, as_json):
     if not settings.corpus.is_dir():
         raise click.ClickException(f"No corpus folder at {settings.corpus}.")
     try:
-        summary = build.index_corpus(settings.corpus, settings.index, rebuild=rebuild,
-                                     progress=_progress_bar, wait=wait)
+        with _ended_by_kill():
+            summary = build.index_corpus(settings.corpus, settings.index, rebuild=rebuild,
+                                         progress=_progress_bar, wait=wait)
     except store.IndexBusy as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_BUSY)
@@ -70,6 +73,22 @@ def index_command(corpus, index, rebuild, wait, as_json):
         click.echo(f"Indexed {settings.corpus} into {settings.index}: {summary.line()}")
     if not summary.indexed_anything:
         sys.exit(EXIT_NOTHING_INDEXED)
+
+
+@contextlib.contextmanager
+def _ended_by_kill():
+    """A run stopped by ``kill`` (SIGTERM) ends as one stopped by Ctrl-C does: it gives up
+    what it had not committed and ends its worker processes. Killed outright, it left them
+    waiting for work for ever, holding the index's writer lock."""
+    def stop(signum, frame):
+        # SystemExit, not KeyboardInterrupt: worker processes inherit this, and the pool
+        # ends them with SIGTERM after every run; SystemExit ends them without a traceback.
+        raise SystemExit(128 + signum)
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _progress_bar(items, total, label):
@@ -103,8 +122,9 @@ def serve(index, corpus, host, port, workers, threads, base_url):
                    "has indexed so far.")
     elif not store.exists(settings.index) or not store.is_current(settings.index):
         click.echo(f"No index of this version at {settings.index} yet: indexing {settings.corpus} first.")
-        summary = build.index_corpus(settings.corpus, settings.index, progress=_progress_bar,
-                                     wait=60)
+        with _ended_by_kill():
+            summary = build.index_corpus(settings.corpus, settings.index,
+                                         progress=_progress_bar, wait=60)
         click.echo(summary.line())
     app = create_app(settings)
     processes = server.workers(settings)

@@ -3,8 +3,13 @@ searched from outside as bench/first_result.py does (the reader who came at the 
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import itertools
 import json
+import multiprocessing
+import os
+import random
 import signal
 import subprocess
 import sys
@@ -13,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from whoosh.index import FileIndex
+from whoosh.multiproc import SubWriterTask
 
 from indexer import build, generation, matching, query, store
 from indexer.analysis import WORD, fold, stem
@@ -44,7 +50,11 @@ def test_a_first_build_answers_searches_long_before_it_ends(tmp_path):
         first = first_result.first_answer(index, "government", build, time.monotonic())
     finally:
         build.send_signal(signal.SIGINT)
-        build.wait()
+        try:
+            build.wait(120)
+        except subprocess.TimeoutExpired:
+            build.kill()
+            pytest.fail("the interrupted build did not end within two minutes")
     assert first is not None, "the build ended before any search answered"
     assert first["progress"] is not None, "the first answer came after the build"
     done = first["progress"]["done"]
@@ -97,3 +107,87 @@ def test_a_commit_that_merges_segments_away_is_retried_then_told(seed_index, mon
         lambda *a, **k: (_ for _ in ()).throw(FileNotFoundError("gone"))))
     with pytest.raises(store.IndexMissing, match="ask again"):
         gen.searcher()
+
+
+def _seed_made(corpus: Path, articles: int) -> Path:
+    """``articles`` articles of five paragraphs drawn from the seed articles."""
+    paragraphs = [p for path in sorted(CORPUS.glob("*.txt"))
+                  for p in path.read_text("utf-8").split("\n\n") if len(p.split()) > 12]
+    rng = random.Random(articles)
+    corpus.mkdir()
+    for n in range(articles):
+        (corpus / f"{n:04d}.txt").write_text("\n\n".join(rng.sample(paragraphs, 5)), "utf-8")
+    return corpus
+
+
+def test_an_interrupted_build_leaves_no_process_behind(tmp_path, monkeypatch):
+    """A first build stopped (Ctrl-C) while Whoosh's writer has worker processes ends
+    them: an interrupted build once hung at exit, joining one that waited for documents."""
+    corpus = _seed_made(tmp_path / "corpus", 300)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)  # the writer's two processes
+    started = []
+    start = SubWriterTask.start
+    monkeypatch.setattr(SubWriterTask, "start", lambda task: (started.append(task), start(task)))
+    write, calls = build._Run.write, itertools.count()
+
+    def interrupted(run, *args):
+        if next(calls) == 250:
+            raise KeyboardInterrupt
+        return write(run, *args)
+    monkeypatch.setattr(build._Run, "write", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build.index_corpus(corpus, tmp_path / "index", workers=1)
+    left = multiprocessing.active_children()
+    for process in left:  # so that a failure here does not hang the test run at its exit
+        process.terminate()
+        process.join()
+    assert started, "the writer started no process: nothing was checked"
+    assert left == []
+
+
+def _children(pid: int) -> set[int]:
+    try:
+        return {int(child) for child in
+                Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+    except FileNotFoundError:
+        return set()
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (an ended one its parent has not waited for is not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_a_killed_build_ends_its_processes_and_frees_the_index(tmp_path):
+    """``kill`` (SIGTERM) on `presscut index` while its worker processes run: it ends
+    them and itself, and the next run may write the index. Killed outright, the workers
+    once waited for ever, holding the writer lock (every later run said "busy")."""
+    corpus = _seed_made(tmp_path / "corpus", 1500)
+    index = tmp_path / "index"
+    command = [sys.executable, "-m", "presscut", "index", "--corpus", str(corpus),
+               "--index", str(index)]
+    run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers) < 2 and run.poll() is None and time.monotonic() < deadline:
+            workers |= _children(run.pid)
+            time.sleep(0.05)
+        assert len(workers) >= 2, "the run started no worker processes: nothing was checked"
+        run.send_signal(signal.SIGTERM)
+        _, errors = run.communicate(timeout=60)
+        assert run.returncode == 128 + signal.SIGTERM, errors
+        assert "Traceback" not in errors
+        time.sleep(0.5)
+        assert {pid for pid in workers if _alive(pid)} == set()
+    finally:
+        if run.poll() is None:
+            run.kill()
+        for pid in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+    again = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
