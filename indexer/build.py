@@ -143,14 +143,18 @@ def corpus_files(corpus: Path, skipped: list[Skipped],
             return
         folders = [entry for entry in entries if _is_folder(entry)]
         for entry in folders:
-            if entry.is_symlink():
+            if not entry.name.isascii() and _undecodable(entry.name):
+                skipped.append(_badly_named(prefix, entry.name))
+            elif entry.is_symlink():
                 skipped.append(Skipped(prefix + entry.name, "is a link to a folder; not followed"))
             elif readable(entry.name) and formats.suffix_of(entry.name):
                 skipped.append(Skipped(prefix + entry.name, "is a directory, not a file"))
         names = [entry.name for entry in entries if not folders or not _is_folder(entry)]
         folder += "/"
         for name in names:
-            if readable(name):
+            if not name.isascii() and _undecodable(name):
+                skipped.append(_badly_named(prefix, name))
+            elif readable(name):
                 try:
                     info = stat(folder + name)
                     found[prefix + name] = (info.st_size, info.st_mtime_ns)
@@ -161,11 +165,26 @@ def corpus_files(corpus: Path, skipped: list[Skipped],
             elif manifests is not None and name in metadata.MANIFEST_NAMES:
                 manifests[prefix + name] = list(state.stamp(Path(folder + name)))
         for entry in folders:
-            if not entry.is_symlink():
+            if not entry.is_symlink() and (entry.name.isascii() or not _undecodable(entry.name)):
                 walk(entry.path, prefix + entry.name + "/")
 
     walk(os.fspath(corpus), "")
     return found
+
+
+def _undecodable(name: str) -> bool:
+    """Whether a name as the file system gave it has bytes that are not UTF-8 (Python
+    keeps them as lone surrogates, which no path, identifier or JSON can carry)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _badly_named(prefix: str, name: str) -> Skipped:
+    shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return Skipped(prefix + shown, "its name is not UTF-8 text: rename it to index it")
 
 
 def _is_folder(entry: os.DirEntry) -> bool:
@@ -276,7 +295,7 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress, folder: Path
         if head and head.manifests == manifests:
             rows_digest = head.rows  # no manifest changed: rows are read only where needed
         else:
-            rows = metadata.read_manifests(corpus)
+            rows = metadata.read_manifests(corpus, manifests)
             # (orjson: the manifests' 100,000 rows at 100,000 articles took 0.7 s with json.)
             rows_digest = state.digest(orjson.dumps(rows, option=orjson.OPT_SORT_KEYS).decode())
         # What each file's first pass learnt stays true while these are the same.
@@ -376,7 +395,8 @@ def _whole(inputs: _Inputs, before: state.State | None, read: _Read) -> state.St
     """A run that looks at every file (the first pass knows the unchanged ones, and
     those already ``read``)."""
     summary, context = inputs.summary, inputs.context
-    rows = inputs.rows if inputs.rows is not None else metadata.read_manifests(inputs.corpus)
+    rows = (inputs.rows if inputs.rows is not None
+            else metadata.read_manifests(inputs.corpus, inputs.head.manifests))
     existing = before.documents if before else {}
     for indexed in existing.values():
         context.speakers.add_known(indexed.persons)

@@ -77,6 +77,30 @@ def test_bad_files_are_skipped_with_reasons_and_the_rest_indexed(tmp_path, corpu
     assert "image.txt" in report
 
 
+def test_names_that_are_not_text_are_skipped_with_reasons_and_the_rest_indexed(
+        tmp_path, corpus_copy):
+    """A file system allows names of any bytes (a Latin-1 name from an old disk): such a
+    file or folder, and a manifest inside that folder, are passed over with a reason, by
+    a first build and the runs after it (one such name once ended every run)."""
+    raw = os.fsencode(corpus_copy)
+    article = sorted(corpus_copy.glob("*.txt"))[0].read_bytes()
+    with open(raw + b"/caf\xe9.txt", "wb") as handle:
+        handle.write(article)
+    os.mkdir(raw + b"/r\xe9sum\xe9s")
+    for name in (b"copy.txt", b"sources.csv"):
+        with open(raw + b"/r\xe9sum\xe9s/" + name, "wb") as handle:
+            handle.write(article if name.endswith(b".txt")
+                         else (corpus_copy / "sources.csv").read_bytes())
+    index = tmp_path / "index"
+    for rebuild in (False, False, True):
+        summary = build.index_corpus(corpus_copy, index, rebuild=rebuild)
+        assert {(s.relpath, s.reason) for s in summary.skipped} == {
+            (name, "its name is not UTF-8 text: rename it to index it")
+            for name in ("caf\\xe9.txt", "r\\xe9sum\\xe9s")}
+        assert summary.documents == len(SEEDS)
+    assert SearchService(index).search(SearchRequest(q="Tokayev")).total > 0
+
+
 def test_rebuild_swaps_generations_and_keeps_the_previous(tmp_path):
     index = tmp_path / "index"
     build.index_corpus(CORPUS, index)
