@@ -143,7 +143,7 @@ def corpus_files(corpus: Path, skipped: list[Skipped],
             return
         folders = [entry for entry in entries if _is_folder(entry)]
         for entry in folders:
-            if not entry.name.isascii() and _undecodable(entry.name):
+            if _undecodable(entry.name):
                 skipped.append(_badly_named(prefix, entry.name))
             elif entry.is_symlink():
                 skipped.append(Skipped(prefix + entry.name, "is a link to a folder; not followed"))
@@ -152,7 +152,7 @@ def corpus_files(corpus: Path, skipped: list[Skipped],
         names = [entry.name for entry in entries if not folders or not _is_folder(entry)]
         folder += "/"
         for name in names:
-            if not name.isascii() and _undecodable(name):
+            if _undecodable(name):
                 skipped.append(_badly_named(prefix, name))
             elif readable(name):
                 try:
@@ -165,7 +165,7 @@ def corpus_files(corpus: Path, skipped: list[Skipped],
             elif manifests is not None and name in metadata.MANIFEST_NAMES:
                 manifests[prefix + name] = list(state.stamp(Path(folder + name)))
         for entry in folders:
-            if not entry.is_symlink() and (entry.name.isascii() or not _undecodable(entry.name)):
+            if not entry.is_symlink() and not _undecodable(entry.name):
                 walk(entry.path, prefix + entry.name + "/")
 
     walk(os.fspath(corpus), "")
@@ -175,6 +175,8 @@ def corpus_files(corpus: Path, skipped: list[Skipped],
 def _undecodable(name: str) -> bool:
     """Whether a name as the file system gave it has bytes that are not UTF-8 (Python
     keeps them as lone surrogates, which no path, identifier or JSON can carry)."""
+    if name.isascii():
+        return False
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
