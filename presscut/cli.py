@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
+import os
 import signal
 import sys
 from pathlib import Path
@@ -80,15 +82,27 @@ def _ended_by_kill():
     """A run stopped by ``kill`` (SIGTERM) ends as one stopped by Ctrl-C does: it gives up
     what it had not committed and ends its worker processes. Killed outright, it left them
     waiting for work for ever, holding the index's writer lock."""
-    def stop(signum, frame):
-        # SystemExit, not KeyboardInterrupt: worker processes inherit this, and the pool
-        # ends them with SIGTERM after every run; SystemExit ends them without a traceback.
-        raise SystemExit(128 + signum)
-    previous = signal.signal(signal.SIGTERM, stop)
+    previous = signal.signal(signal.SIGTERM, _stop)
+    _workers_keep_the_default()
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _stop(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+@functools.cache
+def _workers_keep_the_default() -> None:
+    # A process forked meanwhile (the pipeline's pool, Whoosh's writer) gets SIGTERM's
+    # default back: pools end their workers with it, and with this handler in them a
+    # pool's end could wait for ever for a worker that did not end.
+    def default() -> None:
+        if signal.getsignal(signal.SIGTERM) is _stop:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.register_at_fork(after_in_child=default)
 
 
 def _progress_bar(items, total, label):
