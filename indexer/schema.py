@@ -27,7 +27,7 @@ FIELD_ALIASES = {
 # Fields a query may name ("outlet:turan"); anything else is searched as a word.
 QUERYABLE = ("title", "exact", "names", "outlet", "lang", "date", "month", "speaker", "author")
 # Changes whenever the fields change: an index of another version is rebuilt, not updated.
-VERSION = "4"
+VERSION = "5"
 # Facet name -> column holding its values.
 FACET_COLUMNS = {facet.name: facet.column for facet in FACETS}
 
@@ -43,8 +43,8 @@ def build_schema() -> Schema:
         # stemmed field would at half the indexing cost of a second, stemmed copy.
         title=TEXT(analyzer=exact, stored=True, field_boost=2.0),
         exact=TEXT(analyzer=exact, phrase=True),
-        # Adjacent word pairs holding a common word ("the government"), each at its second
-        # word's position: a phrase of common words is checked in the pairs' short lists.
+        # Adjacent pairs of common words ("of the"), each at its second word's position:
+        # a phrase of common words is checked in the pairs' short lists.
         pairs=TEXT(analyzer=pairs_analyzer(), phrase=True),
         # Names under every spelling: one key per capitalised word (indexer/names.py).
         names=TEXT(analyzer=name_analyzer(), phrase=False),
