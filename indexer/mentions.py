@@ -92,7 +92,7 @@ class Finder:
                         (words, name.endswith("*"), group[0]))
         for variants in self._aliases.values():
             variants.sort(key=lambda v: -len(v[0]))
-        self._prefixed: dict[str, list] = {}
+        self._starting: dict[str, list] = {}
 
     def find(self, paragraphs: Iterable[str]) -> tuple[str, ...]:
         """Every name mentioned, canonical, in order of first mention."""
@@ -140,8 +140,7 @@ class Finder:
         return _capital(word) and (before in _JOINERS or not self._alias(tokens, j))
 
     def _alias(self, tokens, i: int) -> tuple[str, int] | None:
-        word = _key(tokens[i].group())
-        for words, prefix, head in self._aliases.get(word, []) + self._prefix_aliases(word):
+        for words, prefix, head in self._starting_with(_key(tokens[i].group())):
             n = len(words)
             seen = [_key(t.group()) for t in tokens[i:i + n]]
             if len(seen) == n and seen[:-1] == list(words[:-1]) and (
@@ -149,12 +148,13 @@ class Finder:
                 return head, n
         return None
 
-    def _prefix_aliases(self, word: str) -> list:
-        # "Qazaxıstana" starts with the alias "Qazaxıstan*": look up by each prefix (once
-        # a word: news repeats its words).
-        found = self._prefixed.get(word)
+    def _starting_with(self, word: str) -> list:
+        # The aliases keyed by the word, then those it starts with ("Qazaxıstana" starts
+        # with the alias "Qazaxıstan*"), looked up once a word: every word of a text is
+        # asked, and news repeats its words.
+        found = self._starting.get(word)
         if found is None:
-            found = self._prefixed[word] = [
+            found = self._starting[word] = self._aliases.get(word, []) + [
                 v for cut in range(3, len(word)) for v in self._aliases.get(word[:cut], ())
                 if v[1] and len(v[0]) == 1]
         return found
@@ -214,9 +214,10 @@ def _split(words: list[str]) -> list[list[str]]:
 def kind_of(name: str, types: Mapping[str, str] | None = None) -> str | None:
     """``person``, ``organisation`` or ``place``, or None when the shape does not say."""
     rules = _rules()
-    known = {**rules.types, **(types or {})}
-    if name in known:
-        return known[name]
+    # (Not a merged copy of the two: this is asked of every run of capitalised words.)
+    for known in (types or {}, rules.types):
+        if name in known:
+            return known[name]
     words = name.split()
     if any(w in rules.place for w in words):
         return "place"
