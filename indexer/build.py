@@ -142,13 +142,16 @@ def corpus_files(corpus: Path, skipped: list[Skipped],
         except OSError:  # a folder that cannot be listed is passed over, as os.walk does
             return
         folders = [entry for entry in entries if _is_folder(entry)]
+        followed = []
         for entry in folders:
             if _undecodable(entry.name):
                 skipped.append(_badly_named(prefix, entry.name))
             elif entry.is_symlink():
                 skipped.append(Skipped(prefix + entry.name, "is a link to a folder; not followed"))
-            elif readable(entry.name) and formats.suffix_of(entry.name):
-                skipped.append(Skipped(prefix + entry.name, "is a directory, not a file"))
+            else:
+                if readable(entry.name) and formats.suffix_of(entry.name):
+                    skipped.append(Skipped(prefix + entry.name, "is a directory, not a file"))
+                followed.append(entry)
         names = [entry.name for entry in entries if not folders or not _is_folder(entry)]
         folder += "/"
         for name in names:
@@ -164,9 +167,8 @@ def corpus_files(corpus: Path, skipped: list[Skipped],
                 skipped.append(Skipped(prefix + name, reason))
             elif manifests is not None and name in metadata.MANIFEST_NAMES:
                 manifests[prefix + name] = list(state.stamp(Path(folder + name)))
-        for entry in folders:
-            if not entry.is_symlink() and not _undecodable(entry.name):
-                walk(entry.path, prefix + entry.name + "/")
+        for entry in followed:
+            walk(entry.path, prefix + entry.name + "/")
 
     walk(os.fspath(corpus), "")
     return found

@@ -26,6 +26,13 @@ SEEDS = {
 }
 
 
+def seed_paragraphs() -> list[str]:
+    """The seed articles' paragraphs of more than twelve words: what articles made up for
+    a test that needs many are made of (so that it runs without ../shared)."""
+    return [p for path in sorted(CORPUS.glob("*.txt"))
+            for p in path.read_text("utf-8").split("\n\n") if len(p.split()) > 12]
+
+
 def shared(path: str) -> Path:
     """A file under ../shared, or a clear skip when that folder is absent."""
     found = SHARED / path

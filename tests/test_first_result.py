@@ -24,7 +24,7 @@ from indexer import build, generation, matching, query, store
 from indexer.analysis import WORD, fold, stem
 from presscut import cli
 
-from .conftest import CORPUS, shared
+from .conftest import CORPUS, seed_paragraphs, shared
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import first_result  # noqa: E402
@@ -112,8 +112,7 @@ def test_a_commit_that_merges_segments_away_is_retried_then_told(seed_index, mon
 
 def _seed_made(corpus: Path, articles: int) -> Path:
     """``articles`` articles of five paragraphs drawn from the seed articles."""
-    paragraphs = [p for path in sorted(CORPUS.glob("*.txt"))
-                  for p in path.read_text("utf-8").split("\n\n") if len(p.split()) > 12]
+    paragraphs = seed_paragraphs()
     rng = random.Random(articles)
     corpus.mkdir()
     for n in range(articles):

@@ -16,7 +16,7 @@ import pytest
 
 from indexer import build, state, store
 
-from .conftest import CORPUS, SHARED
+from .conftest import CORPUS, SHARED, seed_paragraphs
 
 ROUNDS = 14
 BANNER = "Follow BBC Business on Telegram for the latest"
@@ -31,8 +31,7 @@ def bbc_rows() -> list[dict]:
         with gzip.open(path, "rt") as handle:
             return [json.loads(line) for line, _ in zip(handle, range(90), strict=False)]
     rng = random.Random(90)
-    paragraphs = [p for path in sorted(CORPUS.glob("*.txt"))
-                  for p in path.read_text("utf-8").split("\n\n") if len(p.split()) > 12]
+    paragraphs = seed_paragraphs()
     return [{"id": f"seed-mix-{n:03d}", "title": " ".join(rng.choice(paragraphs).split()[:8]),
              "text": "\n\n".join(rng.sample(paragraphs, 4))} for n in range(90)]
 
