@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import Stemmer
@@ -93,7 +94,7 @@ def common_words() -> frozenset[str]:
                      if not line.startswith("#") for word in line.split())
 
 
-def common_pairs(words: list[str]) -> list[tuple[int, str]]:
+def common_pairs(words: Sequence[str]) -> list[tuple[int, str]]:
     """The adjacent pairs of folded ``words`` that are both common, as pair terms, each
     with the index of its second word (where the pairs field puts it). Not pairs of one
     common word and another: their other word's list is short enough to check, and they
@@ -137,3 +138,28 @@ def name_words(text: str) -> list[str]:
 def terms(text: str) -> list[str]:
     """The folded words of ``text``, as the exact analyzer indexes them."""
     return list(map(fold, WORD.findall(text)))
+
+
+# What each analyzer indexes of a document, as (position, term) pairs made in a few calls
+# rather than a token at a time through the filter chain (``schema.Prepared``).
+
+@functools.lru_cache(maxsize=4)
+def _folded(text: str) -> tuple[str, ...]:
+    # A document's body goes to two fields: it is split and folded once.
+    return tuple(map(fold, WORD.findall(text)))
+
+
+def exact_terms(text: str) -> Iterable[tuple[int, str]]:
+    """What :func:`exact_analyzer` indexes of ``text``."""
+    return enumerate(_folded(text))
+
+
+def pair_terms(text: str) -> Iterable[tuple[int, str]]:
+    """What :func:`pairs_analyzer` indexes of ``text``."""
+    return common_pairs(_folded(text))
+
+
+def name_terms(text: str) -> Iterable[tuple[int, str]]:
+    """What :func:`name_analyzer` indexes of ``text``."""
+    keys = (name_key(word) if looks_like_name(word) else None for word in WORD.findall(text))
+    return [(position, key) for position, key in enumerate(keys) if key]

@@ -32,6 +32,7 @@ from . import (
     metadata,
     passages,
     positions,
+    segments,
     selfnames,
     state,
     store,
@@ -739,8 +740,8 @@ class _Commits:
         self.writer = self._open()
 
     def _open(self):
-        return self.ix.writer(limitmb=128, procs=self.procs, multisegment=self.procs > 1,
-                              compound=False)
+        return segments.writer(self.ix, procs=self.procs, limitmb=512,
+                               multisegment=self.procs > 1, compound=False)
 
     def tick(self, done: int) -> None:
         """Commit and show what is written when a first build is due to."""
