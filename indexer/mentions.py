@@ -93,6 +93,7 @@ class Finder:
         for variants in self._aliases.values():
             variants.sort(key=lambda v: -len(v[0]))
         self._starting: dict[str, list] = {}
+        self._matters: dict[str, bool] = {}
 
     def find(self, paragraphs: Iterable[str]) -> tuple[str, ...]:
         """Every name mentioned, canonical, in order of first mention."""
@@ -108,8 +109,16 @@ class Finder:
 
     def _names(self, para: str) -> Iterable[str]:
         tokens = list(_TOKEN.finditer(para))
+        # Only a capitalised word or one an alias starts with can start a name: the rest
+        # (most words) are passed over in one loop, each word asked once a run.
+        matters = self._matters
+        starts = [k for k, word in enumerate(_TOKEN.findall(para))
+                  if (matters[word] if word in matters else self._matter(word))]
         i = 0
-        while i < len(tokens):
+        for k in starts:
+            if k < i:
+                continue
+            i = k
             alias = self._alias(tokens, i)
             if alias:
                 yield alias[0]
@@ -121,11 +130,15 @@ class Finder:
             j = i + 1
             while j < len(tokens) and j - i < MAX_WORDS and self._continues(para, tokens, j):
                 j += 1
-            for words in _split([t.group() for t in tokens[i:j]]):
+            for words in _split(tuple(t.group() for t in tokens[i:j])):
                 name = self._name(words)
                 if name:
                     yield name
             i = j
+
+    def _matter(self, word: str) -> bool:
+        found = self._matters[word] = _capital(word) or bool(self._starting_with(_key(word)))
+        return found
 
     def _continues(self, para: str, tokens, j: int) -> bool:
         """Whether word ``j`` belongs to the name the words before it started: next to it,
@@ -159,35 +172,47 @@ class Finder:
                 if v[1] and len(v[0]) == 1]
         return found
 
-    def _name(self, words: list[str]) -> str | None:
-        rules = _rules()
-        words = [_POSSESSIVE.sub("", w) for w in words]
-        if " ".join(words) in rules.types:
-            return " ".join(words)
-        start = 0
-        while start < len(words) and (words[start] in rules.not_names or words[start] in _JOINERS):
-            start += 1
-        if start and start == len(words) - 1 and (rules.organisation_word(words[-1])
-                                                  or words[-1] in rules.place):
-            start -= 1  # "Russian Federation", not "Federation"
-        words = words[start:]
-        while words and words[-1] in _JOINERS:
-            words = words[:-1]
-        if not words or any(w in rules.not_in_names for w in words):
+    def _name(self, words: tuple[str, ...]) -> str | None:
+        shaped = _shaped(words)
+        if shaped is None:
             return None
-        name = " ".join(words)
-        if name in rules.types:
-            return name
-        kind = kind_of(name)
-        # A title is not part of a name: "Foreign Secretary Jack Straw" is Jack Straw, and
-        # "Foreign Secretary" or "Labour MP" is no one.
-        titled = [n for n, w in enumerate(words) if w in rules.not_names]
-        if titled and kind in ("person", None):
-            tail = words[titled[-1] + 1:]
-            return self._name(tail) if tail and kind_of(" ".join(tail)) == "person" else None
-        if kind == "person":
-            return self.canonical(_without_case_ending(name))
-        return name if kind else None
+        name, person = shaped
+        return self.canonical(name) if person else name
+
+
+@functools.lru_cache(maxsize=200_000)
+def _shaped(words: tuple[str, ...]) -> tuple[str, bool] | None:
+    """The name a run of capitalised words gives, and whether it is a person's (whose
+    spelling the speakers decide), or None. The rules alone decide it, and news repeats
+    its names: asked once a run."""
+    rules = _rules()
+    words = [_POSSESSIVE.sub("", w) for w in words]
+    if " ".join(words) in rules.types:
+        return " ".join(words), False
+    start = 0
+    while start < len(words) and (words[start] in rules.not_names or words[start] in _JOINERS):
+        start += 1
+    if start and start == len(words) - 1 and (rules.organisation_word(words[-1])
+                                              or words[-1] in rules.place):
+        start -= 1  # "Russian Federation", not "Federation"
+    words = words[start:]
+    while words and words[-1] in _JOINERS:
+        words = words[:-1]
+    if not words or any(w in rules.not_in_names for w in words):
+        return None
+    name = " ".join(words)
+    if name in rules.types:
+        return name, False
+    kind = kind_of(name)
+    # A title is not part of a name: "Foreign Secretary Jack Straw" is Jack Straw, and
+    # "Foreign Secretary" or "Labour MP" is no one.
+    titled = [n for n, w in enumerate(words) if w in rules.not_names]
+    if titled and kind in ("person", None):
+        tail = tuple(words[titled[-1] + 1:])
+        return _shaped(tail) if tail and kind_of(" ".join(tail)) == "person" else None
+    if kind == "person":
+        return _without_case_ending(name), True
+    return (name, False) if kind else None
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -196,19 +221,20 @@ def _key(token: str) -> str:
     return fold(_POSSESSIVE.sub("", token))
 
 
-def _split(words: list[str]) -> list[list[str]]:
+@functools.lru_cache(maxsize=200_000)
+def _split(words: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     """A run that is an organisation then a person ("Müsavat Partiyasından Tofiq Yaqublu")
     as the two names; a compound adjective ("Government-controlled") is no name."""
     rules = _rules()
     if any(re.search(r"-[^\W\d_]", w) and not re.search(r"-[^\W\d_]*[A-ZÀ-ÞА-ЯƏİ]", w)
            for w in words):
-        return []
+        return ()
     for k, word in enumerate(words[:-2]):
         tail = words[k + 1:]
         if rules.organisation_word(word) and len(tail) in (2, 3) and kind_of(" ".join(tail)) == "person" \
                 and tail[-1].lower().endswith(rules.person_endings):
-            return [words[:k + 1], tail]
-    return [words]
+            return words[:k + 1], tail
+    return (words,)
 
 
 def kind_of(name: str, types: Mapping[str, str] | None = None) -> str | None:
@@ -236,6 +262,7 @@ def kind_of(name: str, types: Mapping[str, str] | None = None) -> str | None:
     return "person" if len(words) <= 3 else None
 
 
+@functools.lru_cache(maxsize=200_000)
 def _without_case_ending(name: str) -> str:
     """``Tokayevin`` -> ``Tokayev``: the last word without an Azerbaijani case ending,
     when what is left has a surname's shape."""
