@@ -146,7 +146,7 @@ def terms(text: str) -> list[str]:
 @functools.lru_cache(maxsize=4)
 def _folded(text: str) -> tuple[str, ...]:
     # A document's body goes to two fields: it is split and folded once.
-    return tuple(map(fold, WORD.findall(text)))
+    return tuple(terms(text))
 
 
 def exact_terms(text: str) -> Iterable[tuple[int, str]]:

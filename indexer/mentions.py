@@ -108,11 +108,12 @@ class Finder:
         return tuple(dict.fromkeys(n for names in each for n in names)), each
 
     def _names(self, para: str) -> Iterable[str]:
-        tokens = list(_TOKEN.finditer(para))
+        # The words as strings in one call (their spans are asked only inside names).
+        tokens, words = list(_TOKEN.finditer(para)), _TOKEN.findall(para)
         # Only a capitalised word or one an alias starts with can start a name: the rest
         # (most words) are passed over in one loop, each word asked once a run.
         matters = self._matters
-        starts = [k for k, word in enumerate(_TOKEN.findall(para))
+        starts = [k for k, word in enumerate(words)
                   if (matters[word] if word in matters else self._matter(word))]
         i = 0
         for k in starts:
@@ -124,14 +125,14 @@ class Finder:
                 yield alias[0]
                 i += alias[1]
                 continue
-            if not _capital(tokens[i].group()):
+            if not _capital(words[i]):
                 i += 1
                 continue
             j = i + 1
             while j < len(tokens) and j - i < MAX_WORDS and self._continues(para, tokens, j):
                 j += 1
-            for words in _split(tuple(t.group() for t in tokens[i:j])):
-                name = self._name(words)
+            for run in _split(tuple(words[i:j])):
+                name = self._name(run)
                 if name:
                     yield name
             i = j
