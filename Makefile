@@ -34,7 +34,7 @@ browser:
 	  || echo "chromium is not installed: browser tests will be skipped"
 
 lint: install-test
-	$(BIN)/ruff check indexer webapp presscut tests bench
+	$(BIN)/ruff check core indexer engines search webapp presscut tests bench
 
 test: install-test browser lint
 	$(BIN)/python -m pytest

@@ -19,8 +19,9 @@ import tomllib
 from collections import defaultdict
 from pathlib import Path
 
+from core import entities
+from core.names import name_key
 from indexer import mentions, pipeline
-from indexer.names import name_key
 from indexer.pipeline import Context
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,7 +60,7 @@ def score(finder: mentions.Finder, doc: dict) -> dict:
         if key in gold and key not in matched:
             matched.add(key)
             right += 1
-            typed += mentions.kind_of(name) == gold[key]
+            typed += entities.kind_of(name) == gold[key]
     return {"found": len(found), "gold": len(gold), "right": right, "typed": typed,
             "missed": sorted(n for n, _ in doc["entities"] if _key(n) not in matched),
             "wrong": sorted(n for n in found if (surnames.get(_key(n)[0], _key(n))

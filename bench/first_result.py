@@ -21,9 +21,9 @@ from pathlib import Path
 
 from load import PRESSCUT
 
-from indexer import store
-from indexer.results import SearchRequest
-from indexer.search import SearchService
+from engines.whoosh import store
+from search.results import SearchRequest
+from search.service import SearchService
 
 
 def first_answer(index: Path, word: str, build: subprocess.Popen, started: float) -> dict | None:

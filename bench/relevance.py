@@ -37,10 +37,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from core.ids import document_id  # noqa: E402
 from indexer import build  # noqa: E402
-from indexer.passages import document_id  # noqa: E402
-from indexer.results import SearchRequest  # noqa: E402
-from indexer.search import SearchService  # noqa: E402
+from search.results import SearchRequest  # noqa: E402
+from search.service import SearchService  # noqa: E402
 
 CRANFIELD = ROOT.parent / "shared" / "bench" / "relevance" / "cranfield"
 SEED_QRELS = ROOT / "bench" / "data" / "seed_qrels.tsv"

@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from indexer import build  # noqa: E402
-from indexer.search import BadQuery, SearchService  # noqa: E402
+from search.service import BadQuery, SearchService  # noqa: E402
 
 CASES = ROOT / "tests" / "data" / "verify_cases.jsonl"
 SEEDS = ROOT / "corpus"

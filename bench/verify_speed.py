@@ -18,7 +18,7 @@ from pathlib import Path
 
 import corpus
 from indexer import build
-from indexer.search import SearchRequest, SearchService
+from search.service import SearchRequest, SearchService
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -15,8 +15,8 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from core.settings import Settings
 from indexer import build
-from indexer.settings import Settings
 from webapp import create_app
 
 ROOT = Path(__file__).resolve().parent.parent

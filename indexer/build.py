@@ -23,23 +23,12 @@ from typing import NamedTuple, TypeVar
 
 import orjson
 
-from . import (
-    cleaner,
-    dedup,
-    formats,
-    loader,
-    mentions,
-    metadata,
-    passages,
-    positions,
-    segments,
-    selfnames,
-    state,
-    store,
-)
-from .pipeline import PIPELINE_VERSION, Context, fingerprint, process, recanonical, row_for
-from .records import Document, LoadedFile, NotAnArticle, Skipped
-from .schema import index_fields, stored_document
+from core import entities, files
+from core.records import Document, LoadedFile, NotAnArticle, Skipped
+from engines.whoosh import positions, segments, store
+from engines.whoosh.schema import index_fields, stored_document
+from indexer import cleaner, dedup, loader, metadata, passages, selfnames, state
+from indexer.pipeline import PIPELINE_VERSION, Context, fingerprint, process, recanonical, row_for
 
 T = TypeVar("T")
 # Texts kept between the two passes over the corpus (judged by the files' bytes before
@@ -103,9 +92,9 @@ class Summary:
         for fmt, count in documents.items():
             counts[fmt]["documents"] = count
         for skipped in self.skipped:
-            counts[formats.format_of(skipped.relpath)]["skipped"] += 1
+            counts[files.format_of(skipped.relpath)]["skipped"] += 1
         for copy in self.copies:
-            counts[formats.format_of(copy)]["copies"] += 1
+            counts[files.format_of(copy)]["copies"] += 1
         self.formats = dict(sorted(counts.items()))
 
     def copies_json(self) -> dict[str, dict]:
@@ -150,7 +139,7 @@ def corpus_files(corpus: Path, skipped: list[Skipped],
             elif entry.is_symlink():
                 skipped.append(Skipped(prefix + entry.name, "is a link to a folder; not followed"))
             else:
-                if readable(entry.name) and formats.suffix_of(entry.name):
+                if readable(entry.name) and files.suffix_of(entry.name):
                     skipped.append(Skipped(prefix + entry.name, "is a directory, not a file"))
                 followed.append(entry)
         names = [entry.name for entry in entries if not folders or not _is_folder(entry)]
@@ -267,7 +256,7 @@ def _persons(record: Mapping) -> tuple[str, ...]:
     registry gave it, as near as the record tells)."""
     return tuple(dict.fromkeys([*record.get("speakers", ()),
                                 *(name for name in record.get("mentions", ())
-                                  if mentions.kind_of(name) == "person")]))
+                                  if entities.kind_of(name) == "person")]))
 
 
 @dataclasses.dataclass
@@ -305,7 +294,7 @@ def _update(ix, corpus: Path, summary: Summary, progress: Progress, folder: Path
             rows_digest = state.digest(orjson.dumps(rows, option=orjson.OPT_SORT_KEYS).decode())
         # What each file's first pass learnt stays true while these are the same.
         hints = state.digest(rows_digest, context.digest, cleaner.rules().version,
-                             selfnames.version(), mentions.version(), PIPELINE_VERSION)
+                             selfnames.version(), entities.version(), PIPELINE_VERSION)
         skipped = orjson.dumps([dataclasses.asdict(s) for s in summary.skipped]).decode()
         listing = state.Listing.of(stamps)
         listed = listing.digest(hints, skipped)
@@ -426,7 +415,7 @@ def _whole(inputs: _Inputs, before: state.State | None, read: _Read) -> state.St
     _write(inputs, run, seen, 1 if existing else min(2, os.cpu_count() or 1))
     current = run.current
     head = inputs.finish(run, len(current), sum(d.passages for d in current.values()),
-                         Counter(formats.format_of(relpath) for relpath in current))
+                         Counter(files.format_of(relpath) for relpath in current))
     body = _body(inputs, repeats, run, first.files, inputs.stamps.keys() - first.files.keys())
     return state.State(head, body, current, first.files, counts)
 
@@ -440,14 +429,14 @@ def _quick(inputs: _Inputs, previous: state.Previous, head: state.Head) -> state
     touch: at 100,000 articles the whole state is seconds of objects."""
     summary, context, stamps = inputs.summary, inputs.context, inputs.stamps
     touched, gone = previous.changed(stamps, inputs.listing)
-    unsettled = {formats.container_of(relpath) for relpath in previous.body.unsettled}
-    absent = {formats.container_of(relpath) for relpath in previous.body.absent}
+    unsettled = {files.container_of(relpath) for relpath in previous.body.unsettled}
+    absent = {files.container_of(relpath) for relpath in previous.body.absent}
     # Their documents must be looked at again: gone for good, or still kept.
     gone |= absent - stamps.keys()
     # A copy whose original's file changed may have to stand on its own: look again.
     changed = touched | gone
-    copies = {formats.container_of(copy) for copy, found in inputs.known_copies.items()
-              if formats.container_of(found["original"]) in changed}
+    copies = {files.container_of(copy) for copy, found in inputs.known_copies.items()
+              if files.container_of(found["original"]) in changed}
     redo = (touched | unsettled | absent | copies) & stamps.keys()
     old = previous.files(redo | gone)
     rows = inputs.rows
@@ -473,7 +462,7 @@ def _quick(inputs: _Inputs, previous: state.Previous, head: state.Head) -> state
         texts: dict[str, dict[str, LoadedFile | None]] = defaultdict(dict)
         for item in seen:
             if not item.unread:
-                texts[formats.container_of(item.relpath)][item.relpath] = item.loaded
+                texts[files.container_of(item.relpath)][item.relpath] = item.loaded
         return _Read({relpath: first.files[relpath] for relpath in texts}, texts)
     existing = previous.documents(redo | gone)
     articles = {item.relpath for item in seen}
@@ -489,7 +478,7 @@ def _quick(inputs: _Inputs, previous: state.Previous, head: state.Head) -> state
     _write(inputs, run, seen, 1)
     # The articles of the files not read again: unchanged, as the last run left them.
     kept = {copy: found for copy, found in inputs.known_copies.items()
-            if _untouched(formats.container_of(copy), stamps, redo)}
+            if _untouched(files.container_of(copy), stamps, redo)}
     for copy, found in kept.items():
         run.copies[copy] = found["original"]
         summary.copy_fingerprints[copy] = found["fingerprint"]
@@ -498,11 +487,11 @@ def _quick(inputs: _Inputs, previous: state.Previous, head: state.Head) -> state
     # that keeps its earlier document: the last run said so, and :func:`_whole` is silent).
     indexed = previous.indexed(s.relpath for s in head.skipped)
     summary.skipped += [s for s in head.skipped if s.relpath not in indexed
-                        and _untouched(formats.container_of(s.relpath), stamps, redo)]
+                        and _untouched(files.container_of(s.relpath), stamps, redo)]
     current = run.current
     per_format = Counter(head.formats)
-    per_format.subtract(formats.format_of(relpath) for relpath in existing)
-    per_format.update(formats.format_of(relpath) for relpath in current)
+    per_format.subtract(files.format_of(relpath) for relpath in existing)
+    per_format.update(files.format_of(relpath) for relpath in current)
     new_head = inputs.finish(
         run, head.documents - len(existing) + len(current),
         head.passages - sum(d.passages for d in existing.values())
@@ -539,7 +528,7 @@ class _Present:
         self.files, self.redo, self.articles = files, redo, articles
 
     def __contains__(self, relpath: str) -> bool:
-        file = formats.container_of(relpath)
+        file = files.container_of(relpath)
         return file in self.files and (file not in self.redo or relpath in self.articles)
 
 
@@ -666,7 +655,7 @@ class _Run:
         # A file that cannot be read now keeps what it gave before (nothing is lost).
         unreadable = {s.relpath for s in self.summary.skipped}
         gone = {relpath for relpath in self.existing if relpath not in self.present
-                and relpath not in unreadable and formats.container_of(relpath) not in unreadable}
+                and relpath not in unreadable and files.container_of(relpath) not in unreadable}
         for relpath in gone:
             writer.delete_by_term("path", relpath)
             self.current.pop(relpath, None)
@@ -879,7 +868,7 @@ class _Reloader:
         if item.path != self.path:
             self.path, self.articles = item.path, {}
             try:
-                container = formats.container_of(item.relpath)
+                container = files.container_of(item.relpath)
                 self.articles = {a.relpath: a for a in loader.load_all(Path(item.path), container)
                                  if isinstance(a, LoadedFile)}
             except NotAnArticle as exc:  # changed on disk between the passes

@@ -11,11 +11,10 @@ import dataclasses
 import functools
 import hashlib
 import re
-import tomllib
 from collections import Counter, defaultdict
-from importlib import resources
 
-from .records import CleanText
+from core import data as shipped
+from core.records import CleanText
 
 _SPACE = re.compile(r"[ \t\u00a0]+")
 _WORD = re.compile(r"\w+")
@@ -38,7 +37,7 @@ class Rules:
 @functools.cache
 def rules() -> Rules:
     """The boilerplate rules shipped with Presscut, compiled once."""
-    data = tomllib.loads(resources.files("indexer").joinpath("data/boilerplate.toml").read_text())
+    data = shipped.toml("boilerplate.toml")
     patterns = tuple(
         (kind, re.compile(pattern, re.I))
         for kind, alternatives in data["line"].items()

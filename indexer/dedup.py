@@ -3,8 +3,6 @@ by datasketch), so that one is indexed and the others are listed as its copies."
 
 from __future__ import annotations
 
-import base64
-import dataclasses
 import functools
 import hashlib
 import zlib
@@ -13,7 +11,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .analysis import terms
+from core.analysis import terms
+from core.records import Signature
 
 if TYPE_CHECKING:
     from datasketch import MinHash, MinHashLSH
@@ -32,24 +31,6 @@ SCHEME = "affine32"
 # Shingles are hashed with CRC-32 (in C): SHA-1 in datasketch's default wrapper cost more
 # than the rest of the pipeline for an article. Changing it means re-indexing (build.py).
 HASH = zlib.crc32
-
-
-@dataclasses.dataclass(frozen=True)
-class Signature:
-    exact: str
-    # NUM_PERM 32-bit hash values as bytes: a tuple of Python ints took nine times the
-    # room, 230 MB for an incremental run over 100,000 articles.
-    minhash: bytes
-
-    def to_json(self) -> dict:
-        return {"exact": self.exact, "minhash": base64.b64encode(self.minhash).decode()}
-
-    @classmethod
-    def from_json(cls, data: dict) -> Signature:
-        minhash = data["minhash"]
-        if isinstance(minhash, list):  # indexes written before signatures were packed
-            return cls(data["exact"], np.array(minhash, dtype=np.uint32).tobytes())
-        return cls(data["exact"], base64.b64decode(minhash))
 
 
 def signature(text: str) -> Signature:

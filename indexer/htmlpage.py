@@ -16,7 +16,7 @@ import trafilatura
 from bs4 import BeautifulSoup, Comment, Tag
 from lxml import etree
 
-from .htmlmeta import page_meta
+from indexer.htmlmeta import page_meta
 
 NEVER_TEXT = ("script", "style", "noscript", "template", "svg", "iframe", "object", "head")
 CHROME = ("nav", "header", "footer", "aside", "form", "button", "select", "figure")

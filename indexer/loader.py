@@ -9,8 +9,8 @@ import importlib
 import re
 from pathlib import Path
 
-from .formats import CONTAINERS, FORMATS, HTML_SUFFIXES, TEXT_SUFFIXES, suffix_of
-from .records import LoadedFile, NotAnArticle, Skipped
+from core.files import CONTAINERS, HTML_SUFFIXES, READERS, TEXT_SUFFIXES, suffix_of
+from core.records import LoadedFile, NotAnArticle, Skipped
 
 # Files bigger than this are almost never one article; refuse rather than eat memory.
 MAX_BYTES = 50 * 1024 * 1024
@@ -36,7 +36,7 @@ _BOMS = (
 CORPUS_SETTINGS = {"readme.md", "sources.csv", "manifest.csv", "aliases.toml", "outlets.toml"}
 
 
-_READABLE = frozenset(HTML_SUFFIXES | TEXT_SUFFIXES | FORMATS.keys())
+_READABLE = frozenset(HTML_SUFFIXES | TEXT_SUFFIXES | READERS.keys())
 
 
 def is_corpus_file(name: str) -> bool:
@@ -52,7 +52,7 @@ def is_corpus_file(name: str) -> bool:
 
 
 def readable_suffixes() -> str:
-    return ", ".join(sorted(s for s in HTML_SUFFIXES | TEXT_SUFFIXES | set(FORMATS) if s))
+    return ", ".join(sorted(s for s in HTML_SUFFIXES | TEXT_SUFFIXES | set(READERS) if s))
 
 
 def unread_reason(name: str) -> str | None:
@@ -68,10 +68,10 @@ def load_all(path: Path, relpath: str) -> list[LoadedFile | Skipped]:
     """Every article of one corpus file (one for most formats, one per record of an
     archive, feed or export), and the records of it that could not be read, with why."""
     suffix = suffix_of(path.name)
-    if suffix not in FORMATS:
+    if suffix not in READERS:
         return [load(path, relpath)]
-    fmt, module_name = FORMATS[suffix]
-    module = importlib.import_module(f"{__package__}.formats.{module_name}")
+    fmt, module_name = READERS[suffix]
+    module = importlib.import_module(f"{__package__}.readers.{module_name}")
     limit = MAX_CONTAINER_BYTES if fmt in CONTAINERS else MAX_BYTES
     _check_size(path, limit)
     try:
@@ -99,7 +99,7 @@ def from_html(relpath: str, html: str, encoding: str, sha: str, fmt: str = "html
     """A loaded HTML page; ``meta`` adds what its container knows (a WARC's URL)."""
     # Imported when a page is met: BeautifulSoup and trafilatura are a third of what a run
     # that re-indexes one changed text file imports.
-    from . import htmlpage
+    from indexer import htmlpage
 
     page = htmlpage.parse(html)
     return LoadedFile(relpath, "html", encoding, sha, page.text, {**(meta or {}), **page.meta},

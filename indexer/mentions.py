@@ -14,67 +14,17 @@ What was found is indexed; a corpus's ``entities.toml`` corrects it at search ti
 
 from __future__ import annotations
 
-import dataclasses
 import functools
-import os
 import re
-import threading
-import tomllib
-from collections.abc import Callable, Iterable, Mapping
-from importlib import resources
-from pathlib import Path
+from collections.abc import Iterable
 
-import numpy as np
+from core.analysis import fold
+from core.entities import JOINERS, kind_of, name_rules, without_case_ending
+from core.names import name_key
 
-from .analysis import fold
-from .names import name_key
-
-KINDS = ("person", "organisation", "place")
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*")
 _POSSESSIVE = re.compile(r"['’](?:s|ın|in|un|ün|nın|nin|nun|nün|a|ə|ya|yə|da|də|dan|dən)?$")
-# Words that join the capitalised words of one name ("Ministry of Foreign Affairs").
-_JOINERS = {"of", "de", "al", "ul"}
-# Azerbaijani case endings after a surname without an apostrophe ("Tokayevin").
-_CASE_ENDINGS = ("nın", "nin", "nun", "nün", "ın", "in", "un", "ün", "a", "ə", "ya", "yə",
-                 "da", "də", "dan", "dən", "la", "lə")
 MAX_WORDS = 6
-
-
-@functools.cache
-def _data() -> dict:
-    return tomllib.loads(resources.files("indexer").joinpath("data/entities.toml").read_text("utf-8"))
-
-
-def version() -> str:
-    """Changes when the rules do (part of every document's fingerprint)."""
-    return str(_data()["version"])
-
-
-@dataclasses.dataclass(frozen=True)
-class _Rules:
-    types: Mapping[str, str]
-    organisation: frozenset[str]
-    place: frozenset[str]
-    place_endings: tuple[str, ...]
-    person_endings: tuple[str, ...]
-    not_names: frozenset[str]
-    not_in_names: frozenset[str]
-
-    def organisation_word(self, word: str) -> bool:
-        # A long enough stem with a case ending (Şurası, Партии); a short one only as is
-        # ("Дума", not "Думаю"). Looked up by each prefix: a word is a few letters, the
-        # table a few hundred stems.
-        return word in self.organisation or any(
-            word[:cut] in self.organisation for cut in range(max(5, len(word) - 7), len(word)))
-
-
-@functools.cache
-def _rules() -> _Rules:
-    data = _data()
-    return _Rules(dict(data["types"]), frozenset(data["organisation_words"]),
-                  frozenset(data["place_words"]), tuple(data["place_endings"]),
-                  tuple(data["person_endings"]), frozenset(data["not_names"]),
-                  frozenset(data["not_in_names"]))
 
 
 class Finder:
@@ -149,9 +99,9 @@ class Finder:
         before, word = tokens[j - 1].group(), tokens[j].group()
         if not _joined(para, tokens[j - 1], tokens[j]) or _POSSESSIVE.search(before):
             return False
-        if word in _JOINERS:
+        if word in JOINERS:
             return j + 1 < len(tokens) and _capital(tokens[j + 1].group())
-        return _capital(word) and (before in _JOINERS or not self._alias(tokens, j))
+        return _capital(word) and (before in JOINERS or not self._alias(tokens, j))
 
     def _alias(self, tokens, i: int) -> tuple[str, int] | None:
         for words, prefix, head in self._starting_with(_key(tokens[i].group())):
@@ -186,18 +136,18 @@ def _shaped(words: tuple[str, ...]) -> tuple[str, bool] | None:
     """The name a run of capitalised words gives, and whether it is a person's (whose
     spelling the speakers decide), or None. The rules alone decide it, and news repeats
     its names: asked once a run."""
-    rules = _rules()
+    rules = name_rules()
     words = [_POSSESSIVE.sub("", w) for w in words]
     if " ".join(words) in rules.types:
         return " ".join(words), False
     start = 0
-    while start < len(words) and (words[start] in rules.not_names or words[start] in _JOINERS):
+    while start < len(words) and (words[start] in rules.not_names or words[start] in JOINERS):
         start += 1
     if start and start == len(words) - 1 and (rules.organisation_word(words[-1])
                                               or words[-1] in rules.place):
         start -= 1  # "Russian Federation", not "Federation"
     words = words[start:]
-    while words and words[-1] in _JOINERS:
+    while words and words[-1] in JOINERS:
         words = words[:-1]
     if not words or any(w in rules.not_in_names for w in words):
         return None
@@ -212,7 +162,7 @@ def _shaped(words: tuple[str, ...]) -> tuple[str, bool] | None:
         tail = tuple(words[titled[-1] + 1:])
         return _shaped(tail) if tail and kind_of(" ".join(tail)) == "person" else None
     if kind == "person":
-        return _without_case_ending(name), True
+        return without_case_ending(name), True
     return (name, False) if kind else None
 
 
@@ -226,7 +176,7 @@ def _key(token: str) -> str:
 def _split(words: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     """A run that is an organisation then a person ("Müsavat Partiyasından Tofiq Yaqublu")
     as the two names; a compound adjective ("Government-controlled") is no name."""
-    rules = _rules()
+    rules = name_rules()
     if any(re.search(r"-[^\W\d_]", w) and not re.search(r"-[^\W\d_]*[A-ZÀ-ÞА-ЯƏİ]", w)
            for w in words):
         return ()
@@ -236,45 +186,6 @@ def _split(words: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
                 and tail[-1].lower().endswith(rules.person_endings):
             return words[:k + 1], tail
     return (words,)
-
-
-def kind_of(name: str, types: Mapping[str, str] | None = None) -> str | None:
-    """``person``, ``organisation`` or ``place``, or None when the shape does not say."""
-    rules = _rules()
-    # (Not a merged copy of the two: this is asked of every run of capitalised words.)
-    for known in (types or {}, rules.types):
-        if name in known:
-            return known[name]
-    words = name.split()
-    if any(w in rules.place for w in words):
-        return "place"
-    if any(rules.organisation_word(w) for w in words) or any(w in _JOINERS for w in words):
-        return "organisation"
-    if len(words) == 1:
-        word = words[0]
-        if word.isupper() and 2 <= len(word) <= 6:
-            return "organisation"
-        stem = _without_case_ending(word)
-        if stem.lower().endswith(rules.person_endings) and len(stem) >= 5:
-            return "person"
-        if word.lower().endswith(rules.place_endings):
-            return "place"
-        return None
-    return "person" if len(words) <= 3 else None
-
-
-@functools.lru_cache(maxsize=200_000)
-def _without_case_ending(name: str) -> str:
-    """``Tokayevin`` -> ``Tokayev``: the last word without an Azerbaijani case ending,
-    when what is left has a surname's shape."""
-    *head, last = name.split()
-    endings = _rules().person_endings
-    for ending in _CASE_ENDINGS:
-        stem = last[: -len(ending)]
-        if last.endswith(ending) and len(stem) >= 5 and stem.lower().endswith(endings) \
-                and not last.lower().endswith(endings):
-            return " ".join([*head, stem])
-    return name
 
 
 def _full_names(names) -> dict[str, str]:
@@ -292,91 +203,3 @@ def _capital(word: str) -> bool:
 def _joined(text: str, left, right) -> bool:
     """Two words of one name stand next to each other, with only spaces between."""
     return not text[left.end():right.start()].strip()
-
-
-class Corrections:
-    """A corpus's corrections of the names found (``entities.toml``), read again when the
-    file changes: [merge] a spelling into another, ``drop`` a name, [types] a type.
-    A surname alone is merged into the one full name it belongs to, if only one."""
-
-    def __init__(self, files: Iterable[Path] = ()):
-        self.files = [Path(p) for p in files]
-        self._lock = threading.Lock()
-        self._stamp: tuple | None = None
-        self.merge: dict[str, str] = {}
-        self.drop: frozenset[str] = frozenset()
-        self.types: dict[str, str] = {}
-        # Each name's type, asked for every facet value of every search: kept per stamp.
-        self._kinds: dict[str, str | None] = {}
-        self._kinds_stamp: tuple | None = None
-
-    @property
-    def stamp(self) -> tuple:
-        with self._lock:
-            stamp = tuple(_mtime(p) for p in self.files)
-            if stamp != self._stamp:
-                merge, drop, types = {}, set(), {}
-                for path in self.files:
-                    if path.is_file():
-                        data = tomllib.loads(path.read_text(encoding="utf-8"))
-                        merge.update({k: v for k, v in data.get("merge", {}).items()
-                                      if isinstance(v, str)})
-                        drop.update(v for v in data.get("drop", []) if isinstance(v, str))
-                        types.update({k: v for k, v in data.get("types", {}).items() if v in KINDS})
-                self.merge, self.drop, self.types = merge, frozenset(drop), types
-                self._stamp = stamp
-            return stamp
-
-    def mapping(self, values: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, ...]]:
-        """For facet values (by code): the code of what each counts as (-1: dropped), and
-        the names those codes stand for."""
-        kind = self.kinds()  # (re-reads the file if it changed)
-        persons = [v for v in values if " " in v and kind(v) == "person"]
-        by_surname: dict[str, list[str]] = {}
-        for full in persons:
-            by_surname.setdefault(name_key(full.split()[-1]) or full, []).append(full)
-        names: dict[str, int] = {}
-        codes = np.full(len(values), -1, dtype=np.int64)
-        for code, value in enumerate(values):
-            target = self.merge.get(value, value)
-            if " " not in target and kind(target) == "person":
-                fulls = by_surname.get(name_key(target) or target, [])
-                if len(fulls) == 1:
-                    target = self.merge.get(fulls[0], fulls[0])
-            if target in self.drop or value in self.drop or kind(target) is None:
-                continue
-            codes[code] = names.setdefault(target, len(names))
-        return codes, tuple(names)
-
-    def kind(self, name: str) -> str | None:
-        return self.kinds()(name)
-
-    def kinds(self) -> Callable[[str], str | None]:
-        """:meth:`kind` for many names: the file's date looked at once, not once a name
-        (a search asks for a hundred)."""
-        stamp = self.stamp
-        if self._kinds_stamp != stamp:
-            self._kinds, self._kinds_stamp = {}, stamp
-        known, types = self._kinds, self.types
-
-        def kind(name: str) -> str | None:
-            if name not in known:
-                known[name] = kind_of(name, types)
-            return known[name]
-        return kind
-
-    def merged_into(self, name: str) -> frozenset[str]:
-        """``name`` and every spelling the corrections count as it: merged by the file, or
-        its surname alone (which counts as it where it is its one full name)."""
-        self.stamp  # noqa: B018
-        found = {name} | {raw for raw, target in self.merge.items() if target == name}
-        if " " in name and self.kind(name) == "person":
-            found.add(name.split()[-1])
-        return frozenset(found)
-
-
-def _mtime(path: Path) -> float | None:
-    try:
-        return os.stat(path).st_mtime
-    except OSError:
-        return None

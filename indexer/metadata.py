@@ -14,12 +14,12 @@ import os
 import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
-from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from . import cleaner, language, selfnames
-from .records import LoadedFile, Metadata
+from core import data as shipped
+from core.records import LoadedFile, Metadata
+from indexer import cleaner, language, selfnames
 
 MANIFEST_NAMES = ("sources.csv", "manifest.csv")
 MANIFEST_COLUMNS = ("file", "url", "outlet", "title", "date", "language", "authors")
@@ -213,8 +213,7 @@ def infer_outlet(text: str, meta: Mapping[str, str], url: str | None,
 @functools.cache
 def shipped_outlet_names() -> dict[str, str]:
     """The domain-to-name table shipped with Presscut (data/outlets.toml)."""
-    data = resources.files("indexer").joinpath("data/outlets.toml").read_text(encoding="utf-8")
-    return dict(tomllib.loads(data)["domains"])
+    return dict(shipped.toml("outlets.toml")["domains"])
 
 
 def read_outlet_names(corpus: Path) -> dict[str, str]:

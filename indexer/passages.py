@@ -8,22 +8,17 @@ adding other files, or moving a paragraph inside its document keeps the id.
 from __future__ import annotations
 
 import difflib
-import hashlib
 from collections import Counter
 from collections.abc import Mapping
 
-from .records import Document, Passage
+from core.ids import passage_id
+from core.records import Document, Passage
 
 SEPARATOR = "\n\n"
 # A paragraph longer than this (a dump without line breaks) is cited in several passages.
 MAX_PASSAGE_CHARS = 3000
 # How much of a paragraph's opening finds its page once cleaning changed its end.
 PAGE_KEY = 40
-
-
-def document_id(relpath: str) -> str:
-    """A document's id: stable for as long as the file keeps its path in the corpus."""
-    return hashlib.blake2b(relpath.encode("utf-8"), digest_size=6).hexdigest()
 
 
 def split(doc_id: str, paragraphs: tuple[str, ...], kinds: Mapping[str, str] | None = None,
@@ -78,17 +73,6 @@ def _pieces(para: str) -> list[tuple[int, int]]:
             start += 1
     pieces.append((start, len(para)))
     return pieces
-
-
-def passage_id(doc_id: str, text: str, occurrence: int = 0) -> str:
-    """``<doc_id>-<8 hex>``: the document, then the passage's own text."""
-    digest = hashlib.blake2b(f"{occurrence}\n{text}".encode(), digest_size=4).hexdigest()
-    return f"{doc_id}-{digest}"
-
-
-def doc_id_of(passage_id_: str) -> str:
-    """The document a passage id belongs to."""
-    return passage_id_.rsplit("-", 1)[0]
 
 
 def retire(old: Document, new: Document) -> dict[str, str | None]:

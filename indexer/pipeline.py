@@ -11,9 +11,10 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from . import cleaner, formats, loader, mentions, metadata, passages, selfnames, speakers
-from .aliases import AliasTable
-from .records import Document, LoadedFile, NotAnArticle, Skipped
+from core import entities, files, ids
+from core.aliases import AliasTable
+from core.records import Document, LoadedFile, NotAnArticle, Skipped
+from indexer import cleaner, loader, mentions, metadata, passages, selfnames, speakers
 
 # Bump when loader/metadata/passages change what they produce for the same input.
 PIPELINE_VERSION = "7"
@@ -60,7 +61,7 @@ def process(loaded: LoadedFile, row: Mapping[str, str], repeated: frozenset[str]
     if not paragraphs:
         raise NotAnArticle("has no article text left once boilerplate is removed")
     paragraphs, notes = _within_limit(paragraphs)
-    doc_id = passages.document_id(loaded.relpath)
+    doc_id = ids.document_id(loaded.relpath)
     said = [tuple(dict.fromkeys(context.speakers.canonical(name) for name in names))
             for names in speakers.attribute(list(paragraphs))]
     named, each_named = context.mentions.find_each([meta.title, *paragraphs])
@@ -115,7 +116,7 @@ def fingerprint(loaded: LoadedFile, row: Mapping[str, str], repeated: frozenset[
     """Changes when anything that shapes the document changes."""
     digest = hashlib.sha256()
     for part in (loaded.sha256, json.dumps(dict(row), sort_keys=True), context.digest,
-                 cleaner.rules().version, selfnames.version(), mentions.version(), PIPELINE_VERSION,
+                 cleaner.rules().version, selfnames.version(), entities.version(), PIPELINE_VERSION,
                  *sorted(repeated)):
         digest.update(part.encode())
         digest.update(b"\0")
@@ -143,7 +144,7 @@ def row_for(loaded: LoadedFile, rows: Mapping[str, Mapping[str, str]]) -> dict[s
     """The manifest row of a document: its own, over what its file carries (an export's
     columns), over what the manifest says of the container it came out of (the outlet
     of a whole feed, say)."""
-    container = formats.container_of(loaded.relpath)
+    container = files.container_of(loaded.relpath)
     own = rows.get(loaded.relpath, {})
     if container == loaded.relpath:
         return {**loaded.row, **own}

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from collections.abc import Iterable
-from importlib import resources
+
+from core import data as shipped
 
 # A web name: Kanal.az, Shafaqadogru.com, Hurriyet.com.tr.
 WEB_NAME = r"[A-Za-z][\w-]*(?:\.[a-z]{2,6}){1,2}\b"
@@ -18,8 +18,7 @@ START = 120
 
 @functools.cache
 def _data() -> dict:
-    text = resources.files("indexer").joinpath("data/self_references.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    return shipped.toml("self_references.toml")
 
 
 def version() -> str:

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from collections.abc import Iterable
-from importlib import resources
 
-from .names import name_key
+from core import data as shipped
+from core.names import name_key
 
 _UPPER = "A-ZÀ-ÖØ-ÞƏÖÜÇŞĞİІА-ЯЁ"
 _WORD = rf"[{_UPPER}][\w'’.-]*"
@@ -33,8 +32,7 @@ _BODY_WORDS = re.compile(
 
 @functools.cache
 def _cues() -> dict:
-    data = tomllib.loads(resources.files("indexer").joinpath("data/speakers.toml")
-                         .read_text(encoding="utf-8"))
+    data = shipped.toml("speakers.toml")
 
     def compiled(patterns):
         return [re.compile(p.replace("NAME", _NAME).replace("GENITIVE", _GENITIVE))

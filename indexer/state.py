@@ -32,12 +32,12 @@ from pathlib import Path
 import numpy as np
 import orjson
 
-from .cleaner import LineCounts
-from .dedup import Signature
-from .formats import container_of
-from .records import Skipped
-from .speakers import name_keys
-from .store import DOCUMENTS_NAME, STATE_NAME, read_json, write_json
+from core.files import container_of
+from core.records import Skipped
+from engines.whoosh.store import DOCUMENTS_NAME, STATE_NAME, read_json, write_json
+from indexer.cleaner import LineCounts
+from indexer.dedup import Signature
+from indexer.speakers import name_keys
 
 # Changing the tables means the next run starts from the index (and reads every file).
 FORMAT = 2

@@ -13,15 +13,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from indexer import build, pipeline, store
-from indexer import cite as citations
-from indexer.cite import FORMATS
-from indexer.facets import BY_NAME, FACETS, SORTS
-from indexer.records import NotAnArticle, Skipped
-from indexer.settings import SETTINGS, Settings
+from core.facets import BY_NAME, FACETS, SORTS
+from core.records import NotAnArticle, Skipped
+from core.settings import SETTINGS, Settings
+from engines.whoosh import store
+from indexer import build, pipeline
+from search import citations
+from search.citations import FORMATS
 
 if TYPE_CHECKING:
-    from indexer.search import SearchService
+    from search.service import SearchService
 
 EXIT_NOTHING_INDEXED = 1
 EXIT_BAD_INPUT = 2
@@ -175,8 +176,8 @@ def _facet_options(command):
 @click.option("--json", "as_json", is_flag=True, help="Print the /api/search object.")
 def search(query, index, date_from, date_to, sort, page, per_page, as_json, **facets):
     """Search the index and print the results."""
-    from indexer.results import SearchRequest
-    from indexer.search import BadQuery
+    from search.results import SearchRequest
+    from search.service import BadQuery
 
     service = _service(index)
     filters = tuple((name, tuple(BY_NAME[name].value_of(v) for v in values))
@@ -218,7 +219,7 @@ def _terminal_marks(html: str) -> str:
 def _service(index: Path | None) -> SearchService:
     # The search side is imported by the commands that search: `presscut index` after one
     # changed file is a couple of seconds, a tenth of it these imports.
-    from indexer.search import SearchService
+    from search.service import SearchService
 
     settings = _settings(index=index)
     if not store.exists(settings.index):
@@ -249,7 +250,7 @@ def extract(file, as_json):
     if not as_json:
         click.echo("\n\n\f".join(doc.text for doc in docs))
         return
-    from indexer.results import document_json
+    from search.results import document_json
 
     objects = [dict(document_json(doc), file=str(file)) for doc in docs]
     # One article: its object, as for a page; several: a list of them.
@@ -284,9 +285,9 @@ def verify(quote, index, as_json):
 
     Exit status: 0 verbatim, 3 altered, 4 not found, 2 a quote that cannot be checked.
     """
-    from indexer.results import verify_json
-    from indexer.search import BadQuery
-    from indexer.verify import diff
+    from search.results import verify_json
+    from search.service import BadQuery
+    from search.verify import diff
 
     try:
         check = _service(index).check_quote(quote)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from core.ids import document_id
+from core.settings import Settings
 from indexer import build
-from indexer.passages import document_id
-from indexer.search import SearchService
-from indexer.settings import Settings
+from search.service import SearchService
 from webapp import create_app
 
 ROOT = Path(__file__).resolve().parent.parent

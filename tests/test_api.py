@@ -46,7 +46,7 @@ def test_document_and_passage_agree(client):
 
 
 def _doc_id(seed):
-    from indexer.passages import document_id
+    from core.ids import document_id
 
     return document_id(SEEDS[seed])
 

@@ -15,9 +15,10 @@ import rispy
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
 
-from indexer import build, cite
-from indexer.passages import document_id
-from indexer.search import SearchService
+from core.ids import document_id
+from indexer import build
+from search import citations as cite
+from search.service import SearchService
 
 PERMALINK = "http://127.0.0.1:5000/p/x"
 STYLE = Path(citeproc.__file__).parent / "data" / "styles" / "harvard-cite-them-right.csl"

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer import cleaner
-from indexer.search import SearchRequest
+from search.service import SearchRequest
 
 from .conftest import CORPUS, SEEDS
 

@@ -6,7 +6,7 @@ import json
 
 from click.testing import CliRunner
 
-from indexer import store
+from engines.whoosh import store
 from presscut.cli import EXIT_BUSY, main
 
 from .conftest import CORPUS, SEEDS

@@ -22,8 +22,9 @@ from citeproc import Citation, CitationItem, CitationStylesBibliography, Citatio
 from citeproc.source.json import CiteProcJSON
 from werkzeug.serving import make_server
 
-from indexer import build, cuttings
-from indexer.settings import Settings
+from core.settings import Settings
+from indexer import build
+from search import collection_store as cuttings
 from webapp import create_app
 
 from .conftest import CORPUS, SEEDS
@@ -141,7 +142,7 @@ def test_collections_survive_a_rebuild_and_a_changed_passage_is_flagged(tmp_path
     client = app.test_client()
     service = app.extensions["presscut.search"]
     cid = client.post("/api/collections", json={"name": "Turan"}).get_json()["id"]
-    from indexer.passages import document_id
+    from core.ids import document_id
     doc = service.document(document_id(SEEDS["turan"]))
     kept, edited = doc.passages[1], doc.passages[2]
     for passage in (kept, edited):

@@ -6,7 +6,8 @@ import importlib.util
 
 import pytest
 
-from indexer import cleaner, htmlpage, metadata, pipeline, records
+from core import records
+from indexer import cleaner, htmlpage, metadata, pipeline
 
 from .conftest import shared
 

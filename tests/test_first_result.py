@@ -20,8 +20,9 @@ import pytest
 from whoosh.index import FileIndex
 from whoosh.multiproc import SubWriterTask
 
-from indexer import build, generation, matching, query, store
-from indexer.analysis import WORD, fold, stem
+from core.analysis import WORD, fold, stem
+from engines.whoosh import generation, matching, query, store
+from indexer import build
 from presscut import cli
 
 from .conftest import CORPUS, seed_paragraphs, shared

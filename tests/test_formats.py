@@ -19,12 +19,14 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from indexer import build, cite, formats, pipeline
-from indexer.formats import pdf as pdf_format
-from indexer.records import Document, Skipped
-from indexer.results import SearchRequest
-from indexer.search import SearchService
-from indexer.settings import Settings
+from core import files
+from core.records import Document, Skipped
+from core.settings import Settings
+from indexer import build, pipeline
+from indexer.readers import pdf as pdf_format
+from search import citations as cite
+from search.results import SearchRequest
+from search.service import SearchService
 from webapp import create_app
 
 from .conftest import CORPUS, SEEDS
@@ -251,7 +253,7 @@ def test_a_wacz_packed_by_py_wacz_is_read_like_its_warc(web_archive, seeds, tmp_
     from_warc = [d for d in pipeline.extract(warc) if isinstance(d, Document)]
     assert len(from_wacz) == 3  # extract alone does not look for copies
     assert [paragraphs(d) for d in from_wacz] == [paragraphs(d) for d in from_warc]
-    assert {formats.format_of(d.relpath) for d in from_wacz} == {"wacz"}
+    assert {files.format_of(d.relpath) for d in from_wacz} == {"wacz"}
 
 
 @pytest.mark.parametrize("name, data, reason", [

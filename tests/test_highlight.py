@@ -13,9 +13,10 @@ import sys
 
 import pytest
 
-from indexer import highlight, query
-from indexer.analysis import WORD, fold, stem
-from indexer.names import name_key
+from core.analysis import WORD, fold, stem
+from core.names import name_key
+from engines.whoosh import query
+from search import highlight
 
 from .conftest import shared
 

@@ -7,10 +7,11 @@ import shutil
 
 import pytest
 
-from indexer import build, loader, passages, pipeline, records
-from indexer.passages import document_id
-from indexer.search import SearchRequest, SearchService
-from indexer.settings import Settings
+from core import records
+from core.ids import document_id
+from core.settings import Settings
+from indexer import build, loader, passages, pipeline
+from search.service import SearchRequest, SearchService
 from webapp import create_app
 
 from .conftest import SEEDS

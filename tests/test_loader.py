@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.files import READERS, suffix_of
+from core.records import NotAnArticle
 from indexer import build, loader, metadata
-from indexer.formats import FORMATS, suffix_of
-from indexer.records import NotAnArticle
 
 from .conftest import CORPUS, SEEDS
 
@@ -102,7 +102,7 @@ def test_a_file_names_suffix_is_the_one_pathlib_gives(name):
 def test_which_files_are_read_is_decided_by_the_suffix_as_suffix_of_finds_it(name):
     suffix = suffix_of(name)
     expected = not name.startswith(".") and name.lower() not in loader.CORPUS_SETTINGS and (
-        suffix in loader.HTML_SUFFIXES or suffix in loader.TEXT_SUFFIXES or suffix in FORMATS)
+        suffix in loader.HTML_SUFFIXES or suffix in loader.TEXT_SUFFIXES or suffix in READERS)
     assert loader.is_corpus_file(name) == expected
 
 

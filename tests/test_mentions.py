@@ -10,8 +10,8 @@ import time
 import pytest
 from bs4 import BeautifulSoup
 
+from core.settings import Settings
 from indexer import build
-from indexer.settings import Settings
 from webapp import create_app
 
 from .conftest import ROOT, shared

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from indexer.aliases import AliasTable
-from indexer.analysis import fold
-from indexer.names import name_key
-from indexer.search import SearchRequest, SearchService
+from core.aliases import AliasTable
+from core.analysis import fold
+from core.names import name_key
+from search.service import SearchRequest, SearchService
 
 VARIANTS = Path(__file__).parent / "data" / "name_variants.tsv"
 

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from indexer.settings import Settings
+from core.settings import Settings
 from webapp import create_app
 
 from .conftest import CORPUS

@@ -68,15 +68,54 @@ def test_the_indexer_never_loads_flask():
     assert not loaded & {"flask", "werkzeug", "webapp", "presscut"}
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "webapp").glob("*.py")), ids=lambda p: p.name)
-def test_the_web_app_reaches_whoosh_only_through_the_search_service(path):
+# Each package and the Presscut packages it may import: arrows run one way only.
+ARROWS = {
+    "core": set(),
+    "engines": {"core"},
+    "indexer": {"engines", "core"},
+    "search": {"engines", "core"},
+    "webapp": {"search", "core"},
+    "presscut": {"webapp", "search", "indexer", "engines", "core"},
+}
+# Libraries a package must not reach for: the web app goes through the search service.
+FORBIDDEN = {"webapp": {"whoosh", "bs4", "lxml", "trafilatura"}, "core": {"whoosh", "flask"},
+             "search": {"flask"}, "engines": {"flask"}, "indexer": {"flask"}}
+
+
+def _imports(path: Path) -> set[str]:
+    """The top-level packages ``path`` imports, type-checking imports included."""
     imported = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
         if isinstance(node, ast.Import):
             imported |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             imported.add(node.module.split(".")[0])
-    assert not imported & {"whoosh", "bs4", "lxml", "trafilatura"}
+        elif isinstance(node, ast.ImportFrom) and node.level:
+            imported.add(path.relative_to(ROOT).parts[0])
+    return imported
+
+
+def _modules() -> list[Path]:
+    return sorted(p for package in ARROWS for p in (ROOT / package).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_imports_follow_the_arrows(path):
+    package = path.relative_to(ROOT).parts[0]
+    ours = _imports(path) & ARROWS.keys()
+    assert ours <= ARROWS[package] | {package}, f"{package} may not import {ours - ARROWS[package]}"
+    assert not _imports(path) & FORBIDDEN.get(package, set())
+
+
+def test_the_arrow_test_sees_a_wrong_import(tmp_path):
+    """The check above can fail: an import against the arrows is caught."""
+    wrong = ROOT / "core" / "_arrow_probe.py"
+    wrong.write_text("from search import service\n", encoding="utf-8")
+    try:
+        with pytest.raises(AssertionError, match="core may not import"):
+            test_imports_follow_the_arrows(wrong)
+    finally:
+        wrong.unlink()
 
 
 @pytest.mark.slow
@@ -99,7 +138,7 @@ def test_a_wheel_installed_without_the_checkout_indexes_and_serves(tmp_path):
                    cwd=tmp_path, env=env)
     script = textwrap.dedent(f"""
         import webapp
-        from indexer.settings import Settings
+        from core.settings import Settings
         assert webapp.__file__.startswith({site!r}), webapp.__file__
         client = webapp.create_app(Settings.defaults(index={str(tmp_path / "index")!r})).test_client()
         page = client.get("/?q=Tokayev")

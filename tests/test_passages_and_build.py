@@ -12,9 +12,11 @@ import textwrap
 
 import pytest
 
-from indexer import build, passages, state, store
-from indexer.schema import stored_document
-from indexer.search import SearchRequest, SearchService
+from core.ids import document_id
+from engines.whoosh import store
+from engines.whoosh.schema import stored_document
+from indexer import build, state
+from search.service import SearchRequest, SearchService
 
 from .conftest import CORPUS, SEEDS, shared
 
@@ -31,7 +33,7 @@ def test_passage_offsets_are_exact(seed_docs, seed):
 
 def ids(index) -> dict[str, list[str]]:
     service = SearchService(index)
-    return {file: [p.passage_id for p in service.document(passages.document_id(file))
+    return {file: [p.passage_id for p in service.document(document_id(file))
                    .passages] for file in SEEDS.values()}
 
 
@@ -146,7 +148,7 @@ def test_server_side_service_sees_a_new_index_without_restart(tmp_path, corpus_c
     build.index_corpus(corpus_copy, index)
     service = SearchService(index)
     assert service.search(SearchRequest(q="Zhanaozen")).total == 1
-    monkeypatch.setattr("indexer.search.CHECK_EVERY", 0.0)
+    monkeypatch.setattr("search.service.CHECK_EVERY", 0.0)
     (corpus_copy / "zhanaozen.txt").write_text(
         "Oil workers in Zhanaozen gathered again on Monday, a week after the first protests.\n")
     build.index_corpus(corpus_copy, index, rebuild=True)

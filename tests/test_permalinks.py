@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
+from core.ids import document_id
+from core.settings import Settings
 from indexer import build
-from indexer.passages import document_id
-from indexer.settings import Settings
 from webapp import create_app
 
 from .conftest import SEEDS
@@ -20,7 +20,7 @@ def client_for(index):
 
 @pytest.fixture(autouse=True)
 def see_new_indexes_at_once(monkeypatch):
-    monkeypatch.setattr("indexer.search.CHECK_EVERY", 0.0)
+    monkeypatch.setattr("search.service.CHECK_EVERY", 0.0)
 
 
 def test_old_permalinks_resolve_after_the_corpus_changes(tmp_path, corpus_copy):

@@ -18,11 +18,12 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from indexer import build, matching, positions
-from indexer.analysis import WORD, common_words, terms
-from indexer.results import SearchRequest
-from indexer.schema import build_schema
-from indexer.search import SearchService
+from core.analysis import WORD, common_words, terms
+from engines.whoosh import matching, positions
+from engines.whoosh.schema import build_schema
+from indexer import build
+from search.results import SearchRequest
+from search.service import SearchService
 
 from .conftest import CORPUS, shared
 

@@ -9,9 +9,9 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
-from indexer.results import SearchRequest
-from indexer.settings import Settings
+from core.settings import Settings
 from presscut.cli import main
+from search.results import SearchRequest
 from webapp import create_app
 
 from .conftest import CORPUS

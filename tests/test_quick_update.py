@@ -14,7 +14,8 @@ from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
-from indexer import build, state, store
+from engines.whoosh import store
+from indexer import build, state
 
 from .conftest import CORPUS, SHARED, seed_paragraphs
 

@@ -10,8 +10,8 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
+from core.settings import Settings
 from indexer import build
-from indexer.settings import Settings
 from webapp import create_app
 
 NAMES = ["Tokayev", "Kerimli", "CSTO", "Aliyev", "Nazarbayev", '"Go away, old man"', "Putin",
@@ -163,7 +163,7 @@ def test_the_timeline_counts_every_match_and_each_column_opens_its_matches(clien
 
 
 def test_the_story_puts_one_statement_in_several_outlets_on_one_line(tmp_path, corpus_copy):
-    from indexer.passages import document_id
+    from core.ids import document_id
 
     from .conftest import SEEDS
     seed = (corpus_copy / SEEDS["turan"]).read_text(encoding="utf-8")

@@ -11,8 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from indexer.analysis import WORD, fold, stem
-from indexer.results import SearchRequest
+from core.analysis import WORD, fold, stem
+from search.results import SearchRequest
 
 
 def soup(client, url):

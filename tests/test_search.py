@@ -12,11 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import query as wq
 
-from indexer import generation, matching, positions, query, store
-from indexer.analysis import WORD, common_pairs, common_words, fold, pairs_analyzer, stem
-from indexer.schema import build_schema
-from indexer.search import BadQuery, SearchRequest, SearchService
-from indexer.words import Corrector, fuzzy_forms
+from core.analysis import WORD, common_pairs, common_words, fold, stem
+from engines.whoosh import generation, matching, positions, query, store
+from engines.whoosh.analyzers import pairs_analyzer
+from engines.whoosh.schema import build_schema
+from engines.whoosh.words import Corrector, fuzzy_forms
+from search.service import BadQuery, SearchRequest, SearchService
 
 
 def search(service, q="", **kwargs):

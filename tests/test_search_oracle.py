@@ -20,13 +20,14 @@ import numpy as np
 import pytest
 from whoosh import query as wq
 
-from indexer import build, matching, positions, store
-from indexer.analysis import WORD, common_words, fold, stem
-from indexer.dates import span
-from indexer.facets import MULTI
-from indexer.results import SearchRequest
-from indexer.schema import FACET_COLUMNS
-from indexer.search import SearchService
+from core.analysis import WORD, common_words, fold, stem
+from core.dates import span
+from core.facets import MULTI
+from engines.whoosh import matching, positions, store
+from engines.whoosh.schema import FACET_COLUMNS
+from indexer import build
+from search.results import SearchRequest
+from search.service import SearchService
 
 from .conftest import CORPUS, shared
 from .test_positions import both_ways

@@ -18,9 +18,9 @@ from whoosh import index as whoosh_index
 from whoosh.fields import TEXT, FieldType
 from whoosh.qparser import QueryParser
 
-from indexer import segments
-from indexer.analysis import name_words, terms
-from indexer.schema import Prepared, build_schema
+from core.analysis import name_words, terms
+from engines.whoosh import segments
+from engines.whoosh.schema import Prepared, build_schema
 
 from .conftest import seed_paragraphs, shared
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from core.aliases import AliasTable
 from indexer import speakers
-from indexer.aliases import AliasTable
-from indexer.search import SearchRequest
+from search.service import SearchRequest
 
 from .conftest import SEEDS
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer import verify
+from search import verify
 
 
 @pytest.mark.parametrize(("quote", "outlet"), [

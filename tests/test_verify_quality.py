@@ -9,7 +9,7 @@ import json
 import pytest
 
 from indexer import build
-from indexer.search import SearchService
+from search.service import SearchService
 
 from .conftest import ROOT, shared
 

@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
+from core.facets import BY_NAME
+from core.settings import Settings
 from indexer import build
-from indexer.facets import BY_NAME
-from indexer.settings import Settings
 from webapp import create_app
 from webapp.params import path_urls, toggle_urls, url_with
 from webapp.views import FACET_SHOWN, PEOPLE
@@ -175,7 +175,7 @@ def test_speaker_facet_hides_when_no_one_is_quoted(hostile_client):
 
 def test_every_setting_is_documented():
     readme = (build.Path(__file__).parent.parent / "README.md").read_text()
-    from indexer.settings import SETTINGS
+    from core.settings import SETTINGS
 
     for setting in SETTINGS:
         assert setting.env in readme, f"{setting.env} is not in the README"
@@ -210,7 +210,7 @@ def test_pages_say_how_far_a_first_build_is_while_it_runs(tmp_path, corpus_copy,
     index = tmp_path / "index"
     client = create_app(Settings.defaults(index=index, corpus=corpus_copy)).test_client()
     monkeypatch.setattr(build, "FIRST_COMMIT", 0.0)
-    monkeypatch.setattr("indexer.search.CHECK_EVERY", 0.0)
+    monkeypatch.setattr("search.service.CHECK_EVERY", 0.0)
     seen = []
     tick = build._Commits.tick
 

@@ -9,10 +9,10 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from indexer.cuttings import Store
-from indexer.facets import LANGUAGES
-from indexer.search import SearchService
-from indexer.settings import Settings
+from core.facets import LANGUAGES
+from core.settings import Settings
+from search.collection_store import Store
+from search.service import SearchService
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -30,8 +30,9 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     app.extensions["presscut.collections"] = Store(settings.collections_file())
 
-    from . import access, api, collections, errors, views
-    from .params import url_with
+    from webapp import access, api, errors, views
+    from webapp import collection_views as collections
+    from webapp.params import url_with
 
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["languages"] = LANGUAGES

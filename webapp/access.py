@@ -17,7 +17,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFProtect
 
-from indexer.settings import Settings
+from core.settings import Settings
 
 bp = Blueprint("access", __name__)
 csrf = CSRFProtect()

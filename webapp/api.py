@@ -7,15 +7,13 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
-from indexer import cite as citations
-from indexer import people
-from indexer import story as stories
-from indexer.facets import FACETS, SORTS
-from indexer.results import document_json, passage_json, person_json, story_json, verify_json
-from indexer.search import BadQuery, SearchService
-
-from .links import permalink
-from .params import BadParameter, batch_queries, filters_from_json, search_request
+from core.facets import FACETS, SORTS
+from search import citations, people
+from search import story as stories
+from search.results import document_json, passage_json, person_json, story_json, verify_json
+from search.service import BadQuery, SearchService
+from webapp.links import permalink
+from webapp.params import BadParameter, batch_queries, filters_from_json, search_request
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

@@ -7,10 +7,9 @@ import logging
 from flask import Flask, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from indexer.search import BadQuery, PassageGone
-from indexer.store import IndexMissing
-
-from .params import BadParameter
+from core.errors import IndexMissing
+from search.service import BadQuery, PassageGone
+from webapp.params import BadParameter
 
 log = logging.getLogger(__name__)
 

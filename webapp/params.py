@@ -7,8 +7,8 @@ from urllib.parse import quote, quote_plus, urlencode
 from flask import current_app, g, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from indexer.facets import FACETS, SORTS
-from indexer.results import SearchRequest
+from core.facets import FACETS, SORTS
+from search.results import SearchRequest
 
 MAX_PAGE = 10_000
 # The characters werkzeug leaves unescaped in a query string it builds, and in a path part.

@@ -13,7 +13,7 @@ import os
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from indexer.settings import Settings
+from core.settings import Settings
 
 
 def workers(settings: Settings) -> int:

@@ -10,19 +10,25 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
 
-from indexer import cite as citations
-from indexer import people
-from indexer import story as stories
-from indexer.facets import BY_NAME, SORTS
-from indexer.formats import FORMAT_LABELS
-from indexer.passages import document_id
-from indexer.results import SearchResult, document_json, match_json, verify_json
-from indexer.search import BadQuery
-
-from . import export as exports
-from .api import batch_row, find_passage, service
-from .links import absolute, external, permalink
-from .params import BadParameter, batch_queries, path_urls, search_request, toggle_url, toggle_urls, url_with
+from core.facets import BY_NAME, SORTS
+from core.files import FORMAT_LABELS
+from core.ids import document_id
+from search import citations, people
+from search import story as stories
+from search.results import SearchResult, document_json, match_json, verify_json
+from search.service import BadQuery
+from webapp import downloads as exports
+from webapp.api import batch_row, find_passage, service
+from webapp.links import absolute, external, permalink
+from webapp.params import (
+    BadParameter,
+    batch_queries,
+    path_urls,
+    search_request,
+    toggle_url,
+    toggle_urls,
+    url_with,
+)
 
 bp = Blueprint("views", __name__)
 # Skipped files and copies listed on /status; /api/status has them all.

@@ -1,0 +1,93 @@
+"""What kind of thing a name is (person, organisation or place), by the rules of
+``data/entities.toml``: the indexer types the names it finds with it, the search side
+the names a corpus's corrections retype."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Mapping
+
+from core import data as shipped
+
+KINDS = ("person", "organisation", "place")
+# Words that join the capitalised words of one name ("Ministry of Foreign Affairs").
+JOINERS = {"of", "de", "al", "ul"}
+# Azerbaijani case endings after a surname without an apostrophe ("Tokayevin").
+CASE_ENDINGS = ("nın", "nin", "nun", "nün", "ın", "in", "un", "ün", "a", "ə", "ya", "yə",
+                 "da", "də", "dan", "dən", "la", "lə")
+
+@functools.cache
+def _data() -> dict:
+    return shipped.toml("entities.toml")
+
+
+def version() -> str:
+    """Changes when the rules do (part of every document's fingerprint)."""
+    return str(_data()["version"])
+
+
+@dataclasses.dataclass(frozen=True)
+class _Rules:
+    types: Mapping[str, str]
+    organisation: frozenset[str]
+    place: frozenset[str]
+    place_endings: tuple[str, ...]
+    person_endings: tuple[str, ...]
+    not_names: frozenset[str]
+    not_in_names: frozenset[str]
+
+    def organisation_word(self, word: str) -> bool:
+        # A long enough stem with a case ending (Şurası, Партии); a short one only as is
+        # ("Дума", not "Думаю"). Looked up by each prefix: a word is a few letters, the
+        # table a few hundred stems.
+        return word in self.organisation or any(
+            word[:cut] in self.organisation for cut in range(max(5, len(word) - 7), len(word)))
+
+
+@functools.cache
+def name_rules() -> _Rules:
+    data = _data()
+    return _Rules(dict(data["types"]), frozenset(data["organisation_words"]),
+                  frozenset(data["place_words"]), tuple(data["place_endings"]),
+                  tuple(data["person_endings"]), frozenset(data["not_names"]),
+                  frozenset(data["not_in_names"]))
+
+
+def kind_of(name: str, types: Mapping[str, str] | None = None) -> str | None:
+    """``person``, ``organisation`` or ``place``, or None when the shape does not say."""
+    rules = name_rules()
+    # (Not a merged copy of the two: this is asked of every run of capitalised words.)
+    for known in (types or {}, rules.types):
+        if name in known:
+            return known[name]
+    words = name.split()
+    if any(w in rules.place for w in words):
+        return "place"
+    if any(rules.organisation_word(w) for w in words) or any(w in JOINERS for w in words):
+        return "organisation"
+    if len(words) == 1:
+        word = words[0]
+        if word.isupper() and 2 <= len(word) <= 6:
+            return "organisation"
+        stem = without_case_ending(word)
+        if stem.lower().endswith(rules.person_endings) and len(stem) >= 5:
+            return "person"
+        if word.lower().endswith(rules.place_endings):
+            return "place"
+        return None
+    return "person" if len(words) <= 3 else None
+
+
+@functools.lru_cache(maxsize=200_000)
+def without_case_ending(name: str) -> str:
+    """``Tokayevin`` -> ``Tokayev``: the last word without an Azerbaijani case ending,
+    when what is left has a surname's shape."""
+    *head, last = name.split()
+    endings = name_rules().person_endings
+    for ending in CASE_ENDINGS:
+        stem = last[: -len(ending)]
+        if last.endswith(ending) and len(stem) >= 5 and stem.lower().endswith(endings) \
+                and not last.lower().endswith(endings):
+            return " ".join([*head, stem])
+    return name

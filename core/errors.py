@@ -1,0 +1,12 @@
+"""What can go wrong with an index, whichever engine holds it: the web app answers 503
+for these, the CLI a sentence and its exit code."""
+
+from __future__ import annotations
+
+
+class IndexBusy(RuntimeError):
+    """Another process is writing this index."""
+
+
+class IndexMissing(FileNotFoundError):
+    """There is no index at the path given."""

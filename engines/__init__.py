@@ -1,0 +1,1 @@
+"""Where an index lives: each engine a package (``whoosh``, the embedded default)."""

@@ -1,0 +1,1 @@
+"""The embedded engine: the index as Whoosh segments in a folder."""

@@ -1,0 +1,221 @@
+"""Query strings to Whoosh queries, and what in a passage should light up for them.
+
+People type one syntax (phrases, AND/OR/NOT, wildcards, ``word~`` fuzzy, ``field:value``,
+``date:[2022-01-01 TO 2022-01-31]``). It is parsed over title, body and name keys, then
+rewritten for the index (``words``): a plain word searches its stem group, phrases,
+wildcards and fuzzy terms mean exactly what was typed, dates are found at their
+precision.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import re
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+
+from whoosh import qparser
+from whoosh import query as wq
+
+from core import dates
+from core.aliases import AliasTable, Expansion
+from core.analysis import common_words, fold, stem
+from engines.whoosh import words
+from engines.whoosh.schema import FIELD_ALIASES, QUERYABLE
+
+MAX_EXPANSIONS = 200
+
+
+class BadQuery(ValueError):
+    """A query that cannot be searched; the message tells a person what to change."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Highlight:
+    """What to mark in passage text: stems of plain words, exact words, word patterns,
+    and phrases (which light up only where the whole phrase stands)."""
+
+    stems: frozenset[str] = frozenset()
+    words: frozenset[str] = frozenset()
+    patterns: tuple[re.Pattern[str], ...] = ()
+    phrases: tuple[tuple[str, ...], ...] = ()
+    # Name keys, each with the word typed for it: "karimli" <- "Kerimli".
+    names: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.stems or self.words or self.patterns or self.phrases or self.names)
+
+
+@dataclasses.dataclass(frozen=True)
+class ParsedQuery:
+    text: str  # as typed
+    query: wq.Query  # what is searched
+    searched: str = ""  # the text with aliases spelled out (what ``query`` was parsed from)
+    aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (as typed, the group's names)
+
+    @property
+    def has_terms(self) -> bool:
+        return not isinstance(self.query, wq.Every)
+
+
+_PARSERS: dict[int, tuple[object, qparser.QueryParser]] = {}
+
+
+def parser(schema) -> qparser.QueryParser:
+    """The query parser for ``schema``, made once (half a millisecond each time)."""
+    known = _PARSERS.get(id(schema))
+    if known is None or known[0] is not schema:
+        if len(_PARSERS) > 16:  # one schema per index version opened
+            _PARSERS.clear()
+        known = _PARSERS[id(schema)] = (schema, _new_parser(schema))
+    return known[1]
+
+
+def _new_parser(schema) -> qparser.QueryParser:
+    p = qparser.MultifieldParser(["title", "exact", "names"], schema, group=qparser.AndGroup,
+                                 fieldboosts={"names": 0.5})
+    p.add_plugin(qparser.FuzzyTermPlugin())
+    p.add_plugin(qparser.GtLtPlugin())
+    p.add_plugin(qparser.FieldAliasPlugin({v: [k] for k, v in FIELD_ALIASES.items()}))
+    return p
+
+
+Variants = Mapping[str, tuple[str, ...]]
+
+
+def stem_variants(reader) -> dict[str, tuple[str, ...]]:
+    """Stem -> the words of the title and body vocabularies with that stem."""
+    groups: dict[str, dict[str, None]] = defaultdict(dict)
+    for field in words.TEXT_FIELDS:
+        for btext in reader.lexicon(field):
+            word = btext.decode("utf-8")
+            groups[stem(word)][word] = None
+    return {key: tuple(forms) for key, forms in groups.items()}
+
+
+def parse(text: str, schema, max_length: int = 1000, aliases: AliasTable | None = None,
+          variants: Variants | None = None, date_values: tuple[str, ...] = ()) -> ParsedQuery:
+    """Parse ``text`` (aliases spelled out); raise :class:`BadQuery` with a sentence.
+
+    ``variants`` (from :func:`stem_variants`) lets a plain word find its other forms;
+    without it a word finds itself only. ``date_values`` are the index's dates.
+    """
+    text = text.strip()
+    if len(text) > max_length:
+        raise BadQuery(f"The query is {len(text)} characters long; the limit is {max_length}.")
+    if not text:
+        return ParsedQuery("", wq.Every())
+    _check_balanced(text)
+    expansion = aliases.expand(text) if aliases else Expansion(text, ())
+    try:
+        typed = parser(schema).parse(expansion.text)
+    except Exception as exc:  # Whoosh raises bare errors on exotic syntax
+        # Whoosh's own words ("'NoneType' object has no attribute 'maxdist'") help nobody.
+        raise BadQuery("The query could not be read: check its quotes and brackets, and put "
+                       "~ and * right after a word (Tokaev~, Kazakh*).") from exc
+    _check(typed)
+    if typed is wq.NullQuery:
+        raise BadQuery("The query has no words to search for.")
+    try:
+        ranked = words.rewrite(typed, expansion.text, variants or {}, date_values).normalize()
+    except dates.BadDate as exc:
+        raise BadQuery(str(exc)) from None
+    return ParsedQuery(text, ranked, expansion.text, expansion.used)
+
+
+_SYNTAX = re.compile(r'["():*?~\[\]^]|\b(?:AND|OR|NOT|TO)\b')
+
+
+def plain_words(parsed: ParsedQuery) -> tuple[wq.Query, ...]:
+    """The words that matter of a query typed as plain words (no operators, phrases or
+    fields), which may be relaxed when too few documents hold them all; else nothing.
+    The commonest words ("what", "the") are left out, as stop words are in BM25 engines,
+    unless fewer than two words would remain."""
+    if _SYNTAX.search(parsed.text) or type(parsed.query) is not wq.And:
+        return ()
+    parts = tuple(parsed.query.subqueries)
+    common = common_words()
+    content = tuple(p for p in parts
+                    if not (isinstance(p, words.Word) and p.groups[0].typed in common))
+    return content if len(content) > 1 else parts
+
+
+def _check_balanced(text: str) -> None:
+    if text.count('"') % 2:
+        raise BadQuery('The query has an opening quote mark (") without a closing one.')
+    depth = 0
+    for ch in text:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            raise BadQuery("The query closes a bracket ) that was never opened.")
+    if depth:
+        raise BadQuery("The query opens a bracket ( that is never closed.")
+    if text.count("[") != text.count("]"):
+        raise BadQuery("A date range needs both brackets, as in date:[2022-01-01 TO 2022-01-31].")
+
+
+def _check(q: wq.Query) -> None:
+    for leaf in _leaves(q):
+        if isinstance(leaf, (wq.Wildcard, wq.Prefix)):
+            pattern = leaf.text if isinstance(leaf, wq.Wildcard) else leaf.text + "*"
+            if len(pattern.replace("*", "").replace("?", "")) < 2:
+                raise BadQuery(
+                    f"The wildcard {pattern!r} would match almost every word: "
+                    "give at least two letters before it."
+                )
+        if leaf.field() not in QUERYABLE and leaf.field() is not None:
+            raise BadQuery(f"Unknown field {leaf.field()!r}. Fields: {', '.join(QUERYABLE)}.")
+
+
+def _leaves(q: wq.Query):
+    if q.is_leaf():
+        yield q
+    else:
+        for child in q.children():
+            yield from _leaves(child)
+
+
+def highlight_for(parsed: ParsedQuery, vocabulary: Callable[[str], Sequence[str]]) -> Highlight:
+    """What passages should mark for ``parsed`` (nothing under a NOT); ``vocabulary``
+    gives a field's sorted words, which a fuzzy word stands for some of."""
+    stems: set[str] = set()
+    exact: set[str] = set()
+    patterns: list[re.Pattern[str]] = []
+    phrases: list[tuple[str, ...]] = []
+    names: dict[str, str] = {}
+
+    def visit(q: wq.Query) -> None:
+        if isinstance(q, wq.Not):
+            return
+        if isinstance(q, wq.AndNot):
+            visit(q.a)
+            return
+        if isinstance(q, words.StemGroup):
+            if q.fieldname == "exact":
+                stems.add(stem(q.typed))
+            return
+        if not q.is_leaf():
+            for child in q.children():
+                visit(child)
+            return
+        if q.field() == "names" and type(q) is wq.Term:
+            start, end = getattr(q, "startchar", None), getattr(q, "endchar", None)
+            names[q.text] = parsed.searched[start:end] if start is not None else q.text
+            return
+        if q.field() != "exact":
+            return
+        if isinstance(q, wq.Phrase):
+            phrases.append(tuple(q.words))
+        elif type(q) is wq.Term:
+            exact.add(q.text)
+        elif isinstance(q, wq.FuzzyTerm):
+            exact.update(words.fuzzy_forms(q, vocabulary(q.fieldname), MAX_EXPANSIONS))
+        elif isinstance(q, (wq.Wildcard, wq.Prefix)):
+            pattern = q.text if isinstance(q, wq.Wildcard) else q.text + "*"
+            patterns.append(re.compile(fnmatch.translate(fold(pattern))))
+
+    visit(parsed.query)
+    return Highlight(frozenset(stems), frozenset(exact), tuple(patterns), tuple(phrases),
+                     tuple(sorted(names.items())))

@@ -1,0 +1,226 @@
+"""Citations of one passage, in the formats researchers import.
+
+Every format carries the verbatim passage (or points at it), the outlet, the title,
+the date at its known precision and the original URL.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+
+from core.records import Document, Passage
+
+FORMATS = ("text", "apa", "mla", "chicago", "bibtex", "ris", "csl-json", "annotation")
+# What each format is called where people meet it, and the file name ending it downloads as.
+LABELS = {"text": "Plain text", "apa": "APA 7", "mla": "MLA 9", "chicago": "Chicago",
+          "bibtex": "BibTeX", "ris": "RIS", "csl-json": "CSL-JSON", "annotation": "Web Annotation"}
+EXTENSIONS = {"bibtex": "bib", "ris": "ris", "csl-json": "json", "annotation": "jsonld"}
+MEDIA_TYPES = {
+    "bibtex": "application/x-bibtex",
+    "ris": "application/x-research-info-systems",
+    "csl-json": "application/vnd.citationstyles.csl+json",
+    "annotation": 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
+}
+CONTEXT_CHARS = 32
+
+
+class UnknownFormat(ValueError):
+    """A citation format we do not produce."""
+
+
+def cite(doc: Document, passage: Passage, fmt: str, permalink: str) -> str:
+    """The citation of ``passage`` in format ``fmt`` (one of :data:`FORMATS`)."""
+    if fmt not in FORMATS:
+        raise UnknownFormat(f"Unknown citation format {fmt!r}; use one of {', '.join(FORMATS)}.")
+    return _FORMATTERS[fmt](_Facts(doc, passage, permalink))
+
+
+class _Facts:
+    def __init__(self, doc: Document, passage: Passage, permalink: str):
+        meta = doc.metadata
+        self.doc, self.passage, self.permalink = doc, passage, permalink
+        self.quote = doc.passage_text(passage)
+        self.title, self.outlet, self.authors = meta.title, meta.outlet, meta.authors
+        self.url = meta.url or permalink
+        parts = [int(p) for p in meta.date.split("-")] if meta.date else []
+        self.year = parts[0] if parts else None
+        self.month = parts[1] if len(parts) > 1 else None
+        self.day = parts[2] if len(parts) > 2 else None
+        self.date = meta.date
+        self.archived = meta.archived_url
+        self.accessed = [int(p) for p in doc.indexed.split("-")] if doc.indexed else []
+        # The page of a paged source (a PDF) the passage starts on.
+        self.page = passage.page
+
+    @property
+    def page_text(self) -> str:
+        """`` (p. 3)`` after a quote from a paged source; empty otherwise."""
+        return f" (p. {self.page})" if self.page else ""
+
+    def accessed_text(self, style: str) -> str:
+        """The accessed date as MLA ("Accessed 10 Jan. 2022.") or Chicago ("accessed January
+        10, 2022") write it; empty when it is not known."""
+        if not self.accessed:
+            return ""
+        year, month, day = self.accessed
+        if style == "mla":
+            name = calendar.month_name[month]
+            return f" Accessed {day} {name[:3] + '.' if len(name) > 4 else name} {year}."
+        return f", accessed {calendar.month_name[month]} {day}, {year}"
+
+    @property
+    def archived_text(self) -> str:
+        return f" Archived at {self.archived}." if self.archived else ""
+
+    def month_name(self, short: bool = False) -> str:
+        if not self.month:
+            return ""
+        name = calendar.month_name[self.month]
+        return (name[:3] + "." if len(name) > 4 else name) if short else name
+
+
+def _text(f: _Facts) -> str:
+    accessed = f", accessed {f.doc.indexed}" if f.doc.indexed else ""
+    archived = f", archived at {f.archived}" if f.archived else ""
+    return (f"“{f.quote}”{f.page_text} — {f.outlet}, “{f.title}”, {f.date or 'n.d.'}, {f.url}"
+            f"{archived}{accessed} (passage {f.passage.passage_id}: {f.permalink})")
+
+
+def _apa_date(f: _Facts) -> str:
+    if not f.year:
+        return "n.d."
+    return ", ".join(str(x) for x in (f.year, f.month_name() + (f" {f.day}" if f.day else ""))
+                     if x).rstrip(", ")
+
+
+def _apa(f: _Facts) -> str:
+    who = ", ".join(_initials(a) for a in f.authors)
+    head = f"{who} ({_apa_date(f)}). {f.title}." if who else f"{f.title}. ({_apa_date(f)})."
+    return f"{head} {f.outlet}. {f.url}{f.archived_text} — “{f.quote}”{f.page_text}"
+
+
+def _initials(name: str) -> str:
+    parts = name.split()
+    if len(parts) < 2:
+        return name
+    return f"{parts[-1]}, " + " ".join(p[0] + "." for p in parts[:-1])
+
+
+def _mla(f: _Facts) -> str:
+    who = ""
+    if f.authors:
+        first = f.authors[0].split()
+        who = (f"{first[-1]}, {' '.join(first[:-1])}" if len(first) > 1 else first[0]) + ". "
+    date = " ".join(str(x) for x in (f.day, f.month_name(short=True), f.year) if x)
+    return (f"{who}“{f.title}.” {f.outlet}, {date or 'n.d.'}, {f.url}.{f.archived_text}"
+            f"{f.accessed_text('mla')} “{f.quote}”{f.page_text}")
+
+
+def _chicago(f: _Facts) -> str:
+    who = ", ".join(f.authors) + ", " if f.authors else ""
+    date = " ".join(str(x) for x in (f.month_name(), f"{f.day}," if f.day else "", f.year) if x)
+    date = date.replace(" ,", ",").strip() or "n.d."
+    return (f"{who}“{f.title},” {f.outlet}, {date}{f.accessed_text('chicago')}, {f.url}."
+            f"{f.archived_text} Quoted passage: “{f.quote}”{f.page_text}")
+
+
+def _bibtex(f: _Facts) -> str:
+    key = re.sub(r"\W+", "", (f.authors[0].split()[-1] if f.authors else f.outlet)) or "presscut"
+    fields = [("title", f.title), ("journal", f.outlet)]
+    if f.authors:
+        fields.append(("author", " and ".join(f.authors)))
+    if f.year:
+        fields.append(("year", str(f.year)))
+    if f.month:
+        fields.append(("month", calendar.month_abbr[f.month].lower()))
+    if f.day:
+        fields.append(("day", str(f.day)))
+    if f.date:
+        fields.append(("date", f.date))
+    if f.page:
+        fields.append(("pages", str(f.page)))
+    fields.append(("url", f.url))
+    if f.doc.indexed:
+        fields.append(("urldate", f.doc.indexed))
+    fields.append(("note", f"Quoted passage: “{f.quote}” ({f.permalink}).{f.archived_text}"))
+    body = ",\n".join(f"  {name} = {{{_bib_escape(value)}}}" for name, value in fields)
+    return f"@article{{{key}{f.year or ''}_{f.passage.passage_id.replace('-', '_')},\n{body}\n}}\n"
+
+
+def _bib_escape(value: str) -> str:
+    return value.replace("\\", "\\textbackslash{}").replace("{", "\\{").replace("}", "\\}") \
+        .replace("%", "\\%").replace("&", "\\&").replace("#", "\\#")
+
+
+def _ris(f: _Facts) -> str:
+    lines = [("TY", "NEWS"), ("TI", f.title), ("T2", f.outlet)]
+    lines += [("AU", author) for author in f.authors]
+    if f.year:
+        lines.append(("PY", str(f.year)))
+        da = f"{f.year}/{f.month:02d}/" if f.month else f"{f.year}//"
+        lines.append(("DA", da + (f"{f.day:02d}" if f.day else "")))
+    if f.page:
+        lines.append(("SP", str(f.page)))
+    lines.append(("UR", f.url))
+    if f.accessed:
+        lines.append(("Y2", "/".join(f"{n:02d}" for n in f.accessed)))
+    lines += [("N1", f"Quoted passage: “{f.quote}” ({f.permalink}).{f.archived_text}"), ("ER", "")]
+    return "".join(f"{tag}  - {value}\n" for tag, value in lines)
+
+
+def csl_item(f: _Facts) -> dict:
+    item = {
+        "id": f.passage.passage_id, "type": "article-newspaper", "title": f.title,
+        "container-title": f.outlet, "URL": f.url,
+        "author": [_csl_name(a) for a in f.authors],
+        "note": f"Quoted passage: “{f.quote}” ({f.permalink}).{f.archived_text}",
+    }
+    if f.accessed:
+        item["accessed"] = {"date-parts": [f.accessed]}
+    if f.archived:
+        item["archive_location"] = f.archived
+    if f.page:
+        item["page"] = str(f.page)
+    if f.year:
+        item["issued"] = {"date-parts": [[p for p in (f.year, f.month, f.day) if p]]}
+    return item
+
+
+def _csl_name(name: str) -> dict:
+    parts = name.split()
+    return {"family": parts[-1], "given": " ".join(parts[:-1])} if len(parts) > 1 \
+        else {"literal": name}
+
+
+def _csl_json(f: _Facts) -> str:
+    return json.dumps([csl_item(f)], ensure_ascii=False, indent=2)
+
+
+def _annotation(f: _Facts) -> str:
+    text, p = f.doc.text, f.passage
+    body = {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": f.permalink,
+        "type": "Annotation",
+        "motivation": "highlighting",
+        "body": {"type": "TextualBody", "format": "text/plain",
+                 "value": f"{f.outlet}, “{f.title}”, {f.date or 'n.d.'}"},
+        "target": {
+            "source": f.url,
+            "selector": [
+                {"type": "TextQuoteSelector", "exact": f.quote,
+                 "prefix": text[max(0, p.start - CONTEXT_CHARS) : p.start],
+                 "suffix": text[p.end : p.end + CONTEXT_CHARS]},
+                {"type": "TextPositionSelector", "start": p.start, "end": p.end},
+            ],
+        },
+    }
+    return json.dumps(body, ensure_ascii=False, indent=2)
+
+
+_FORMATTERS = {
+    "text": _text, "apa": _apa, "mla": _mla, "chicago": _chicago, "bibtex": _bibtex,
+    "ris": _ris, "csl-json": _csl_json, "annotation": _annotation,
+}

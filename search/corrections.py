@@ -1,0 +1,103 @@
+"""A corpus's corrections of the names found in it (``entities.toml``), applied at
+search time: no re-indexing."""
+
+from __future__ import annotations
+
+import os
+import threading
+import tomllib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import numpy as np
+
+from core.entities import KINDS, kind_of
+from core.names import name_key
+
+
+class Corrections:
+    """A corpus's corrections of the names found (``entities.toml``), read again when the
+    file changes: [merge] a spelling into another, ``drop`` a name, [types] a type.
+    A surname alone is merged into the one full name it belongs to, if only one."""
+
+    def __init__(self, files: Iterable[Path] = ()):
+        self.files = [Path(p) for p in files]
+        self._lock = threading.Lock()
+        self._stamp: tuple | None = None
+        self.merge: dict[str, str] = {}
+        self.drop: frozenset[str] = frozenset()
+        self.types: dict[str, str] = {}
+        # Each name's type, asked for every facet value of every search: kept per stamp.
+        self._kinds: dict[str, str | None] = {}
+        self._kinds_stamp: tuple | None = None
+
+    @property
+    def stamp(self) -> tuple:
+        with self._lock:
+            stamp = tuple(_mtime(p) for p in self.files)
+            if stamp != self._stamp:
+                merge, drop, types = {}, set(), {}
+                for path in self.files:
+                    if path.is_file():
+                        data = tomllib.loads(path.read_text(encoding="utf-8"))
+                        merge.update({k: v for k, v in data.get("merge", {}).items()
+                                      if isinstance(v, str)})
+                        drop.update(v for v in data.get("drop", []) if isinstance(v, str))
+                        types.update({k: v for k, v in data.get("types", {}).items() if v in KINDS})
+                self.merge, self.drop, self.types = merge, frozenset(drop), types
+                self._stamp = stamp
+            return stamp
+
+    def mapping(self, values: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, ...]]:
+        """For facet values (by code): the code of what each counts as (-1: dropped), and
+        the names those codes stand for."""
+        kind = self.kinds()  # (re-reads the file if it changed)
+        persons = [v for v in values if " " in v and kind(v) == "person"]
+        by_surname: dict[str, list[str]] = {}
+        for full in persons:
+            by_surname.setdefault(name_key(full.split()[-1]) or full, []).append(full)
+        names: dict[str, int] = {}
+        codes = np.full(len(values), -1, dtype=np.int64)
+        for code, value in enumerate(values):
+            target = self.merge.get(value, value)
+            if " " not in target and kind(target) == "person":
+                fulls = by_surname.get(name_key(target) or target, [])
+                if len(fulls) == 1:
+                    target = self.merge.get(fulls[0], fulls[0])
+            if target in self.drop or value in self.drop or kind(target) is None:
+                continue
+            codes[code] = names.setdefault(target, len(names))
+        return codes, tuple(names)
+
+    def kind(self, name: str) -> str | None:
+        return self.kinds()(name)
+
+    def kinds(self) -> Callable[[str], str | None]:
+        """:meth:`kind` for many names: the file's date looked at once, not once a name
+        (a search asks for a hundred)."""
+        stamp = self.stamp
+        if self._kinds_stamp != stamp:
+            self._kinds, self._kinds_stamp = {}, stamp
+        known, types = self._kinds, self.types
+
+        def kind(name: str) -> str | None:
+            if name not in known:
+                known[name] = kind_of(name, types)
+            return known[name]
+        return kind
+
+    def merged_into(self, name: str) -> frozenset[str]:
+        """``name`` and every spelling the corrections count as it: merged by the file, or
+        its surname alone (which counts as it where it is its one full name)."""
+        self.stamp  # noqa: B018
+        found = {name} | {raw for raw, target in self.merge.items() if target == name}
+        if " " in name and self.kind(name) == "person":
+            found.add(name.split()[-1])
+        return frozenset(found)
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return None

@@ -1,0 +1,121 @@
+"""A collection of cuttings read against the archive as it is now, and its exports:
+BibTeX, RIS and CSL-JSON bibliographies and a Markdown dossier (the printable HTML one
+is a template of the web app, rendered from the same entries).
+
+A cutting whose passage a later re-index changed or removed is *changed*: the dossier
+shows the text as it was cut and where the passage went (the retired-permalink logic);
+a bibliography cites the archive as it is (the passage's successor), never a quote the
+archive no longer holds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+
+from core.records import Document, Passage
+from search import citations as cite
+from search.collection_store import Collection, Cutting
+from search.service import PassageGone, SearchService
+
+Permalink = Callable[[str], str]
+
+
+@dataclasses.dataclass(frozen=True)
+class Entry:
+    """A cutting and what the archive holds for it now."""
+
+    cutting: Cutting
+    doc: Document | None
+    # The passage with the cutting's id, or where it went when a re-index changed it.
+    passage: Passage | None
+    changed: bool
+
+    @property
+    def current_id(self) -> str | None:
+        return self.passage.passage_id if self.passage else None
+
+
+def resolve(collection: Collection, service: SearchService) -> list[Entry]:
+    """Every cutting of ``collection`` with its document and passage as indexed now."""
+    entries = []
+    for cutting in collection.cuttings:
+        try:
+            found = service.passage(cutting.passage_id)
+        except PassageGone as gone:
+            entries.append(Entry(cutting, gone.doc, gone.nearest, True))
+            continue
+        if found is None:
+            entries.append(Entry(cutting, None, None, True))
+            continue
+        doc, passage = found
+        entries.append(Entry(cutting, doc, passage, doc.passage_text(passage) != cutting.text))
+    return entries
+
+
+def sources(entries: list[Entry]) -> list[Entry]:
+    """One entry per document, in the order they first appear: the list of sources."""
+    seen: dict[str, Entry] = {}
+    for entry in entries:
+        if entry.doc is not None and entry.passage is not None:
+            seen.setdefault(entry.doc.doc_id, entry)
+    return list(seen.values())
+
+
+def bibliography(entries: list[Entry], fmt: str, permalink: Permalink) -> str:
+    """Every cited passage in ``fmt`` (``bibtex``, ``ris`` or ``csl-json``)."""
+    cited = [e for e in entries if e.doc is not None and e.passage is not None]
+    if fmt == "csl-json":
+        items = [json.loads(cite.cite(e.doc, e.passage, fmt, permalink(e.current_id)))[0]
+                 for e in cited]
+        return json.dumps(items, ensure_ascii=False, indent=2)
+    return "\n".join(cite.cite(e.doc, e.passage, fmt, permalink(e.current_id)) for e in cited)
+
+
+def markdown(collection: Collection, entries: list[Entry], permalink: Permalink) -> str:
+    """The dossier as Markdown: each quote with its note, tags, speakers and source, then
+    the list of sources."""
+    lines = [f"# {_md(collection.name)}", ""]
+    if collection.description:
+        lines += [_md(collection.description), ""]
+    for number, entry in enumerate(entries, 1):
+        cutting = entry.cutting
+        if entry.doc is None:
+            lines += [f"## {number}. No longer in the archive", "", _quote(cutting.text), ""]
+            continue
+        meta = entry.doc.metadata
+        lines += [f"## {number}. {_md(meta.outlet)}, {meta.date or 'undated'}: {_md(meta.title)}", "",
+                  _quote(cutting.text), ""]
+        if entry.changed:
+            where = (f"now: {permalink(entry.current_id)}" if entry.passage
+                     else "it is no longer in the document")
+            lines += [f"*This passage changed when the archive was re-indexed; {where}.*", ""]
+        if entry.passage and entry.passage.speakers:
+            lines.append(f"- Quoted: {_md(', '.join(entry.passage.speakers))}")
+        if cutting.note:
+            lines.append(f"- Note: {_md(cutting.note)}")
+        if cutting.tags:
+            lines.append(f"- Tags: {_md(', '.join(cutting.tags))}")
+        lines.append(f"- Permalink: {permalink(cutting.passage_id)}")
+        if meta.url:
+            lines.append(f"- Original: {meta.url}")
+        lines.append("")
+    listed = sources(entries)
+    if listed:
+        lines += ["## Sources", ""]
+        lines += [f"- {_md(cite.cite(e.doc, e.passage, 'chicago', permalink(e.current_id)))}"
+                  for e in listed]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _quote(text: str) -> str:
+    return "\n".join(f"> {_md(line)}" if line else ">" for line in text.split("\n"))
+
+
+def _md(text: str) -> str:
+    """Text from a document, inert in Markdown: no HTML, links or emphasis of its own."""
+    for char in "\\`*_[]<>#|":
+        text = text.replace(char, "\\" + char)
+    return text

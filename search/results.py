@@ -1,0 +1,255 @@
+"""What the search service answers, as plain records, and the one place that turns them
+into JSON: the API, the CLI's ``--json`` and the exports all print these objects."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from core.files import format_of
+from core.records import Document, Passage
+from search.timeline import Timeline
+from search.verify import Check, Match, diff
+
+
+@dataclasses.dataclass(frozen=True)
+class SearchRequest:
+    """Everything that defines one page of results (all of it lives in the URL)."""
+
+    q: str = ""
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 10
+    # Dates of any precision (2022, 2022-01, 2022-01-07): documents dated wholly inside.
+    date_from: str = ""
+    date_to: str = ""
+    # The facets to count (None: all of them; a batch asks for the outlets only).
+    facets: tuple[str, ...] | None = None
+
+    def selected(self, facet: str) -> tuple[str, ...]:
+        return dict(self.filters).get(facet, ())
+
+
+@dataclasses.dataclass(frozen=True)
+class PassageHit:
+    passage_id: str
+    text: str
+    html: str
+    start: int
+    end: int
+    # Words found under another spelling: (as typed, as written).
+    variants: tuple[tuple[str, str], ...] = ()
+    # A few short stretches around the hits, as HTML (``html`` is the whole passage).
+    fragment: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class ResultDoc:
+    doc_id: str
+    title: str
+    outlet: str
+    url: str | None
+    date: str | None
+    language: str
+    authors: tuple[str, ...]
+    score: float
+    passages: tuple[PassageHit, ...]
+    # Words of the title found under another spelling: (as typed, as written).
+    title_variants: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def explain(self) -> tuple[str, ...]:
+        """Why a differently spelt word matched: "Kerimli matched Kərimli"."""
+        pairs = [*self.title_variants, *(pair for p in self.passages for pair in p.variants)]
+        return tuple(dict.fromkeys(f"{typed} matched {found}" for typed, found in pairs))
+
+
+@dataclasses.dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+    selected: bool
+    label: str = ""  # what a person reads, when it is not the value itself
+    kind: str = ""  # a mentioned name's type: person, organisation or place
+
+
+@dataclasses.dataclass(frozen=True)
+class Relaxed:
+    """No document (or too few for a page) holds every word typed: documents with most
+    of them follow those with all of them."""
+
+    words: int  # words that matter (the commonest words typed are left out)
+    complete: int  # documents holding all of them
+
+    @property
+    def sentence(self) -> str:
+        if not self.complete:
+            return (f"No document has all {self.words} search words; showing documents with "
+                    "most of them.")
+        some = f"{self.complete} document has" if self.complete == 1 else f"{self.complete} documents have"
+        return f"Only {some} all {self.words} search words; documents with most of them follow."
+
+
+@dataclasses.dataclass(frozen=True)
+class SearchResult:
+    request: SearchRequest
+    total: int
+    results: tuple[ResultDoc, ...]
+    facets: dict[str, tuple[FacetValue, ...]]
+    suggestion: str | None
+    seconds: float
+    aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (as typed, names searched)
+    relaxed: Relaxed | None = None
+    # The earliest and the latest date among all matches (undated ones aside).
+    first_date: str | None = None
+    last_date: str | None = None
+    timeline: Timeline | None = None
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.request.per_page))
+
+    def to_json(self) -> dict:
+        """The ``/api/search`` object of the contract."""
+        return {
+            "query": self.request.q,
+            "total": self.total,
+            "page": self.request.page,
+            "per_page": self.request.per_page,
+            "sort": self.request.sort,
+            "filters": {k: list(v) for k, v in self.request.filters},
+            "from": self.request.date_from or None,
+            "to": self.request.date_to or None,
+            "results": [result_json(r) for r in self.results],
+            "facets": {
+                name: [{"value": v.value, "label": v.label or v.value, "count": v.count,
+                        "selected": v.selected, **({"type": v.kind} if v.kind else {})}
+                       for v in values]
+                for name, values in self.facets.items()
+            },
+            "suggestion": self.suggestion,
+            "aliases": [{"typed": typed, "searched": list(names)}
+                        for typed, names in self.aliases],
+            "relaxed": None if self.relaxed is None else {
+                "words": self.relaxed.words, "all_words": self.relaxed.complete,
+                "message": self.relaxed.sentence},
+            "first_date": self.first_date,
+            "last_date": self.last_date,
+            "timeline": self.timeline.to_json() if self.timeline else None,
+        }
+
+    def batch_json(self) -> dict:
+        """One row of ``/api/batch``: how much the archive holds of one query."""
+        return {"query": self.request.q, "total": self.total,
+                "outlets": [{"value": v.value, "count": v.count}
+                            for v in self.facets.get("outlet", ()) if v.count],
+                "first_date": self.first_date, "last_date": self.last_date}
+
+
+def result_json(r: ResultDoc) -> dict:
+    """One document of ``/api/search``'s results."""
+    return {
+        "doc_id": r.doc_id, "title": r.title, "outlet": r.outlet, "url": r.url,
+        "date": r.date, "language": r.language, "authors": list(r.authors),
+        "score": r.score, "explain": list(r.explain),
+        "passages": [{"passage_id": p.passage_id, "text": p.text, "html": p.html,
+                      "fragment": p.fragment, "start": p.start, "end": p.end}
+                     for p in r.passages],
+    }
+
+
+def document_json(doc: Document, copies: list[str] = ()) -> dict:
+    """``/api/documents/<id>``, and ``presscut extract --json``."""
+    meta = doc.metadata
+    return {
+        "doc_id": doc.doc_id, "title": meta.title, "outlet": meta.outlet, "url": meta.url,
+        "date": meta.date, "language": meta.language, "authors": list(meta.authors),
+        "text": doc.text,
+        "passages": [{"passage_id": p.passage_id, "start": p.start, "end": p.end}
+                     for p in doc.passages],
+        "removed": list(doc.removed),
+        "file": doc.relpath, "encoding": doc.encoding, "cleaner_version": doc.cleaner_version,
+        "metadata_sources": meta.sources, "speakers": list(doc.speakers),
+        "copies": list(copies),
+    }
+
+
+def passage_json(doc: Document, p: Passage, permalink: str, elsewhere: list[Match]) -> dict:
+    """``/api/passages/<id>``."""
+    meta = doc.metadata
+    return {
+        "passage_id": p.passage_id, "doc_id": doc.doc_id, "text": doc.passage_text(p),
+        "start": p.start, "end": p.end, "title": meta.title, "outlet": meta.outlet,
+        "url": meta.url, "date": meta.date, "language": meta.language,
+        "speakers": list(p.speakers), "kind": p.kind, "document_speakers": list(doc.speakers),
+        "page": p.page, "format": format_of(doc.relpath), "permalink": permalink,
+        "other_places": [match_json(m) for m in elsewhere],
+    }
+
+
+def match_json(m: Match, diff: list[tuple[str, str]] | None = None) -> dict:
+    """One entry of ``/api/verify``'s ``matches``; ``text`` is the archived text as
+    published, and ``diff`` says which side has which words (``-`` the quote only,
+    ``+`` the archive only, ``=`` both, ``~`` archive text around the quoted stretch)."""
+    meta = m.doc.metadata
+    found = {"passage_id": m.passage.passage_id, "doc_id": m.doc.doc_id,
+             "passage_ids": [p.passage_id for p in m.passages],
+             "outlet": meta.outlet, "title": meta.title, "date": meta.date, "url": meta.url,
+             "similarity": m.similarity, "exact": m.exact, "text": m.text}
+    if diff is not None:
+        found["diff"] = [{"op": op, "text": text} for op, text in diff]
+    return found
+
+
+def verify_json(check: Check) -> dict:
+    """``POST /api/verify``, ``GET /verify`` and ``presscut verify --json``."""
+    return {"quote": check.quote, "verdict": check.verdict,
+            "matches": [match_json(m, diff(check.quote, m.text)) for m in check.matches],
+            "nearest": [match_json(m) for m in check.nearest]}
+
+
+def collection_json(collection, entries, permalink) -> dict:
+    """``/api/collections/<id>``: each cutting as it was cut, with its source as indexed
+    now; ``changed`` when a re-index changed the passage, ``successor`` where it went."""
+    passages = []
+    for entry in entries:
+        cutting, doc = entry.cutting, entry.doc
+        meta = doc.metadata if doc else None
+        passages.append({
+            "passage_id": cutting.passage_id, "text": cutting.text, "note": cutting.note,
+            "tags": list(cutting.tags), "doc_id": doc.doc_id if doc else None,
+            "title": meta.title if meta else None, "outlet": meta.outlet if meta else None,
+            "date": meta.date if meta else None, "url": meta.url if meta else None,
+            "permalink": permalink(cutting.passage_id), "changed": entry.changed,
+            "successor": entry.current_id if entry.changed else None,
+            "speakers": list(entry.passage.speakers) if entry.passage else [],
+            "page": entry.passage.page if entry.passage else None, "added": cutting.added,
+        })
+    return {"id": collection.id, "name": collection.name, "description": collection.description,
+            "created": collection.created, "passages": passages}
+
+
+def person_json(person, permalink) -> dict:
+    """``/api/speakers/<name>`` and ``/api/entities/<name>``: every passage quoting (or
+    naming) them, oldest first."""
+    return {
+        "name": person.name, "facet": person.facet, "type": person.kind or None,
+        "documents": person.documents, "truncated": person.truncated,
+        "outlets": [{"value": v, "count": n} for v, n in person.outlets],
+        "months": [{"value": v, "count": n} for v, n in person.months],
+        "spellings": [{"value": v, "count": n} for v, n in person.spellings],
+        "passages": [{"passage_id": s.passage.passage_id, "text": s.text, "doc_id": s.doc.doc_id,
+                      "title": s.doc.metadata.title, "outlet": s.doc.metadata.outlet,
+                      "date": s.doc.metadata.date, "url": s.doc.metadata.url,
+                      "permalink": permalink(s.passage.passage_id)} for s in person.statements],
+    }
+
+
+def story_json(lines, permalink) -> dict:
+    """``/api/story``: statements carried by several outlets, each with its carriers."""
+    return {"lines": [{"outlets": line.outlets, "carriers": [
+        {"passage_id": c.passage.passage_id, "text": c.doc.passage_text(c.passage),
+         "doc_id": c.doc.doc_id, "outlet": c.doc.metadata.outlet, "date": c.doc.metadata.date,
+         "title": c.doc.metadata.title, "verbatim": c.exact,
+         "permalink": permalink(c.passage.passage_id)} for c in line.carriers]}
+        for line in lines]}
