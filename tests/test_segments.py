@@ -154,3 +154,20 @@ def test_written_index_is_whooshs(articles, tmp_path, monkeypatch):
     merged = whoosh_index.open_dir(str(tmp_path / "ours"))
     assert len(merged._segments()) == 1
     assert not differing(postings(merged), expected)
+
+
+def test_one_segment_written_by_two_processes(tmp_path, monkeypatch):
+    # multisegment=False: the parent merges the runs its workers wrote into one segment.
+    docs = documents([{"title": p[:80], "text": p} for p in seed_paragraphs()])
+    stock = whoosh_index.create_in(str(tmp_path), stock_schema(), indexname="stock")
+    with stock.writer() as writer:
+        for doc in docs:
+            writer.add_document(**doc)
+    monkeypatch.setattr(segments, "CHUNK", 50)
+    ours = whoosh_index.create_in(str(tmp_path), build_schema(), indexname="ours")
+    with segments.writer(ours, procs=2, batchsize=4, multisegment=False) as writer:
+        for doc in docs:
+            writer.add_document(**doc)
+    reopened = whoosh_index.open_dir(str(tmp_path), indexname="ours")
+    assert len(reopened._segments()) == 1
+    assert not differing(postings(reopened), postings(stock))

@@ -92,13 +92,16 @@ def _refill(held: list, entry: list) -> None:
     held.append(entry)
 
 
+def _chunked_pool(writer: SegmentWriter, limitmb: float = 128, **_) -> ChunkedPool:
+    return ChunkedPool(writer._tempstorage, writer.newsegment, limitmb=limitmb)
+
+
 class ChunkedSegmentWriter(SegmentWriter):
     """Whoosh's segment writer with a :class:`ChunkedPool`."""
 
     def __init__(self, ix, **kwargs):
         super().__init__(ix, **kwargs)
-        self.pool = ChunkedPool(self._tempstorage, self.newsegment,
-                                limitmb=kwargs.get("limitmb", 128))
+        self.pool = _chunked_pool(self, **kwargs)
 
 
 class _ChunkedTask(multiproc.SubWriterTask):
@@ -111,6 +114,12 @@ class _ChunkedTask(multiproc.SubWriterTask):
 
 class ChunkedMpWriter(multiproc.MpWriter):
     """Whoosh's multi-process writer whose processes write with a :class:`ChunkedPool`."""
+
+    def __init__(self, ix, **kwargs):
+        super().__init__(ix, **kwargs)
+        # Unless multisegment, the workers' runs are read back through this pool: it must
+        # read the chunks their pools wrote (Whoosh's would unpickle them).
+        self.pool = _chunked_pool(self, **kwargs)
 
     def _new_task(self):
         task = _ChunkedTask(self.storage, self.indexname, self.jobqueue, self.resultqueue,
