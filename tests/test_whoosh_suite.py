@@ -1,4 +1,4 @@
-"""Whoosh's own test suite as the oracle of our writer (``indexer/segments.py``).
+"""Whoosh's own test suite as the oracle of our writer (``engines/whoosh/segments.py``).
 
 The suite comes from the sdist of the Whoosh installed (PyPI's wheel has no tests),
 downloaded once into pytest's cache, and runs in a pytest of its own whose plugin,
@@ -68,7 +68,7 @@ def run_suite(tests: Path, mode: dict, work: Path) -> tuple[dict, list[str], dic
     """The counts of the suite's run, its failures (each test with its message) and the
     plugin's report of the writers it gave."""
     (work / "pytest.ini").write_text(INI, encoding="utf-8")
-    # Our own pytest settings (PYTEST_ADDOPTS...) are not this run's; our indexer package
+    # Our own pytest settings (PYTEST_ADDOPTS...) are not this run's; our packages
     # is the one under test, ahead of any other installed.
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
     env |= mode | {"PRESSCUT_WRITER_REPORT": str(work / "writers.json"),
@@ -100,7 +100,7 @@ def test_whooshs_suite_passes_with_our_writer(suite, mode, tmp_path):
                f"{counts['failures']} failed, {counts['errors']} errors, {counts['skipped']} skipped, "
                f"{counts['xfailed']} failed as expected, of {counts['tests']}, in {counts['time']:.0f} s")
     print(summary)
-    assert Path(report["segments"]).parent.parent == ROOT, report
+    assert Path(report["segments"]).parents[2] == ROOT, report
     ours = "ChunkedMpWriter" if MODES[mode] else "ChunkedSegmentWriter"
     assert report["writers"].get(ours), f"{summary}; the plugin gave no {ours}: {report}"
     assert counts["passed"] and not failures, "\n  ".join([summary, *failures[:10]])

@@ -1,11 +1,11 @@
 """A pytest plugin that gives Whoosh's own test suite Presscut's writers
-(``indexer/segments.py``) wherever it asks an index for a writer; loaded by
+(``engines/whoosh/segments.py``) wherever it asks an index for a writer; loaded by
 ``tests/test_whoosh_suite.py`` into the run of that suite, not into ours.
 
 ``PRESSCUT_WRITER_FORCE=1``: every writer an index on disk gives is a ``ChunkedMpWriter``
 with ``procs=2, multisegment=False``, whatever the test asked for.
 ``PRESSCUT_WRITER_REPORT``: a JSON file to write, at the end, how many writers of each
-class the suite was given and which ``indexer.segments`` gave them.
+class the suite was given and which ``engines.whoosh.segments`` gave them.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 from whoosh import index, multiproc
 from whoosh.filedb import filestore
 
-from indexer import segments
+from engines.whoosh import segments
 
 FORCED = os.environ.get("PRESSCUT_WRITER_FORCE") == "1"
 given: collections.Counter = collections.Counter()
