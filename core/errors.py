@@ -10,3 +10,7 @@ class IndexBusy(RuntimeError):
 
 class IndexMissing(FileNotFoundError):
     """There is no index at the path given."""
+
+
+class BadQuery(ValueError):
+    """A query that cannot be searched; the message tells a person what to change."""

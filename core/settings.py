@@ -22,7 +22,11 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("corpus", "corpus", "PRESSCUT_CORPUS", "Folder of documents to index."),
-    Setting("index", "instance/index", "PRESSCUT_INDEX", "Folder of the Whoosh index."),
+    Setting("index", "instance/index", "PRESSCUT_INDEX",
+            "Folder of the index: the Whoosh index itself, and with any engine the writer "
+            "lock, the last run's report and the state an incremental run starts from."),
+    Setting("engine", "whoosh", "PRESSCUT_ENGINE",
+            "Where the index lives: `whoosh` (embedded in the index folder, the default)."),
     Setting("host", "127.0.0.1", "PRESSCUT_HOST", "Address `presscut serve` listens on."),
     Setting("port", 5000, "PRESSCUT_PORT", "Port `presscut serve` listens on."),
     Setting("workers", 0, "PRESSCUT_WORKERS",
@@ -33,7 +37,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_query_length", 1000, "PRESSCUT_MAX_QUERY_LENGTH",
             "Longest query string accepted, in characters."),
     Setting("aliases", "", "PRESSCUT_ALIASES",
-            "Extra alias file (TOML, like indexer/data/aliases.toml), merged with the shipped "
+            "Extra alias file (TOML, like core/data/aliases.toml), merged with the shipped "
             "one and a corpus's own aliases.toml; re-read when it changes."),
     Setting("passages_per_result", 3, "PRESSCUT_PASSAGES_PER_RESULT",
             "Best matching passages shown for each document."),
@@ -62,6 +66,7 @@ class Settings:
 
     corpus: Path
     index: Path
+    engine: str
     host: str
     port: int
     workers: int

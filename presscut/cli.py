@@ -16,6 +16,7 @@ import click
 from core.facets import BY_NAME, FACETS, SORTS
 from core.records import NotAnArticle, Skipped
 from core.settings import SETTINGS, Settings
+from engines import ENGINES
 from engines.whoosh import store
 from indexer import build, pipeline
 from search import citations
@@ -44,19 +45,22 @@ base_url_option = click.option(
     "--base-url", help="Public address of the archive, for permalinks [default: $PRESSCUT_BASE_URL].")
 index_option = click.option("--index", "index", type=click.Path(path_type=Path),
                             help="Index folder [default: ./instance/index or $PRESSCUT_INDEX].")
+engine_option = click.option("--engine", type=click.Choice(sorted(ENGINES)),
+                             help="Where the index lives [default: whoosh or $PRESSCUT_ENGINE].")
 
 
 @main.command("index")
 @click.option("--corpus", type=click.Path(path_type=Path),
               help="Corpus folder [default: ./corpus or $PRESSCUT_CORPUS].")
 @index_option
+@engine_option
 @click.option("--rebuild", is_flag=True, help="Build from scratch (aside, then swap in).")
 @click.option("--wait", type=float, default=0.0, show_default=True,
               help="Seconds to wait for another indexing run to finish.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def index_command(corpus, index, rebuild, wait, as_json):
+def index_command(corpus, index, engine, rebuild, wait, as_json):
     """Index every document under the corpus folder (incremental unless --rebuild)."""
-    settings = _settings(corpus=corpus, index=index)
+    settings = _settings(corpus=corpus, index=index, engine=engine)
     if not settings.corpus.is_dir():
         raise click.ClickException(f"No corpus folder at {settings.corpus}.")
     try:
@@ -117,6 +121,7 @@ def _progress_bar(items, total, label):
 
 @main.command()
 @index_option
+@engine_option
 @click.option("--corpus", type=click.Path(path_type=Path),
               help="Corpus to index first when there is no index yet.")
 @click.option("--host", help="Address to listen on [default: 127.0.0.1].")
@@ -124,13 +129,13 @@ def _progress_bar(items, total, label):
 @click.option("--workers", type=int, help="Server processes [default: one per core].")
 @click.option("--threads", type=int, help="Threads of each server process [default: 8].")
 @base_url_option
-def serve(index, corpus, host, port, workers, threads, base_url):
+def serve(index, engine, corpus, host, port, workers, threads, base_url):
     """Serve the web app and JSON API with a production WSGI server."""
     from webapp import create_app, server
     from webapp.access import write_mode
 
-    settings = _settings(index=index, corpus=corpus, host=host, port=port, workers=workers,
-                         threads=threads, base_url=base_url)
+    settings = _settings(index=index, engine=engine, corpus=corpus, host=host, port=port,
+                         workers=workers, threads=threads, base_url=base_url)
     if store.being_written(settings.index):
         # Another process builds it: serve what it has committed, and say how far it is.
         click.echo(f"{settings.index} is being indexed by another process: serving what it "

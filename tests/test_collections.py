@@ -155,7 +155,7 @@ def test_collections_survive_a_rebuild_and_a_changed_passage_is_flagged(tmp_path
     path.write_text(path.read_text(encoding="utf-8").replace(old, old.replace(".", "!", 1)),
                     encoding="utf-8")
     build.index_corpus(corpus_copy, index)
-    service._checked = float("-inf")  # look for the new generation now, not in a second
+    service.engine._checked = float("-inf")  # look for the new generation now, not in a second
     first, second = client.get(f"/api/collections/{cid}").get_json()["passages"]
     assert (first["changed"], first["successor"]) == (False, None)
     assert second["changed"] is True and second["text"] == old

@@ -95,6 +95,27 @@ def _imports(path: Path) -> set[str]:
     return imported
 
 
+# The engine seam: these packages name an engine through ``engines`` and its protocol,
+# never import one, so a second engine is added without touching them.
+THROUGH_THE_SEAM = ("search", "webapp")
+
+
+def _engine_modules(path: Path) -> set[str]:
+    """The modules of ``engines`` that ``path`` imports."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                 else [node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
+        found |= {n for n in names if n.split(".")[0] == "engines"}
+    return found
+
+
+@pytest.mark.parametrize("package", THROUGH_THE_SEAM)
+def test_the_search_side_reaches_engines_only_through_the_protocol(package):
+    for path in (ROOT / package).rglob("*.py"):
+        assert _engine_modules(path) <= {"engines", "engines.protocol"}, path
+
+
 def _modules() -> list[Path]:
     return sorted(p for package in ARROWS for p in (ROOT / package).rglob("*.py"))
 
@@ -151,3 +172,35 @@ def test_a_wheel_installed_without_the_checkout_indexes_and_serves(tmp_path):
     out = subprocess.run([python, "-c", script], capture_output=True, text=True, cwd=tmp_path,
                          env=env)
     assert out.stdout.strip() == "served", out.stderr
+
+
+def test_a_second_engine_serves_the_search_service_through_the_registry(seed_index, monkeypatch):
+    """An engine registered by name answers the service with no change to search/: here
+    one that counts what the service asks of it, around the Whoosh engine."""
+    import engines
+    from search.service import SearchRequest, SearchService
+
+    asked = []
+
+    class Counting:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def version(self):
+            asked.append("version")
+            return self.inner.version()
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+    module = type(sys)("counting_engine")
+    module.open_engine = lambda index, settings: Counting(engines.open_engine(index))
+    monkeypatch.setitem(sys.modules, "counting_engine", module)
+    monkeypatch.setitem(engines.ENGINES, "counting", "counting_engine")
+    service = SearchService(seed_index, engine=engines.open_engine(seed_index, "counting"))
+    plain = SearchService(seed_index)
+    request = SearchRequest(q="Tokayev")
+    assert service.search(request).to_json()["results"] == plain.search(request).to_json()["results"]
+    assert asked
+    with pytest.raises(ValueError, match="There is no engine 'nope'"):
+        engines.open_engine(seed_index, "nope")

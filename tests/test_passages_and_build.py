@@ -148,7 +148,7 @@ def test_server_side_service_sees_a_new_index_without_restart(tmp_path, corpus_c
     build.index_corpus(corpus_copy, index)
     service = SearchService(index)
     assert service.search(SearchRequest(q="Zhanaozen")).total == 1
-    monkeypatch.setattr("search.service.CHECK_EVERY", 0.0)
+    monkeypatch.setattr("engines.whoosh.engine.CHECK_EVERY", 0.0)
     (corpus_copy / "zhanaozen.txt").write_text(
         "Oil workers in Zhanaozen gathered again on Monday, a week after the first protests.\n")
     build.index_corpus(corpus_copy, index, rebuild=True)

@@ -210,7 +210,7 @@ def test_pages_say_how_far_a_first_build_is_while_it_runs(tmp_path, corpus_copy,
     index = tmp_path / "index"
     client = create_app(Settings.defaults(index=index, corpus=corpus_copy)).test_client()
     monkeypatch.setattr(build, "FIRST_COMMIT", 0.0)
-    monkeypatch.setattr("search.service.CHECK_EVERY", 0.0)
+    monkeypatch.setattr("engines.whoosh.engine.CHECK_EVERY", 0.0)
     seen = []
     tick = build._Commits.tick
 

@@ -51,7 +51,7 @@ class Generation:
             self.variants = query.stem_variants(reader)
         self.postings = matching.Postings(self.size)
         # Facets as a corpus's corrections count them, by the corrections' file stamp.
-        self.corrected: dict[tuple, dict[str, FacetArrays]] = {}
+        self.corrected: dict[tuple, FacetArrays] = {}
         self.warmed = threading.Event()
         self.retired = threading.Event()
         if self.size >= WARM_FROM:

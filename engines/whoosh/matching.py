@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import math
 import threading
 from collections import OrderedDict
 
@@ -33,7 +32,7 @@ from whoosh import query as wq
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F, bm25
 
-from core.analysis import common_pairs
+from core.analysis import common_pairs, idf
 from engines.whoosh import positions
 from engines.whoosh.words import StemGroup, Word, Words, fuzzy_forms
 
@@ -49,11 +48,6 @@ MAX_FORMS = 2000
 # Phrases whose matching documents are kept per index version (least recently used
 # dropped): paging, filtering, sorting and exporting one search each ask again.
 PHRASES = 512
-
-
-def idf(documents: int, having: int) -> float:
-    """BM25's inverse document frequency (never below zero, as Lucene's)."""
-    return math.log(1 + (documents - having + 0.5) / (having + 0.5))
 
 
 class Bm25(BM25F):

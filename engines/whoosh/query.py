@@ -21,31 +21,12 @@ from whoosh import query as wq
 from core import dates
 from core.aliases import AliasTable, Expansion
 from core.analysis import common_words, fold, stem
+from core.errors import BadQuery
+from core.marks import Highlight
 from engines.whoosh import words
 from engines.whoosh.schema import FIELD_ALIASES, QUERYABLE
 
 MAX_EXPANSIONS = 200
-
-
-class BadQuery(ValueError):
-    """A query that cannot be searched; the message tells a person what to change."""
-
-
-@dataclasses.dataclass(frozen=True)
-class Highlight:
-    """What to mark in passage text: stems of plain words, exact words, word patterns,
-    and phrases (which light up only where the whole phrase stands)."""
-
-    stems: frozenset[str] = frozenset()
-    words: frozenset[str] = frozenset()
-    patterns: tuple[re.Pattern[str], ...] = ()
-    phrases: tuple[tuple[str, ...], ...] = ()
-    # Name keys, each with the word typed for it: "karimli" <- "Kerimli".
-    names: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def empty(self) -> bool:
-        return not (self.stems or self.words or self.patterns or self.phrases or self.names)
 
 
 @dataclasses.dataclass(frozen=True)
