@@ -1,8 +1,10 @@
 """The metadata a passage or document page carries in its head for reference managers.
 
 Zotero's Embedded Metadata translator (zotero/translators, "Embedded Metadata.js") reads
-these tags, and Mendeley and Paperpile read the same Highwire ``citation_*`` names. The
-choice of names follows that translator:
+these tags, and Mendeley and Paperpile read the same Highwire ``citation_*`` names. (On a
+passage page Zotero prefers the page's unAPI item, webapp/references.py, which carries
+the passage as a note; these tags are what it reads where there is none.) The choice of
+names follows that translator:
 
 - ``citation_journal_title`` would force a journal article, so the outlet goes in
   ``og:site_name``, which its RDF step makes the publication of a newspaper article

@@ -29,7 +29,7 @@ from webapp.params import (
     toggle_urls,
     url_with,
 )
-from webapp.references import head_tags
+from webapp.references import archive_name, head_tags
 
 bp = Blueprint("views", __name__)
 # Skipped files and copies listed on /status; /api/status has them all.
@@ -184,7 +184,7 @@ def passage(passage_id: str):
     index = doc.passages.index(p)
     link = permalink(passage_id)
     cites = [{"format": fmt, "label": citations.LABELS[fmt],
-              "text": citations.cite(doc, p, fmt, link),
+              "text": citations.cite(doc, p, fmt, link, archive_name()),
               "download": url_for("api.cite", passage_id=passage_id, format=fmt, download=1)}
              for fmt in citations.FORMATS]
     return render_template(
@@ -192,7 +192,7 @@ def passage(passage_id: str):
         before=[doc.passage_text(x) for x in doc.passages[max(0, index - 1) : index]],
         after=[doc.passage_text(x) for x in doc.passages[index + 1 : index + 2]],
         cites=cites, permalink=link, fragment_url=fragment_url(doc, p),
-        head_tags=head_tags(doc, p, link),
+        head_tags=head_tags(doc, p, link), unapi=external("references.unapi"),
         elsewhere=[match_json(m) for m in service().elsewhere(doc, p)],
         json_url=url_for("api.passage", passage_id=passage_id))
 
