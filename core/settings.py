@@ -44,6 +44,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("base_url", "", "PRESSCUT_BASE_URL",
             "Public address of the server (https://archive.example.org); every permalink and "
             "citation uses it. Unset, the server uses the address each request came in on."),
+    Setting("archive_name", "Presscut", "PRESSCUT_ARCHIVE_NAME",
+            "Name of this archive as reference managers store it (Zotero's Archive field, "
+            "beside the permalink as Loc. in Archive)."),
     Setting("trust_proxy", 0, "PRESSCUT_TRUST_PROXY",
             "Reverse proxies in front of the server whose X-Forwarded-Host/Proto/Prefix headers "
             "to believe (0: none)."),
@@ -77,6 +80,7 @@ class Settings:
     aliases: str
     passages_per_result: int
     base_url: str
+    archive_name: str
     trust_proxy: int
     token: str
     collections: str

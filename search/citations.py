@@ -7,10 +7,12 @@ the date at its known precision and the original URL.
 from __future__ import annotations
 
 import calendar
+import html
 import json
 import re
 
 from core.records import Document, Passage
+from search.embedded import archive_location
 
 FORMATS = ("text", "apa", "mla", "chicago", "bibtex", "ris", "csl-json", "annotation")
 # What each format is called where people meet it, and the file name ending it downloads as.
@@ -30,17 +32,19 @@ class UnknownFormat(ValueError):
     """A citation format we do not produce."""
 
 
-def cite(doc: Document, passage: Passage, fmt: str, permalink: str) -> str:
-    """The citation of ``passage`` in format ``fmt`` (one of :data:`FORMATS`)."""
+def cite(doc: Document, passage: Passage, fmt: str, permalink: str, archive: str = "") -> str:
+    """The citation of ``passage`` in format ``fmt`` (one of :data:`FORMATS`); ``archive``
+    names the archive where formats have a field for it (RIS)."""
     if fmt not in FORMATS:
         raise UnknownFormat(f"Unknown citation format {fmt!r}; use one of {', '.join(FORMATS)}.")
-    return _FORMATTERS[fmt](_Facts(doc, passage, permalink))
+    return _FORMATTERS[fmt](_Facts(doc, passage, permalink, archive))
 
 
 class _Facts:
-    def __init__(self, doc: Document, passage: Passage, permalink: str):
+    def __init__(self, doc: Document, passage: Passage, permalink: str, archive: str = ""):
         meta = doc.metadata
-        self.doc, self.passage, self.permalink = doc, passage, permalink
+        self.doc, self.passage, self.permalink, self.archive = doc, passage, permalink, archive
+        self.language = meta.language
         self.quote = doc.passage_text(passage)
         self.title, self.outlet, self.authors = meta.title, meta.outlet, meta.authors
         self.url = meta.url or permalink
@@ -154,9 +158,17 @@ def _bib_escape(value: str) -> str:
         .replace("%", "\\%").replace("&", "\\&").replace("#", "\\#")
 
 
-def _ris(f: _Facts) -> str:
+def zotero_ris(doc: Document, passage: Passage, permalink: str, archive: str) -> str:
+    """The RIS Zotero's unAPI translator imports. Zotero reads every RIS value as HTML
+    (a note as is, the other fields through unescapeHTML), so each is escaped here, and
+    the quote and the title keep every ``<`` and ``&``."""
+    return _ris(_Facts(doc, passage, permalink, archive), as_html=True)
+
+
+def _ris(f: _Facts, as_html: bool = False) -> str:
     lines = [("TY", "NEWS"), ("TI", f.title), ("T2", f.outlet)]
-    lines += [("AU", author) for author in f.authors]
+    # RIS names are "Last, First"; Zotero keeps an uninverted name as one undivided field.
+    lines += [("AU", _ris_name(author)) for author in f.authors]
     if f.year:
         lines.append(("PY", str(f.year)))
         da = f"{f.year}/{f.month:02d}/" if f.month else f"{f.year}//"
@@ -166,8 +178,20 @@ def _ris(f: _Facts) -> str:
     lines.append(("UR", f.url))
     if f.accessed:
         lines.append(("Y2", "/".join(f"{n:02d}" for n in f.accessed)))
-    lines += [("N1", f"Quoted passage: “{f.quote}” ({f.permalink}).{f.archived_text}"), ("ER", "")]
-    return "".join(f"{tag}  - {value}\n" for tag, value in lines)
+    # Zotero reads LA as the language, DB as Archive and AN as Loc. in Archive.
+    lines += [("LA", f.language)] if f.language else []
+    lines += [("DB", f.archive)] if f.archive else []
+    lines.append(("AN", archive_location(f.permalink, f.archived)))
+    lines.append(("N1", f"Quoted passage: “{f.quote}” ({f.permalink}).{f.archived_text}"))
+    if as_html:
+        lines = [(tag, html.escape(value, quote=False)) for tag, value in lines]
+        lines[-1] = ("N1", f"<p>{lines[-1][1]}</p>")
+    return "".join(f"{tag}  - {value}\n" for tag, value in [*lines, ("ER", "")])
+
+
+def _ris_name(name: str) -> str:
+    parts = _csl_name(name)
+    return f"{parts['family']}, {parts['given']}" if "family" in parts else name
 
 
 def csl_item(f: _Facts) -> dict:

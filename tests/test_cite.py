@@ -47,7 +47,9 @@ def test_ris_parses(cited):
     assert (entry["title"], entry["secondary_title"]) == (doc.metadata.title, doc.metadata.outlet)
     assert entry["urls"] == [doc.metadata.url]
     assert entry["date"].startswith(doc.metadata.date.replace("-", "/"))
-    assert list(entry.get("authors", [])) == list(doc.metadata.authors)
+    # RIS names are inverted ("Isayev, Heydar"): Zotero keeps others as one undivided name.
+    assert list(entry.get("authors", [])) == [", ".join(reversed(a.rsplit(" ", 1)))
+                                               for a in doc.metadata.authors]
 
 
 def test_csl_json_renders_with_a_real_style(cited):

@@ -30,7 +30,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     app.extensions["presscut.collections"] = Store(settings.collections_file())
 
-    from webapp import access, api, errors, views
+    from webapp import access, api, errors, references, views
     from webapp import collection_views as collections
     from webapp.params import url_with
 
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     access.csrf.exempt(views.batch)
     app.register_blueprint(api.bp)
     app.register_blueprint(views.bp)
+    app.register_blueprint(references.bp)
     app.register_blueprint(collections.api)
     app.register_blueprint(collections.pages)
     errors.init_app(app)

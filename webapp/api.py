@@ -78,7 +78,8 @@ def cite(passage_id: str):
     fmt = request.args.get("format", "text") or "text"
     doc, p = find_passage(passage_id)
     try:
-        body = citations.cite(doc, p, fmt, permalink(passage_id))
+        body = citations.cite(doc, p, fmt, permalink(passage_id),
+                              current_app.config["PRESSCUT"].archive_name)
     except citations.UnknownFormat as exc:
         raise BadParameter(str(exc)) from None
     mimetype = citations.MEDIA_TYPES.get(fmt, "text/plain; charset=utf-8")

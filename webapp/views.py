@@ -29,6 +29,7 @@ from webapp.params import (
     toggle_urls,
     url_with,
 )
+from webapp.references import archive_name, head_tags
 
 bp = Blueprint("views", __name__)
 # Skipped files and copies listed on /status; /api/status has them all.
@@ -170,9 +171,11 @@ def document(doc_id: str):
         error = None
     except BadQuery as exc:
         passages, error = service().marked_passages(doc, ""), str(exc)
+    link = external("views.document", doc_id=doc_id)
     return render_template("document.html", doc=doc, meta=doc.metadata, passages=passages,
                            q=q, error=error, json=document_json(doc, service().copies_of(doc)),
-                           json_url=url_for("api.document", doc_id=doc_id))
+                           json_url=url_for("api.document", doc_id=doc_id), permalink=link,
+                           head_tags=head_tags(doc, None, link))
 
 
 @bp.get("/p/<passage_id>")
@@ -181,7 +184,7 @@ def passage(passage_id: str):
     index = doc.passages.index(p)
     link = permalink(passage_id)
     cites = [{"format": fmt, "label": citations.LABELS[fmt],
-              "text": citations.cite(doc, p, fmt, link),
+              "text": citations.cite(doc, p, fmt, link, archive_name()),
               "download": url_for("api.cite", passage_id=passage_id, format=fmt, download=1)}
              for fmt in citations.FORMATS]
     return render_template(
@@ -189,6 +192,7 @@ def passage(passage_id: str):
         before=[doc.passage_text(x) for x in doc.passages[max(0, index - 1) : index]],
         after=[doc.passage_text(x) for x in doc.passages[index + 1 : index + 2]],
         cites=cites, permalink=link, fragment_url=fragment_url(doc, p),
+        head_tags=head_tags(doc, p, link), unapi=external("references.unapi"),
         elsewhere=[match_json(m) for m in service().elsewhere(doc, p)],
         json_url=url_for("api.passage", passage_id=passage_id))
 
