@@ -18,7 +18,7 @@ import numpy as np
 
 from core.aliases import AliasTable
 from core.marks import Highlight
-from core.records import Document
+from core.records import Document, Signature
 
 
 class ValueMap(Protocol):
@@ -97,6 +97,26 @@ class Version(Protocol):
 
     def frequency(self, folded: str) -> int:
         """Documents holding the folded word in any of its forms."""
+
+
+class Writer(Protocol):
+    """What a run writes through: documents by their path in the corpus. Nothing is
+    searchable before :meth:`commit`; :meth:`cancel` drops what was not committed."""
+
+    def stored(self, relpath: str) -> Document | None:
+        """The document indexed from ``relpath`` before this run, or None."""
+
+    def replace(self, doc: Document, signature: Signature) -> None:
+        """Index ``doc``, in place of any document from the same path."""
+
+    def delete(self, relpath: str) -> None:
+        """Remove the document from ``relpath``."""
+
+    def commit(self) -> None:
+        """Make everything written so far searchable, at once."""
+
+    def cancel(self) -> None:
+        """Give up what is not committed."""
 
 
 class Engine(Protocol):
