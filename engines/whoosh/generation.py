@@ -17,6 +17,7 @@ from whoosh.searching import Searcher
 
 from core.facets import MULTI
 from engines.whoosh import matching, query, store
+from engines.whoosh.postings import Postings
 from engines.whoosh.schema import FACET_COLUMNS
 
 # Tries at opening the latest commit while a build may be replacing it.
@@ -49,7 +50,7 @@ class Generation:
                            for facet, column in FACET_COLUMNS.items()}
             self.days, self.dates = _date_order(reader, self.size, empty)
             self.variants = query.stem_variants(reader)
-        self.postings = matching.Postings(self.size)
+        self.postings = Postings(self.size)
         # Facets as a corpus's corrections count them, by the corrections' file stamp.
         self.corrected: dict[tuple, FacetArrays] = {}
         self.warmed = threading.Event()
