@@ -22,7 +22,7 @@ from whoosh.multiproc import SubWriterTask
 
 from core.analysis import WORD, fold, stem
 from engines.whoosh import generation, matching, query, store
-from indexer import build
+from indexer import build, decisions
 from presscut import cli
 
 from .conftest import CORPUS, seed_paragraphs, shared
@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import first_result  # noqa: E402
 
 ARTICLES = 2000
-START = "from indexer import build; build.FIRST_COMMIT = 0.5; from presscut.cli import main; main()"
+START = "from indexer import commits; commits.FIRST_COMMIT = 0.5; from presscut.cli import main; main()"
 
 
 @pytest.mark.slow
@@ -129,13 +129,13 @@ def test_an_interrupted_build_leaves_no_process_behind(tmp_path, monkeypatch):
     started = []
     start = SubWriterTask.start
     monkeypatch.setattr(SubWriterTask, "start", lambda task: (started.append(task), start(task)))
-    write, calls = build._Run.write, itertools.count()
+    write, calls = decisions.Run.write, itertools.count()
 
     def interrupted(run, *args):
         if next(calls) == 250:
             raise KeyboardInterrupt
         return write(run, *args)
-    monkeypatch.setattr(build._Run, "write", interrupted)
+    monkeypatch.setattr(decisions.Run, "write", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build.index_corpus(corpus, tmp_path / "index", workers=1)
     left = multiprocessing.active_children()

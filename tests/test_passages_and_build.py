@@ -15,7 +15,7 @@ import pytest
 from core.ids import document_id
 from engines.whoosh import store
 from engines.whoosh.schema import stored_document
-from indexer import build, state
+from indexer import build, commits, decisions, first_pass, loader, state, state_db
 from search.service import SearchRequest, SearchService
 
 from .conftest import CORPUS, SEEDS, shared
@@ -171,7 +171,7 @@ def test_an_untouched_corpus_is_not_read_again(tmp_path, corpus_copy, monkeypatc
         raise AssertionError("an untouched corpus file was read again")
 
     with monkeypatch.context() as patch:
-        patch.setattr(build.loader, "load", no_reading)
+        patch.setattr(loader, "load", no_reading)
         again = build.index_corpus(corpus_copy, index)
     assert _summary(again) == _summary(first)
     assert (again.unchanged, again.added, again.updated) == (6, 0, 0)
@@ -185,13 +185,13 @@ def test_an_untouched_corpus_is_not_read_again(tmp_path, corpus_copy, monkeypatc
 def _reading_recorded(patch) -> list[str]:
     """The corpus files the indexer reads from now on (their relative paths)."""
     read: list[str] = []
-    load_all = build.loader.load_all
+    load_all = loader.load_all
 
     def recording(path, relpath):
         read.append(relpath)
         return load_all(path, relpath)
 
-    patch.setattr(build.loader, "load_all", recording)
+    patch.setattr(loader, "load_all", recording)
     return read
 
 
@@ -250,7 +250,7 @@ def test_a_line_that_becomes_an_outlets_boilerplate_reprocesses_its_unread_files
 
 def _first_pass(index) -> dict:
     folder, generation = index.resolve(), store.open_index(index).latest_generation()
-    previous = state.previous(folder, generation)
+    previous = state_db.previous(folder, generation)
     try:
         return previous.whole(state.head(folder, generation)).files
     finally:
@@ -286,7 +286,7 @@ def test_the_pipeline_in_worker_processes_writes_what_one_process_writes(tmp_pat
     one = build.index_corpus(mixed_corpus, tmp_path / "one", workers=1)
     # Both passes in workers, and a third of the texts read again in the second pass.
     corpus_bytes = sum(path.stat().st_size for path in mixed_corpus.iterdir())
-    monkeypatch.setattr(build, "MEMORY_BUDGET", corpus_bytes // 3)
+    monkeypatch.setattr(first_pass, "MEMORY_BUDGET", corpus_bytes // 3)
     two = build.index_corpus(mixed_corpus, tmp_path / "two", workers=2)
     assert _summary(one) == _summary(two) and one.documents + len(one.copies) == 605
     records = _records(tmp_path / "one")
@@ -302,16 +302,16 @@ def test_a_first_build_is_searchable_while_it_runs(tmp_path, corpus_copy, monkey
     """With commits due after every article, each one is searchable as soon as it is
     written, the archive says how far it is, and the end result is a normal index."""
     index = tmp_path / "index"
-    monkeypatch.setattr(build, "FIRST_COMMIT", 0.0)
+    monkeypatch.setattr(commits, "FIRST_COMMIT", 0.0)
     seen = []
-    tick = build._Commits.tick
+    tick = commits.Commits.tick
 
     def watching(self, done):
         tick(self, done)
         if store.exists(index):
             seen.append((SearchService(index).status()["documents"], store.progress(index)))
 
-    monkeypatch.setattr(build._Commits, "tick", watching)
+    monkeypatch.setattr(commits.Commits, "tick", watching)
     summary = build.index_corpus(corpus_copy, index)
     assert [documents for documents, _ in seen] == [1, 2, 3, 4, 5]
     assert [progress for _, progress in seen] == [{"done": n, "total": 5} for n in range(1, 6)]
@@ -329,15 +329,15 @@ def test_an_interrupted_first_build_keeps_what_it_committed_and_goes_on(
         tmp_path, corpus_copy, monkeypatch):
     index = tmp_path / "index"
     with monkeypatch.context() as patch:
-        patch.setattr(build, "FIRST_COMMIT", 0.0)
-        write = build._Run.write
+        patch.setattr(commits, "FIRST_COMMIT", 0.0)
+        write = decisions.Run.write
 
         def interrupted(self, job, outcome, writer, searcher):
             if len(self.current) == 3:
                 raise KeyboardInterrupt
             write(self, job, outcome, writer, searcher)
 
-        patch.setattr(build._Run, "write", interrupted)
+        patch.setattr(decisions.Run, "write", interrupted)
         with pytest.raises(KeyboardInterrupt):
             build.index_corpus(corpus_copy, index)
     assert SearchService(index).status()["documents"] == 3

@@ -1,5 +1,5 @@
-"""A run that reads only what changed (``build._quick``) against one that looks at every
-file (``build._whole``, the oracle), over generated changes to a corpus: both must leave
+"""A run that reads only what changed (``quick.run``) against one that looks at every
+file (``plan.whole``, the oracle), over generated changes to a corpus: both must leave
 the same index, report and state."""
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from concurrent.futures.process import BrokenProcessPool
 import pytest
 
 from engines.whoosh import store
-from indexer import build, state
+from indexer import build, dedup, plan, state, state_db
+from indexer import quick as quick_way
 
 from .conftest import CORPUS, SHARED, seed_paragraphs
 
@@ -188,7 +189,7 @@ class _Changes:
 
 def _whole_state(index) -> tuple[state.State, list]:
     folder, generation = index.resolve(), store.open_index(index).latest_generation()
-    previous = state.previous(folder, generation)
+    previous = state_db.previous(folder, generation)
     try:
         return (previous.whole(state.head(folder, generation)),
                 [sorted(previous.known_names()), previous.columns])
@@ -212,14 +213,14 @@ def _comparable(summary: build.Summary, index) -> dict:
 def test_a_run_reading_only_what_changed_leaves_what_a_run_reading_everything_does(
         tmp_path, bbc_rows, monkeypatch, seed):
     # Columns in pieces of a few bytes, so that a run writes some of them and not others.
-    monkeypatch.setattr(state, "PIECE", 97)
+    monkeypatch.setattr(state_db, "PIECE", 97)
     corpus = tmp_path / "corpus"
     _make_corpus(corpus, bbc_rows)
     quick, whole = tmp_path / "quick", tmp_path / "whole"
     build.index_corpus(corpus, quick)
     build.index_corpus(corpus, whole)
     taken = []
-    real_quick = build._quick
+    real_quick = quick_way.run
 
     def recorded(*args):
         done = real_quick(*args)
@@ -233,10 +234,10 @@ def test_a_run_reading_only_what_changed_leaves_what_a_run_reading_everything_do
         kinds = ([changes.apply("boilerplate")] if n == ROUNDS // 2
                  else [changes.apply() for _ in range(changes.rng.randint(1, 3))])
         with monkeypatch.context() as patch:
-            patch.setattr(build, "_quick", recorded)
+            patch.setattr(quick_way, "run", recorded)
             fast = build.index_corpus(corpus, quick)
         with monkeypatch.context() as patch:
-            patch.setattr(build, "_quick", lambda *args: build._Read({}, {}))
+            patch.setattr(quick_way, "run", lambda *args: plan.Read({}, {}))
             slow = build.index_corpus(corpus, whole)
         assert _comparable(fast, quick) == _comparable(slow, whole), (n, kinds)
     # Both ways were exercised: changes read alone, and boilerplate that sent a run
@@ -253,7 +254,7 @@ def test_a_helper_process_that_dies_is_an_error_and_loses_nothing(tmp_path, corp
     before = _comparable(build.index_corpus(corpus_copy, index), index)["records"]
     changed = sorted(corpus_copy.glob("*.txt"))[2]
     changed.write_text(changed.read_text() + "\nA paragraph the editors added later.\n")
-    monkeypatch.setattr(build.dedup, "prepare", lambda: os._exit(3))
+    monkeypatch.setattr(dedup, "prepare", lambda: os._exit(3))
     raised: list[BaseException] = []
 
     def run() -> None:
