@@ -11,7 +11,9 @@ whichever engine answered.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -99,6 +101,10 @@ class Version(Protocol):
         """Documents holding the folded word in any of its forms."""
 
 
+# A run's long passes are wrapped by this (a progress bar on a terminal).
+Progress = Callable[[Iterable, int, str], Iterable]
+
+
 class Writer(Protocol):
     """What a run writes through: documents by their path in the corpus. Nothing is
     searchable before :meth:`commit`; :meth:`cancel` drops what was not committed."""
@@ -112,6 +118,10 @@ class Writer(Protocol):
     def delete(self, relpath: str) -> None:
         """Remove the document from ``relpath``."""
 
+    def progress(self, done: int) -> None:
+        """How far the run is (``done`` articles): a first build may commit on the way, so
+        that the first documents are searchable early."""
+
     def commit(self) -> None:
         """Make everything written so far searchable, at once."""
 
@@ -119,8 +129,40 @@ class Writer(Protocol):
         """Give up what is not committed."""
 
 
+class Target(Protocol):
+    """The index a run writes, held under the index folder's writer lock: a new index
+    (a first build or a rebuild, shown only once it is complete, or as it commits on a
+    first build) or the one in place (an incremental run)."""
+
+    # The index folder whose state the run may read (None: the index is new).
+    folder: Path | None
+    # The folder where the run's report and state go.
+    written: Path
+    # The copies the last run found (path -> {"original", "fingerprint"}).
+    known_copies: dict[str, dict]
+    # What the engine has to tell of the run (a warning a line).
+    warnings: list[str]
+
+    def generation(self) -> int:
+        """The index's latest commit: the state a run writes names it."""
+
+    def indexed(self) -> Iterable[tuple[str, str, dict, dict]]:
+        """Every document held, as (path, fingerprint, record, signature's JSON)."""
+
+    def writer(self, procs: int, total: int) -> Writer:
+        """A writer of ``total`` articles, in ``procs`` processes where the engine can."""
+
+    def upkeep(self, progress: Progress) -> None:
+        """What the engine does after a run's last commit (Whoosh: phrase positions)."""
+
+
 class Engine(Protocol):
     """An index, wherever it lives, at its newest version."""
+
+    def target(self, rebuild: bool, wait: float) -> AbstractContextManager[Target]:
+        """The index to write, under the writer lock (waiting up to ``wait`` seconds);
+        new when ``rebuild``. Leaving the block without an error puts a new index in
+        place atomically; with an error, searches keep the index there was."""
 
     def version(self) -> Version:
         """The newest version (the same object until the index changes)."""

@@ -22,6 +22,8 @@ from pathlib import Path
 import orjson
 
 from core import entities
+from engines import open_engine
+from engines.protocol import Engine, Target
 from indexer import cleaner, commits, metadata, plan, quick, selfnames, state, state_db, workers
 from indexer.corpus_walk import CorpusFile, corpus_files
 from indexer.pipeline import PIPELINE_VERSION, Context
@@ -32,23 +34,27 @@ __all__ = ["CorpusFile", "Progress", "Summary", "corpus_files", "index_corpus"]
 
 def index_corpus(corpus: Path, index_path: Path, rebuild: bool = False,
                  progress: Progress = lambda items, total, label: items, wait: float = 0.0,
-                 workers: int | None = None) -> Summary:
+                 workers: int | None = None, engine: Engine | None = None) -> Summary:
     """Bring the index at ``index_path`` up to date with ``corpus`` (call under no lock).
 
     ``workers``: processes that run the pipeline when there is much to do (default: one
-    a core); ``progress(items, total, label)`` wraps each long pass (a progress bar).
+    a core); ``progress(items, total, label)`` wraps each long pass (a progress bar);
+    ``engine``: where the index lives (default: Whoosh, in ``index_path``).
     """
     started = time.monotonic()
-    with commits.target(index_path, rebuild, wait) as target:
+    engine = engine or open_engine(index_path)
+    with engine.target(rebuild, wait) as target:
         summary = Summary()
         after = _update(target, corpus, summary, progress, workers)
-        # Also an index written before the lists were: an unchanged run writes them.
-        commits.write_positions(target.ix, summary, progress)
+        # Also an index written before the engine's upkeep was: an unchanged run does it.
+        target.upkeep(progress)
+        # A new list: the state keeps the run's own warnings, not the engine's.
+        summary.warnings = [*summary.warnings, *target.warnings]
         commits.finish(target.written, summary, started, after)
     return summary
 
 
-def _update(target: commits.Target, corpus: Path, summary: Summary, progress: Progress,
+def _update(target: Target, corpus: Path, summary: Summary, progress: Progress,
             procs: int | None = None) -> state.State | state.Change | None:
     """Index what changed in ``target``; the state to keep, or None when nothing did."""
     procs = procs or os.cpu_count() or 1
@@ -60,7 +66,7 @@ def _update(target: commits.Target, corpus: Path, summary: Summary, progress: Pr
         if inputs is None:
             return None
         head = inputs.last
-        previous = state_db.previous(folder, commits.generation(target.ix)) if folder else None
+        previous = state_db.previous(folder, target.generation()) if folder else None
         read = plan.Read({}, {})
         try:
             if previous and head and previous.body.hints == inputs.hints:
@@ -69,21 +75,21 @@ def _update(target: commits.Target, corpus: Path, summary: Summary, progress: Pr
                     return done
                 read = done
             before = (previous.whole(head) if previous and head
-                      else commits.existing(target.ix) if folder else None)
+                      else commits.existing(target) if folder else None)
         finally:
             if previous:
                 previous.close()
         return plan.whole(inputs, before, read)
 
 
-def _listed(target: commits.Target, corpus: Path, summary: Summary, progress: Progress,
+def _listed(target: Target, corpus: Path, summary: Summary, progress: Progress,
             context: Context, procs: int, helper: futures.ProcessPoolExecutor | None
             ) -> plan.Inputs | None:
     """The corpus listed, and the head of what the last run left: the run's inputs; None
     (``summary`` filled) when no file changed size or date since the last run."""
     manifests: dict[str, list[int]] = {}
     stamps = corpus_files(corpus, summary.skipped, manifests)
-    last = state.head(target.folder, commits.generation(target.ix)) if target.folder else None
+    last = state.head(target.folder, target.generation()) if target.folder else None
     rows = None
     if last and last.manifests == manifests:
         rows_digest = last.rows  # no manifest changed: rows are read only where needed

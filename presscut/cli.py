@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING
 
 import click
 
+from core.errors import IndexBusy
 from core.facets import BY_NAME, FACETS, SORTS
 from core.records import NotAnArticle, Skipped
 from core.settings import SETTINGS, Settings
-from engines import ENGINES
+from engines import ENGINES, folder
 from engines.whoosh import store
 from indexer import build, pipeline
 from search import citations
@@ -67,7 +68,7 @@ def index_command(corpus, index, engine, rebuild, wait, as_json):
         with _ended_by_kill():
             summary = build.index_corpus(settings.corpus, settings.index, rebuild=rebuild,
                                          progress=_progress_bar, wait=wait)
-    except store.IndexBusy as exc:
+    except IndexBusy as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_BUSY)
     if as_json:
@@ -136,7 +137,7 @@ def serve(index, engine, corpus, host, port, workers, threads, base_url):
 
     settings = _settings(index=index, engine=engine, corpus=corpus, host=host, port=port,
                          workers=workers, threads=threads, base_url=base_url)
-    if store.being_written(settings.index):
+    if folder.being_written(settings.index):
         # Another process builds it: serve what it has committed, and say how far it is.
         click.echo(f"{settings.index} is being indexed by another process: serving what it "
                    "has indexed so far.")

@@ -6,7 +6,7 @@ import json
 
 from click.testing import CliRunner
 
-from engines.whoosh import store
+from engines import folder
 from presscut.cli import EXIT_BUSY, main
 
 from .conftest import CORPUS, SEEDS
@@ -54,7 +54,7 @@ def test_bad_query_exits_2_with_a_message(tmp_path):
 
 def test_second_writer_gets_a_distinct_exit_code(tmp_path):
     index = tmp_path / "index"
-    with store.writer_lock(index):
+    with folder.writer_lock(index):
         result = run("index", "--corpus", CORPUS, "--index", index)
     assert result.exit_code == EXIT_BUSY and "being written" in result.output
 

@@ -31,7 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import first_result  # noqa: E402
 
 ARTICLES = 2000
-START = "from indexer import commits; commits.FIRST_COMMIT = 0.5; from presscut.cli import main; main()"
+START = ("from engines.whoosh import writing; writing.FIRST_COMMIT = 0.5; "
+         "from presscut.cli import main; main()")
 
 
 @pytest.mark.slow

@@ -16,7 +16,8 @@ from werkzeug.datastructures import MultiDict
 
 from core.facets import BY_NAME
 from core.settings import Settings
-from indexer import build, commits
+from engines.whoosh import writing
+from indexer import build
 from webapp import create_app
 from webapp.params import path_urls, toggle_urls, url_with
 from webapp.views import FACET_SHOWN, PEOPLE
@@ -209,10 +210,10 @@ def test_pages_say_how_far_a_first_build_is_while_it_runs(tmp_path, corpus_copy,
     the results are exactly those, and once the build ends the notice is gone."""
     index = tmp_path / "index"
     client = create_app(Settings.defaults(index=index, corpus=corpus_copy)).test_client()
-    monkeypatch.setattr(commits, "FIRST_COMMIT", 0.0)
+    monkeypatch.setattr(writing, "FIRST_COMMIT", 0.0)
     monkeypatch.setattr("engines.whoosh.engine.CHECK_EVERY", 0.0)
     seen = []
-    tick = commits.Commits.tick
+    tick = writing.WhooshWriter.progress
 
     def watching(self, done):
         if not seen:
@@ -225,7 +226,7 @@ def test_pages_say_how_far_a_first_build_is_while_it_runs(tmp_path, corpus_copy,
         seen.append((status["indexing"], status["documents"], total,
                      page.select_one("p.building").get_text(" ", strip=True)))
 
-    monkeypatch.setattr(commits.Commits, "tick", watching)
+    monkeypatch.setattr(writing.WhooshWriter, "progress", watching)
     build.index_corpus(corpus_copy, index)
     assert seen[0] == (503, "The archive is being indexed: its first documents become "
                             "searchable within a minute.")

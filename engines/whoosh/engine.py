@@ -10,8 +10,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from core.errors import IndexMissing
+from engines import folder
 from engines.protocol import ValueMap
-from engines.whoosh import store
+from engines.whoosh import store, writing
 from engines.whoosh.version import WhooshVersion
 
 CHECK_EVERY = 1.0  # seconds between looks at the disk for a newer index
@@ -44,8 +45,11 @@ class WhooshEngine:
             for name, mapping in corrections.items():
                 version.facet(name, mapping)
 
+    def target(self, rebuild: bool, wait: float):
+        return writing.target(self.path, rebuild, wait)
+
     def last_run(self) -> dict:
-        return store.last_run(self.path)
+        return folder.last_run(self.path)
 
     def progress(self) -> dict | None:
         return store.progress(self.path)

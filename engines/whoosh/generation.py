@@ -16,6 +16,7 @@ from whoosh.index import TOC, FileIndex
 from whoosh.searching import Searcher
 
 from core.facets import MULTI
+from engines import folder
 from engines.whoosh import matching, query, store
 from engines.whoosh.postings import Postings
 from engines.whoosh.schema import FACET_COLUMNS
@@ -64,7 +65,7 @@ class Generation:
         # answer instead of walking the vocabulary too (seconds each at 100,000 articles).
         self.suggesting = threading.Lock()
         self.copies: dict[str, list[str]] = defaultdict(list)
-        for copy, known in store.copies(path.resolve()).items():
+        for copy, known in folder.copies(path.resolve()).items():
             self.copies[known["original"]].append(copy)
 
     def searcher(self):
