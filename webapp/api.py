@@ -81,12 +81,12 @@ def cite(passage_id: str):
         body = citations.cite(doc, p, fmt, permalink(passage_id))
     except citations.UnknownFormat as exc:
         raise BadParameter(str(exc)) from None
-    mimetype = citations.MEDIA_TYPES.get(fmt, "text/plain; charset=utf-8")
+    content_type = citations.MEDIA_TYPES.get(fmt, "text/plain; charset=utf-8")
     headers = {}
     if request.args.get("download"):
         name = f"presscut-{passage_id}-{fmt}.{citations.EXTENSIONS.get(fmt, 'txt')}"
         headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return Response(body, mimetype=mimetype, headers=headers)
+    return Response(body, content_type=content_type, headers=headers)
 
 
 @bp.get("/speakers/<path:name>")

@@ -158,7 +158,7 @@ def exported(collection: Collection, fmt: str) -> Response:
     if fmt not in EXPORTS:
         raise BadParameter(f"Unknown export format {fmt!r}; use one of {', '.join(EXPORTS)}.")
     entries = dossier.resolve(collection, service())
-    extension, mimetype = EXPORTS[fmt]
+    extension, content_type = EXPORTS[fmt]
     headers = {"Content-Disposition": f'attachment; filename="{_file_name(collection)}.{extension}"'}
     if fmt == "zip":
         body = io.BytesIO()
@@ -167,8 +167,9 @@ def exported(collection: Collection, fmt: str) -> Response:
                 if name != "zip":
                     archive.writestr(f"{_file_name(collection)}.{EXPORTS[name][0]}",
                                      _render(collection, entries, name))
-        return Response(body.getvalue(), mimetype=mimetype, headers=headers)
-    response = Response(_render(collection, entries, fmt), mimetype=mimetype, headers=headers)
+        return Response(body.getvalue(), content_type=content_type, headers=headers)
+    response = Response(_render(collection, entries, fmt), content_type=content_type,
+                        headers=headers)
     if fmt == "html":
         response.headers["Content-Security-Policy"] = DOSSIER_CSP
     return response

@@ -157,7 +157,7 @@ def export(fmt: str):
         abort(404, "Export as .csv or .json.")
     req = search_request(request.args)
     body = exports.FORMATS[fmt](service(), req, permalink)
-    return Response(stream_with_context(body), mimetype=exports.MEDIA_TYPES[fmt], headers={
+    return Response(stream_with_context(body), content_type=exports.MEDIA_TYPES[fmt], headers={
         "Content-Disposition": f'attachment; filename="presscut-results.{fmt}"'})
 
 

@@ -1,0 +1,57 @@
+"""Bad input a newcomer types is refused with a sentence, never a 500 or a server's bare
+page: exports of a query the search page refuses, a query too long for a URL, and the
+command line's options."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+# Queries /api/search answers with a 400 and a sentence.
+REFUSED = ['"unbalanced', "a*", "date:[x TO y]", "(Tokayev", "date:2022-13", "a" * 1001]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+@pytest.mark.parametrize("q", REFUSED)
+def test_an_export_refuses_what_the_search_refuses_with_the_same_sentence(client, fmt, q):
+    api = client.get("/api/search", query_string={"q": q})
+    assert api.status_code == 400
+    response = client.get(f"/export.{fmt}", query_string={"q": q})
+    assert response.status_code == 400
+    assert response.mimetype == "text/html" and "Content-Disposition" not in response.headers
+    said = BeautifulSoup(response.data, "lxml").select_one("p.error").get_text()
+    assert said == api.get_json()["error"]
+
+
+def test_an_export_of_a_good_query_still_streams(client):
+    response = client.get("/export.csv?q=Tokayev")
+    assert response.status_code == 200 and response.data.count(b"\n") > 5
+
+
+def _one_charset(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.headers["Content-Type"]
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("/export.csv?q=CSTO", "text/csv; charset=utf-8"),
+    ("/export.json?q=CSTO", "application/json"),
+])
+def test_exports_say_their_charset_once(client, url, expected):
+    assert _one_charset(client, url) == expected
+
+
+@pytest.mark.parametrize("fmt", ["text", "apa", "mla", "chicago"])
+def test_a_citation_says_its_charset_once(client, seed_docs, fmt):
+    pid = seed_docs["turan"].passages[2].passage_id
+    assert _one_charset(client, f"/api/cite/{pid}?format={fmt}") == "text/plain; charset=utf-8"
+
+
+@pytest.mark.parametrize("fmt, expected", [("markdown", "text/markdown; charset=utf-8"),
+                                           ("html", "text/html; charset=utf-8")])
+def test_a_dossier_says_its_charset_once(client, seed_docs, fmt, expected):
+    made = client.post("/api/collections", json={"name": f"Charset {fmt}"}).get_json()
+    pid = seed_docs["turan"].passages[2].passage_id
+    client.post(f"/api/collections/{made['id']}/passages", json={"passage_id": pid})
+    assert _one_charset(client, f"/api/collections/{made['id']}/export?format={fmt}") == expected
