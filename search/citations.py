@@ -139,11 +139,21 @@ def _mla(f: _Facts) -> str:
 
 
 def _chicago(f: _Facts) -> str:
+    return f"{_chicago_source(f)} Quoted passage: “{f.nested_quote}”{f.page_text}"
+
+
+def _chicago_source(f: _Facts) -> str:
     who = ", ".join(f.authors) + ", " if f.authors else ""
     date = " ".join(str(x) for x in (f.month_name(), f"{f.day}," if f.day else "", f.year) if x)
     date = date.replace(" ,", ",").strip() or "n.d."
     return (f"{who}“{f.nested_title},” {f.outlet}, {date}{f.accessed_text('chicago')}, {f.url}."
-            f"{f.archived_text} Quoted passage: “{f.nested_quote}”{f.page_text}")
+            f"{f.archived_text}")
+
+
+def source(doc: Document, passage: Passage, permalink: str) -> str:
+    """The document of ``passage`` as a Chicago bibliography entry, without the passage (a
+    list of sources); the permalink stands for the URL of a document without one."""
+    return _chicago_source(_Facts(doc, passage, permalink))
 
 
 def _bibtex(f: _Facts) -> str:

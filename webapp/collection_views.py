@@ -20,7 +20,6 @@ from flask import (
     url_for,
 )
 
-from search import citations as cite
 from search import dossier
 from search.collection_store import Collection, Invalid, Store
 from search.results import collection_json
@@ -180,13 +179,8 @@ def _render(collection: Collection, entries: list[dossier.Entry], fmt: str) -> s
         return dossier.markdown(collection, entries, permalink)
     if fmt == "html":
         return render_template("dossier.html", collection=collection, entries=entries,
-                               sources=dossier.sources(entries), permalink=permalink,
-                               chicago=_chicago)
+                               sources=dossier.sources(entries), permalink=permalink)
     return dossier.bibliography(entries, fmt, permalink)
-
-
-def _chicago(entry: dossier.Entry) -> str:
-    return cite.cite(entry.doc, entry.passage, "chicago", permalink(entry.current_id))
 
 
 def _file_name(collection: Collection) -> str:
