@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-import re
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
@@ -18,8 +17,9 @@ from search import story as stories
 from search.results import SearchResult, document_json, match_json, verify_json
 from search.service import BadQuery
 from webapp import downloads as exports
+from webapp import feeds
 from webapp.api import batch_row, find_passage, service
-from webapp.links import absolute, external, permalink
+from webapp.links import external, permalink
 from webapp.params import (
     BadParameter,
     batch_queries,
@@ -35,9 +35,6 @@ bp = Blueprint("views", __name__)
 STATUS_LIST = 200
 # Values of a facet shown before "N more" (the API has them all).
 FACET_SHOWN = 12
-# Entries of a search's Atom feed: the newest matching documents.
-FEED_ENTRIES = 50
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @bp.get("/")
@@ -321,37 +318,12 @@ def story():
 
 @bp.get("/feed.atom")
 def feed():
-    """The search as an Atom 1.0 feed of its newest matching documents, for a feed reader;
-    the feed is as new as the last indexing run."""
-    req = dataclasses.replace(search_request(request.args), sort="-date", page=1,
-                              per_page=FEED_ENTRIES)
-    result = service().search(req)
-    built = service().status()["last_run"].get("finished") or "1970-01-01T00:00:00+00:00"
-    entries = [{"id": external("views.document", doc_id=r.doc_id), "title": r.title,
-                "url": r.url, "outlet": r.outlet, "authors": r.authors or (r.outlet,),
-                "updated": _atom_time(r.date) or built,
-                "summary": r.passages[0].text if r.passages else ""} for r in result.results]
-    filters = ", ".join(f"{BY_NAME[f].label}: {' or '.join(map(BY_NAME[f].label_of, v))}"
-                        for f, v in req.filters)
-    title = " · ".join(filter(None, [f"“{req.q}”" if req.q else "All documents", filters]))
-    xml = render_template("feed.xml", title=f"{title} — Presscut", entries=entries,
-                          self_url=absolute(url_with("views.feed", page=None)),
-                          page_url=absolute(url_with("views.search", page=None)),
-                          updated=built)
-    return Response(xml, mimetype="application/atom+xml")
+    """The search as an Atom 1.0 feed of its newest matching documents (``feeds``)."""
+    return Response(feeds.atom(service(), search_request(request.args)),
+                    mimetype="application/atom+xml")
 
 
-def _atom_time(date: str | None) -> str | None:
-    """An article's date as an Atom timestamp; a month-dated one stands at the 1st."""
-    if not date:
-        return None
-    return (date if len(date) == 10 else f"{date}-01") + "T00:00:00Z"
-
-
-@bp.app_template_filter("xml_text")
-def xml_text(value: str) -> str:
-    """Text with the control characters XML 1.0 forbids taken out (a corpus may hold them)."""
-    return _XML_FORBIDDEN.sub("", str(value))
+bp.app_template_filter("xml_text")(feeds.xml_text)
 
 
 @bp.get("/opensearch.xml")
