@@ -4,6 +4,10 @@ command line's options."""
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+
 import pytest
 from bs4 import BeautifulSoup
 
@@ -55,3 +59,46 @@ def test_a_dossier_says_its_charset_once(client, seed_docs, fmt, expected):
     pid = seed_docs["turan"].passages[2].passage_id
     client.post(f"/api/collections/{made['id']}/passages", json={"passage_id": pid})
     assert _one_charset(client, f"/api/collections/{made['id']}/export?format={fmt}") == expected
+
+
+def cli(*args, **kwargs) -> subprocess.CompletedProcess:
+    """``presscut ARGS`` as a person runs it, in its own process."""
+    return subprocess.run([sys.executable, "-m", "presscut", *map(str, args)],
+                          capture_output=True, text=True, timeout=120, **kwargs)
+
+
+def _one_sentence(run: subprocess.CompletedProcess, *words: str) -> None:
+    assert run.returncode != 0
+    assert "Traceback" not in run.stderr and "serving" not in run.stdout.lower()
+    [line] = run.stderr.strip().splitlines()
+    assert line.startswith("Error: ") and line.endswith(".") and all(w in line for w in words)
+
+
+def test_a_month_that_is_not_one_is_refused_like_a_date(seed_index):
+    refused = cli("search", "Kazakhstan", "--index", seed_index, "--month", "January")
+    _one_sentence(refused, "--month", "2022-01", "'January'")
+    assert refused.returncode == cli("search", "Kazakhstan", "--index", seed_index,
+                                     "--from", "January").returncode
+    assert cli("search", "Kazakhstan", "--index", seed_index, "--month", "2022-01").returncode == 0
+
+
+def test_cite_refuses_a_base_url_that_is_not_an_address(seed_index, seed_docs):
+    pid = seed_docs["turan"].passages[2].passage_id
+    refused = cli("cite", pid, "--index", seed_index, "--base-url", "not a url")
+    _one_sentence(refused, "https://", "'not a url'")
+    assert refused.stdout == ""
+    cited = cli("cite", pid, "--index", seed_index, "--base-url", "https://archive.example.org/")
+    assert cited.returncode == 0 and f"https://archive.example.org/p/{pid})" in cited.stdout
+
+
+def test_serve_refuses_a_port_that_is_not_one(seed_index):
+    _one_sentence(cli("serve", "--index", seed_index, "--port", 99999), "65535", "99999")
+
+
+def test_serve_says_when_its_port_is_taken(seed_index):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        _one_sentence(cli("serve", "--index", seed_index, "--port", port),
+                      f"Port {port}", "already in use")

@@ -8,7 +8,9 @@ files are memory-mapped, so their pages are shared through the page cache.
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
@@ -19,6 +21,25 @@ from core.settings import Settings
 def workers(settings: Settings) -> int:
     """Processes to serve with: the setting, or one per core."""
     return settings.workers or os.cpu_count() or 1
+
+
+def listen_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on ``host``:``port``, as a sentence; None when it can.
+    Asked before gunicorn starts, which would retry for seconds and print its tracebacks."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            # As gunicorn binds: a port left in TIME_WAIT by a stopped server is free.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except socket.gaierror:
+        return f"Cannot listen on {host!r}: no such address on this machine."
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            return (f"Port {port} on {host} is already in use (by another server?): stop it, "
+                    "or choose another port with --port.")
+        return f"Cannot listen on {host} port {port}: {exc.strerror or exc}."
+    return None
 
 
 def bind_address(host: str, port: int) -> str:
