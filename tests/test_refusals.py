@@ -4,9 +4,15 @@ command line's options."""
 
 from __future__ import annotations
 
+import json
+import os
 import socket
 import subprocess
 import sys
+import time
+from urllib.error import HTTPError
+from urllib.parse import urlencode
+from urllib.request import Request, urlopen
 
 import pytest
 from bs4 import BeautifulSoup
@@ -102,3 +108,77 @@ def test_serve_says_when_its_port_is_taken(seed_index):
         port = taken.getsockname()[1]
         _one_sentence(cli("serve", "--index", seed_index, "--port", port),
                       f"Port {port}", "already in use")
+
+
+@pytest.fixture(scope="module")
+def served(seed_index, tmp_path_factory):
+    """``presscut serve`` (gunicorn) over the seed index, on a free port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    folder = tmp_path_factory.mktemp("served")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "presscut", "serve", "--index", str(seed_index), "--port",
+         str(port), "--workers", "1", "--threads", "2"],
+        env={**os.environ, "PRESSCUT_COLLECTIONS": str(folder / "c.sqlite3")},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                with urlopen(base + "/api/status", timeout=5):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("presscut serve did not answer")
+        yield base
+    finally:
+        server.terminate()
+        server.wait(20)
+
+
+def _pasted(seed_docs, length: int = 5000) -> str:
+    """A paragraph as someone would paste it into the search box: seed text, ``length`` long."""
+    text = " ".join(doc.text.replace("\n", " ") for doc in seed_docs.values())
+    return text[:length]
+
+
+def _get(url: str):
+    try:
+        with urlopen(url, timeout=30) as response:
+            return response.status, response.headers["Content-Type"], response.read()
+    except HTTPError as refused:
+        with refused:
+            return refused.code, refused.headers["Content-Type"], refused.read()
+
+
+def test_a_query_of_5000_characters_is_answered_by_the_app_under_gunicorn(served, seed_docs):
+    pasted = _pasted(seed_docs)
+    assert len(pasted) == 5000
+    status, kind, body = _get(f"{served}/api/search?{urlencode({'q': pasted})}")
+    assert (status, kind) == (400, "application/json")
+    assert json.loads(body)["error"] == "The query is 5000 characters long; the limit is 1000."
+    status, kind, body = _get(f"{served}/?{urlencode({'q': pasted})}")
+    assert (status, kind) == (400, "text/html; charset=utf-8")
+    soup = BeautifulSoup(body, "lxml")
+    assert "5000 characters" in soup.select_one("p.error").get_text()
+    form = soup.select_one("form.long-quote")
+    assert (form["method"], form["action"]) == ("post", "/verify")
+    assert form.select_one("input[name=quote]")["value"] == pasted
+    # What the form sends: the whole paragraph, checked.
+    request = Request(f"{served}/verify", data=urlencode({"quote": pasted}).encode(), method="POST")
+    with urlopen(request, timeout=60) as checked:
+        page = BeautifulSoup(checked.read(), "lxml")
+    assert page.select_one("p.verdict")["data-verdict"] in ("verbatim", "altered", "not_found")
+    assert page.select_one("#quote").get_text() == pasted
+
+
+def test_a_check_too_long_for_a_link_says_so_instead_of_offering_one(client, seed_docs):
+    pasted = _pasted(seed_docs)
+    page = BeautifulSoup(client.post("/verify", data={"quote": pasted}).data, "lxml")
+    share = page.select_one("p.share")
+    assert share.select_one("a") is None and "too long to share as a link" in share.get_text()
+    short = BeautifulSoup(client.post("/verify", data={"quote": pasted[:300]}).data, "lxml")
+    link = short.select_one("p.share a")["href"]
+    assert len(link.encode()) < 8000 and client.get(link).status_code == 200

@@ -16,6 +16,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from core.settings import Settings
+from webapp.links import LONGEST_REQUEST_LINE
 
 
 def workers(settings: Settings) -> int:
@@ -70,6 +71,10 @@ def serve(app: Flask, settings: Settings) -> None:
         "proc_name": "presscut",
         # Exports stream up to 10,000 documents: a worker is not killed for a long answer.
         "timeout": 300,
+        # A request line as long as gunicorn allows (it is 4,094 bytes unless raised): a
+        # query longer than the limit (1,000 characters), or a pasted paragraph, reaches the
+        # app, which says why it is refused, where gunicorn answered with a bare "URI Too Long".
+        "limit_request_line": LONGEST_REQUEST_LINE,
         "graceful_timeout": 10,
         # Each process reads its index ahead as it starts (a minute at 100,000 articles),
         # not while its first readers wait.

@@ -7,7 +7,16 @@ import dataclasses
 import io
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 
 from core.facets import BY_NAME, SORTS
 from core.files import FORMAT_LABELS
@@ -19,7 +28,7 @@ from search.service import BadQuery
 from webapp import downloads as exports
 from webapp import feeds
 from webapp.api import batch_row, find_passage, service
-from webapp.links import external, permalink
+from webapp.links import LONGEST_REQUEST_LINE, external, permalink
 from webapp.params import (
     BadParameter,
     batch_queries,
@@ -46,9 +55,11 @@ def search():
     try:
         result = service().search(req)
     except BadQuery as exc:
+        # A paragraph pasted as a query: the quote checker takes it (by POST, as long as it is).
+        long_quote = len(req.q) > current_app.config["PRESSCUT"].max_query_length
         return render_template("search.html", req=req, result=None, error=str(exc),
                                facets=[], selected=[], charts=None, sorts=SORTS,
-                               hidden_filters=hidden), 400
+                               hidden_filters=hidden, long_quote=long_quote), 400
     return render_template("search.html", req=req, result=result, error=None, FACET_SHOWN=FACET_SHOWN,
                            facets=facet_views(result), selected=selected_views(result),
                            charts=chart_views(result), hidden_filters=hidden, sorts=SORTS,
@@ -226,9 +237,11 @@ def verify():
             check = verify_json(service().check_quote(quote_text))
         except BadQuery as exc:
             error = str(exc)
+    share_url = external("views.verify", quote=quote_text) if check else None
+    if share_url and len(share_url.encode()) > LONGEST_REQUEST_LINE - 100:
+        share_url = None  # the page says to cite the passages instead
     return render_template("verify.html", quote=quote_text, check=check, error=error,
-                           share_url=external("views.verify", quote=quote_text)
-                           if check else None), 400 if error else 200
+                           share_url=share_url), 400 if error else 200
 
 
 @bp.get("/status")
