@@ -223,7 +223,10 @@ def add_page():
     collection_id = request.form.get("collection", "")
     try:
         if collection_id in ("", "new"):
-            collection_id = store().create(request.form.get("name") or "Untitled collection").id
+            if not request.form.get("name", "").strip():
+                raise BadParameter("Name the new collection (or choose one of yours) and add "
+                                   "the passage again.")
+            collection_id = store().create(request.form["name"]).id
         collection = store().add(collection_id, passage_id, text, request.form.get("note", ""),
                                  request.form.get("tags", ""))
     except Invalid as exc:

@@ -63,8 +63,27 @@ def search():
     return render_template("search.html", req=req, result=result, error=None, FACET_SHOWN=FACET_SHOWN,
                            facets=facet_views(result), selected=selected_views(result),
                            charts=chart_views(result), hidden_filters=hidden, sorts=SORTS,
-                           json_url=url_with("api.search"),
-                           pages=page_links(result))
+                           json_url=url_with("api.search"), pages=page_links(result),
+                           story=stories.likely(service(), result.results[:5]),
+                           unquoted=unquoted_offer(result))
+
+
+def unquoted_offer(result: SearchResult) -> dict | None:
+    """A quoted phrase no document holds: the same words unquoted, when some document has
+    all of them (``{"q", "url", "count"}``), else None."""
+    req = result.request
+    if result.total or '"' not in req.q:
+        return None
+    words = " ".join(req.q.replace('"', " ").split())
+    try:
+        # per_page 0: the documents with every word, none relaxed to some of them.
+        found = service().search(dataclasses.replace(req, q=words, page=1, per_page=0,
+                                                     facets=()))
+    except BadQuery:
+        return None
+    if not found.total:
+        return None
+    return {"q": words, "url": url_with(q=words, page=None), "count": found.total}
 
 
 # The page of each value of these facets: what a speaker is quoted saying, where a name is.
