@@ -5,6 +5,7 @@ passages of the top results)."""
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Sequence
 
 from core.analysis import WORD
@@ -17,6 +18,9 @@ from search.service import SearchService
 # results of three passages took seconds.
 DOCUMENTS = 10
 PASSAGES = 12
+# And no longer than this: a paragraph's check took a second on a busy machine. The page
+# says when the time ran out before the passages did.
+SECONDS = 2.0
 # Words in a row that a passage (in its middle, where a quotation it carries mostly is)
 # and another outlet's document must share for the results page to link the story.
 RUN = 6
@@ -44,28 +48,46 @@ class Line:
         return len({c.doc.metadata.outlet for c in self.carriers})
 
 
-def lines(service: SearchService, request: SearchRequest) -> list[Line]:
-    """Statements of the top results that stand in more than one outlet, the most widely
-    carried first."""
+@dataclasses.dataclass(frozen=True)
+class Story:
+    """The lines found, most widely carried first, and how far the following went."""
+
+    lines: tuple[Line, ...]
+    followed: int  # passages followed across the archive
+    complete: bool  # False when the time allowed ran out before the last of them
+
+
+def follow(service: SearchService, request: SearchRequest) -> Story:
+    """Statements of the top results that stand in more than one outlet: the best passage
+    of each result first, then their second best, until PASSAGES or SECONDS are spent."""
+    started = time.monotonic()
     result = service.search(dataclasses.replace(request, page=1, per_page=DOCUMENTS))
+    most = max((len(hit.passages) for hit in result.results), default=0)
+    queue = [(hit.doc_id, hit.passages[rank].passage_id) for rank in range(most)
+             for hit in result.results if rank < len(hit.passages)]
     seen: set[str] = set()
     found: list[Line] = []
     followed = 0
-    for hit in result.results:
-        doc = service.document(hit.doc_id)
-        for shown in hit.passages:
-            passage = next(p for p in doc.passages if p.passage_id == shown.passage_id)
-            if passage.passage_id in seen or followed == PASSAGES:
-                continue
-            followed += 1
-            others = service.elsewhere(doc, passage)
-            carriers = [Carrier(doc, passage, True)] + [
-                Carrier(m.doc, m.passage, m.exact) for m in others if m.passage.passage_id not in seen]
-            seen.update(c.passage.passage_id for c in carriers)
-            if len({c.doc.metadata.outlet for c in carriers}) > 1:
-                carriers.sort(key=lambda c: (c.doc.metadata.date or "9999", c.doc.metadata.outlet))
-                found.append(Line(tuple(carriers)))
-    return sorted(found, key=lambda line: -line.outlets)
+    for doc_id, passage_id in queue:
+        if passage_id in seen:
+            continue
+        if followed == PASSAGES or (followed and time.monotonic() - started > SECONDS):
+            return Story(_widest_first(found), followed, followed == PASSAGES)
+        followed += 1
+        doc = service.document(doc_id)
+        passage = next(p for p in doc.passages if p.passage_id == passage_id)
+        carriers = [Carrier(doc, passage, True)] + [
+            Carrier(m.doc, m.passage, m.exact) for m in service.elsewhere(doc, passage)
+            if m.passage.passage_id not in seen]
+        seen.update(c.passage.passage_id for c in carriers)
+        if len({c.doc.metadata.outlet for c in carriers}) > 1:
+            carriers.sort(key=lambda c: (c.doc.metadata.date or "9999", c.doc.metadata.outlet))
+            found.append(Line(tuple(carriers)))
+    return Story(_widest_first(found), followed, True)
+
+
+def _widest_first(found: list[Line]) -> tuple[Line, ...]:
+    return tuple(sorted(found, key=lambda line: -line.outlets))
 
 
 def likely(service: SearchService, hits: Sequence[ResultDoc]) -> bool:

@@ -105,5 +105,17 @@ def test_the_story_follows_a_bounded_number_of_passages(client, app, monkeypatch
     followed = []
     real = service.elsewhere
     monkeypatch.setattr(service, "elsewhere", lambda doc, p: followed.append(p) or real(doc, p))
-    assert client.get("/story?q=Tokayev~5").status_code == 200
-    assert 0 < len(followed) <= story.PASSAGES
+    answer = client.get("/api/story?q=Tokayev~5").get_json()
+    assert 0 < len(followed) == answer["followed"] <= story.PASSAGES
+    # The best passage of each result before any second best.
+    results = client.get(f"/api/search?q=Tokayev~5&per_page={story.DOCUMENTS}").get_json()
+    firsts = [r["passages"][0]["passage_id"] for r in results["results"]]
+    assert [p.passage_id for p in followed[: len(firsts)]] == firsts[: len(followed)]
+
+
+def test_a_story_out_of_time_says_how_far_it_went(client, monkeypatch):
+    monkeypatch.setattr(story, "SECONDS", 0.0)
+    answer = client.get("/api/story?q=Tokayev").get_json()
+    assert (answer["followed"], answer["complete"]) == (1, False)
+    page = soup_of(client.get("/story?q=Tokayev"))
+    assert "ran out after 1 passage of the best results" in page.select_one("p.warning").get_text()

@@ -97,8 +97,8 @@ def speaker(name: str):
 
 @bp.get("/story")
 def story():
-    lines = stories.lines(service(), search_request(request.args))
-    return jsonify(story_json(lines, permalink))
+    return jsonify(story_json(stories.follow(service(), search_request(request.args)),
+                              permalink))
 
 
 @bp.get("/entities/<path:name>")

@@ -343,8 +343,7 @@ def _person(person, api_endpoint: str):
 def story():
     """The same statement in several outlets, one line each: who carried it, and when."""
     req = search_request(request.args)
-    lines = stories.lines(service(), req)
-    return render_template("story.html", req=req, lines=lines,
+    return render_template("story.html", req=req, story=stories.follow(service(), req),
                            json_url=url_with("api.story"))
 
 
