@@ -10,6 +10,7 @@ import dataclasses
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,6 +105,23 @@ class Settings:
 
     def replace(self, **changes: object) -> Settings:
         return dataclasses.replace(self, **changes)
+
+    def problem(self) -> str | None:
+        """What makes these settings unusable to serve or cite with, as a sentence for a
+        person; None when nothing does."""
+        if not 0 < self.port < 65536:
+            return f"The port must be a number from 1 to 65535, not {self.port}."
+        if self.base_url:
+            try:
+                parts = urlsplit(self.base_url)
+            except ValueError:  # "http://[::1" and the like
+                parts = urlsplit("")
+            if parts.scheme not in ("http", "https") or not parts.netloc or parts.query \
+                    or parts.fragment:
+                return ("The public address (--base-url or PRESSCUT_BASE_URL) must be an http "
+                        f"or https address such as https://archive.example.org, not "
+                        f"{self.base_url!r}.")
+        return None
 
     def collections_file(self) -> Path:
         """Where the collections live: the setting, or beside the index folder."""

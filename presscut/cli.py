@@ -137,6 +137,10 @@ def serve(index, engine, corpus, host, port, workers, threads, base_url):
 
     settings = _settings(index=index, engine=engine, corpus=corpus, host=host, port=port,
                          workers=workers, threads=threads, base_url=base_url)
+    problem = settings.problem() or server.listen_problem(settings.host, settings.port)
+    if problem:
+        click.echo(f"Error: {problem}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
     if folder.being_written(settings.index):
         # Another process builds it: serve what it has committed, and say how far it is.
         click.echo(f"{settings.index} is being indexed by another process: serving what it "
@@ -188,6 +192,10 @@ def search(query, index, date_from, date_to, sort, page, per_page, as_json, **fa
     service = _service(index)
     filters = tuple((name, tuple(BY_NAME[name].value_of(v) for v in values))
                     for name, values in facets.items() if values)
+    refused = [BY_NAME[name].refusal(v) for name, values in filters for v in values]
+    if any(refused):
+        click.echo(f"Error: --{next(filter(None, refused))}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
     request = SearchRequest(q=query, filters=filters, sort=sort, page=page, per_page=per_page,
                             date_from=date_from, date_to=date_to)
     try:
@@ -275,7 +283,11 @@ def cite(passage_id, index, fmt, base_url):
     if found is None:
         raise click.ClickException(f"No passage with id {passage_id!r}.")
     doc, passage = found
-    base = _settings(base_url=base_url).base_url.rstrip("/")
+    settings = _settings(base_url=base_url)
+    if settings.problem():
+        click.echo(f"Error: {settings.problem()}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    base = settings.base_url.rstrip("/")
     if not base:
         click.echo("Warning: the public address of the archive is unknown, so the permalink is "
                    "relative; pass --base-url or set PRESSCUT_BASE_URL.", err=True)

@@ -26,6 +26,15 @@ MEDIA_TYPES = {
     "annotation": 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
 }
 CONTEXT_CHARS = 32
+# A quotation inside the quoted passage takes single marks, as a quote within a quote does;
+# a straight mark opens at the start or after a space or an opening bracket or dash.
+_OPENING_STRAIGHT = re.compile(r'(?:^|(?<=[\s(\[{—–/-]))"')
+_NESTED = str.maketrans({"“": "‘", "”": "’", '"': "’"})
+
+
+def _nested(text: str) -> str:
+    """``text`` as it stands inside “…”: its own double quotation marks made single."""
+    return _OPENING_STRAIGHT.sub("‘", text).translate(_NESTED)
 
 
 class UnknownFormat(ValueError):
@@ -59,6 +68,15 @@ class _Facts:
         self.page = passage.page
 
     @property
+    def nested_quote(self) -> str:
+        """The passage as it stands inside “…”."""
+        return _nested(self.quote)
+
+    @property
+    def nested_title(self) -> str:
+        return _nested(self.title)
+
+    @property
     def page_text(self) -> str:
         """`` (p. 3)`` after a quote from a paged source; empty otherwise."""
         return f" (p. {self.page})" if self.page else ""
@@ -88,8 +106,10 @@ class _Facts:
 def _text(f: _Facts) -> str:
     accessed = f", accessed {f.doc.indexed}" if f.doc.indexed else ""
     archived = f", archived at {f.archived}" if f.archived else ""
-    return (f"“{f.quote}”{f.page_text} — {f.outlet}, “{f.title}”, {f.date or 'n.d.'}, {f.url}"
-            f"{archived}{accessed} (passage {f.passage.passage_id}: {f.permalink})")
+    who = ", ".join(f.authors) + ", " if f.authors else ""
+    return (f"“{f.nested_quote}”{f.page_text} — {who}{f.outlet}, “{f.nested_title}”, "
+            f"{f.date or 'n.d.'}, {f.url}{archived}{accessed} "
+            f"(passage {f.passage.passage_id}: {f.permalink})")
 
 
 def _apa_date(f: _Facts) -> str:
@@ -102,7 +122,7 @@ def _apa_date(f: _Facts) -> str:
 def _apa(f: _Facts) -> str:
     who = ", ".join(_initials(a) for a in f.authors)
     head = f"{who} ({_apa_date(f)}). {f.title}." if who else f"{f.title}. ({_apa_date(f)})."
-    return f"{head} {f.outlet}. {f.url}{f.archived_text} — “{f.quote}”{f.page_text}"
+    return f"{head} {f.outlet}. {f.url}{f.archived_text} — “{f.nested_quote}”{f.page_text}"
 
 
 def _initials(name: str) -> str:
@@ -118,16 +138,26 @@ def _mla(f: _Facts) -> str:
         first = f.authors[0].split()
         who = (f"{first[-1]}, {' '.join(first[:-1])}" if len(first) > 1 else first[0]) + ". "
     date = " ".join(str(x) for x in (f.day, f.month_name(short=True), f.year) if x)
-    return (f"{who}“{f.title}.” {f.outlet}, {date or 'n.d.'}, {f.url}.{f.archived_text}"
-            f"{f.accessed_text('mla')} “{f.quote}”{f.page_text}")
+    return (f"{who}“{f.nested_title}.” {f.outlet}, {date or 'n.d.'}, {f.url}.{f.archived_text}"
+            f"{f.accessed_text('mla')} “{f.nested_quote}”{f.page_text}")
 
 
 def _chicago(f: _Facts) -> str:
+    return f"{_chicago_source(f)} Quoted passage: “{f.nested_quote}”{f.page_text}"
+
+
+def _chicago_source(f: _Facts) -> str:
     who = ", ".join(f.authors) + ", " if f.authors else ""
     date = " ".join(str(x) for x in (f.month_name(), f"{f.day}," if f.day else "", f.year) if x)
     date = date.replace(" ,", ",").strip() or "n.d."
-    return (f"{who}“{f.title},” {f.outlet}, {date}{f.accessed_text('chicago')}, {f.url}."
-            f"{f.archived_text} Quoted passage: “{f.quote}”{f.page_text}")
+    return (f"{who}“{f.nested_title},” {f.outlet}, {date}{f.accessed_text('chicago')}, {f.url}."
+            f"{f.archived_text}")
+
+
+def source(doc: Document, passage: Passage, permalink: str) -> str:
+    """The document of ``passage`` as a Chicago bibliography entry, without the passage (a
+    list of sources); the permalink stands for the URL of a document without one."""
+    return _chicago_source(_Facts(doc, passage, permalink))
 
 
 def _bibtex(f: _Facts) -> str:

@@ -46,6 +46,19 @@ class Person:
     def truncated(self) -> bool:
         return len(self.statements) >= LIMIT
 
+    @property
+    def when(self) -> str:
+        """When its passages are dated, at the dates' own precision: "on 2022-01-08" once
+        when the first and the last agree (they said "2022-01 to 2022-01"), "in 2022-01"
+        for a month, else "2022-01-07 to 2022-01-10"; empty when none is dated."""
+        dated = sorted(s.doc.metadata.date for s in self.statements if s.doc.metadata.date)
+        if not dated:
+            return ""
+        first, last = dated[0], dated[-1]
+        if first != last:
+            return f"{first} to {last}"
+        return f"on {first}" if len(first) == 10 else f"in {first}"
+
 
 def quoted(service: SearchService, name: str) -> Person | None:
     """Everything ``name`` (a speaker facet value) is quoted saying, oldest first; None when

@@ -245,11 +245,12 @@ def person_json(person, permalink) -> dict:
     }
 
 
-def story_json(lines, permalink) -> dict:
-    """``/api/story``: statements carried by several outlets, each with its carriers."""
+def story_json(story, permalink) -> dict:
+    """``/api/story``: statements carried by several outlets, each with its carriers, and
+    how many passages were followed (``complete`` false when the time allowed ran out)."""
     return {"lines": [{"outlets": line.outlets, "carriers": [
         {"passage_id": c.passage.passage_id, "text": c.doc.passage_text(c.passage),
          "doc_id": c.doc.doc_id, "outlet": c.doc.metadata.outlet, "date": c.doc.metadata.date,
          "title": c.doc.metadata.title, "verbatim": c.exact,
          "permalink": permalink(c.passage.passage_id)} for c in line.carriers]}
-        for line in lines]}
+        for line in story.lines], "followed": story.followed, "complete": story.complete}

@@ -82,12 +82,12 @@ def cite(passage_id: str):
                               current_app.config["PRESSCUT"].archive_name)
     except citations.UnknownFormat as exc:
         raise BadParameter(str(exc)) from None
-    mimetype = citations.MEDIA_TYPES.get(fmt, "text/plain; charset=utf-8")
+    content_type = citations.MEDIA_TYPES.get(fmt, "text/plain; charset=utf-8")
     headers = {}
     if request.args.get("download"):
         name = f"presscut-{passage_id}-{fmt}.{citations.EXTENSIONS.get(fmt, 'txt')}"
         headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return Response(body, mimetype=mimetype, headers=headers)
+    return Response(body, content_type=content_type, headers=headers)
 
 
 @bp.get("/speakers/<path:name>")
@@ -98,8 +98,8 @@ def speaker(name: str):
 
 @bp.get("/story")
 def story():
-    lines = stories.lines(service(), search_request(request.args))
-    return jsonify(story_json(lines, permalink))
+    return jsonify(story_json(stories.follow(service(), search_request(request.args)),
+                              permalink))
 
 
 @bp.get("/entities/<path:name>")

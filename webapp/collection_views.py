@@ -20,7 +20,6 @@ from flask import (
     url_for,
 )
 
-from search import citations as cite
 from search import dossier
 from search.collection_store import Collection, Invalid, Store
 from search.results import collection_json
@@ -158,7 +157,7 @@ def exported(collection: Collection, fmt: str) -> Response:
     if fmt not in EXPORTS:
         raise BadParameter(f"Unknown export format {fmt!r}; use one of {', '.join(EXPORTS)}.")
     entries = dossier.resolve(collection, service())
-    extension, mimetype = EXPORTS[fmt]
+    extension, content_type = EXPORTS[fmt]
     headers = {"Content-Disposition": f'attachment; filename="{_file_name(collection)}.{extension}"'}
     if fmt == "zip":
         body = io.BytesIO()
@@ -167,8 +166,9 @@ def exported(collection: Collection, fmt: str) -> Response:
                 if name != "zip":
                     archive.writestr(f"{_file_name(collection)}.{EXPORTS[name][0]}",
                                      _render(collection, entries, name))
-        return Response(body.getvalue(), mimetype=mimetype, headers=headers)
-    response = Response(_render(collection, entries, fmt), mimetype=mimetype, headers=headers)
+        return Response(body.getvalue(), content_type=content_type, headers=headers)
+    response = Response(_render(collection, entries, fmt), content_type=content_type,
+                        headers=headers)
     if fmt == "html":
         response.headers["Content-Security-Policy"] = DOSSIER_CSP
     return response
@@ -179,13 +179,8 @@ def _render(collection: Collection, entries: list[dossier.Entry], fmt: str) -> s
         return dossier.markdown(collection, entries, permalink)
     if fmt == "html":
         return render_template("dossier.html", collection=collection, entries=entries,
-                               sources=dossier.sources(entries), permalink=permalink,
-                               chicago=_chicago)
+                               sources=dossier.sources(entries), permalink=permalink)
     return dossier.bibliography(entries, fmt, permalink)
-
-
-def _chicago(entry: dossier.Entry) -> str:
-    return cite.cite(entry.doc, entry.passage, "chicago", permalink(entry.current_id))
 
 
 def _file_name(collection: Collection) -> str:
@@ -228,7 +223,10 @@ def add_page():
     collection_id = request.form.get("collection", "")
     try:
         if collection_id in ("", "new"):
-            collection_id = store().create(request.form.get("name") or "Untitled collection").id
+            if not request.form.get("name", "").strip():
+                raise BadParameter("Name the new collection (or choose one of yours) and add "
+                                   "the passage again.")
+            collection_id = store().create(request.form["name"]).id
         collection = store().add(collection_id, passage_id, text, request.form.get("note", ""),
                                  request.form.get("tags", ""))
     except Invalid as exc:

@@ -1,5 +1,7 @@
 """Results exports (CSV, JSON), streamed page by page: a request never holds more than
-one page of documents, and stops at EXPORT_LIMIT documents."""
+one page of documents, and stops at EXPORT_LIMIT documents. The first page is searched
+before anything is streamed, so that a query the search page refuses is refused here too
+(a 400 with its sentence), not broken off inside a response already sent as 200."""
 
 from __future__ import annotations
 
@@ -41,6 +43,10 @@ def _pages(service: SearchService, req: SearchRequest) -> tuple[SearchResult, It
 def as_csv(service: SearchService, req: SearchRequest, permalink: Permalink) -> Iterator[str]:
     """One row per passage shown for each document, with the passage's permalink."""
     _, documents = _pages(service, req)
+    return _csv_rows(documents, permalink)
+
+
+def _csv_rows(documents: Iterator[ResultDoc], permalink: Permalink) -> Iterator[str]:
     out = io.StringIO()
     writer = csv.writer(out)
 
@@ -60,6 +66,11 @@ def as_csv(service: SearchService, req: SearchRequest, permalink: Permalink) -> 
 def as_json(service: SearchService, req: SearchRequest, permalink: Permalink) -> Iterator[str]:
     """The ``/api/search`` object with every exported document in ``results``."""
     first, documents = _pages(service, req)
+    return _json_parts(first, documents, permalink)
+
+
+def _json_parts(first: SearchResult, documents: Iterator[ResultDoc],
+                permalink: Permalink) -> Iterator[str]:
     head = first.to_json()
     head.update(page=1, per_page=min(first.total, EXPORT_LIMIT), limit=EXPORT_LIMIT,
                 truncated=first.total > EXPORT_LIMIT, results=[])
@@ -90,5 +101,5 @@ def batch_csv(rows: list[dict]) -> Response:
         outlets = "; ".join(f"{o['value']}: {o['count']}" for o in r["outlets"])
         writer.writerow((r["query"], r["total"], r["first_date"] or "", r["last_date"] or "",
                          outlets, absolute(r["url"]), r.get("error", "")))
-    return Response(out.getvalue(), mimetype="text/csv; charset=utf-8", headers={
+    return Response(out.getvalue(), content_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": 'attachment; filename="presscut-batch.csv"'})

@@ -28,8 +28,8 @@ def search_request(args: MultiDict) -> SearchRequest:
         values = tuple(dict.fromkeys(facet.value_of(v) for v in args.getlist(facet.param)
                                      if v.strip()))
         for value in values:
-            if facet.pattern and not facet.pattern.match(value):
-                raise BadParameter(f"{facet.param} must look like {facet.example}, not {value!r}.")
+            if facet.refusal(value):
+                raise BadParameter(facet.refusal(value))
         if values:
             filters.append((facet.name, values))
     sort = args.get("sort", "relevance") or "relevance"

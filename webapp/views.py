@@ -5,10 +5,18 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-import re
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 
 from core.facets import BY_NAME, SORTS
 from core.files import FORMAT_LABELS
@@ -18,8 +26,9 @@ from search import story as stories
 from search.results import SearchResult, document_json, match_json, verify_json
 from search.service import BadQuery
 from webapp import downloads as exports
+from webapp import feeds
 from webapp.api import batch_row, find_passage, service
-from webapp.links import absolute, external, permalink
+from webapp.links import LONGEST_REQUEST_LINE, external, permalink
 from webapp.params import (
     BadParameter,
     batch_queries,
@@ -36,9 +45,6 @@ bp = Blueprint("views", __name__)
 STATUS_LIST = 200
 # Values of a facet shown before "N more" (the API has them all).
 FACET_SHOWN = 12
-# Entries of a search's Atom feed: the newest matching documents.
-FEED_ENTRIES = 50
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @bp.get("/")
@@ -50,14 +56,35 @@ def search():
     try:
         result = service().search(req)
     except BadQuery as exc:
+        # A paragraph pasted as a query: the quote checker takes it (by POST, as long as it is).
+        long_quote = len(req.q) > current_app.config["PRESSCUT"].max_query_length
         return render_template("search.html", req=req, result=None, error=str(exc),
                                facets=[], selected=[], charts=None, sorts=SORTS,
-                               hidden_filters=hidden), 400
+                               hidden_filters=hidden, long_quote=long_quote), 400
     return render_template("search.html", req=req, result=result, error=None, FACET_SHOWN=FACET_SHOWN,
                            facets=facet_views(result), selected=selected_views(result),
                            charts=chart_views(result), hidden_filters=hidden, sorts=SORTS,
-                           json_url=url_with("api.search"),
-                           pages=page_links(result))
+                           json_url=url_with("api.search"), pages=page_links(result),
+                           story=stories.likely(service(), result.results[:5]),
+                           unquoted=unquoted_offer(result))
+
+
+def unquoted_offer(result: SearchResult) -> dict | None:
+    """A quoted phrase no document holds: the same words unquoted, when some document has
+    all of them (``{"q", "url", "count"}``), else None."""
+    req = result.request
+    if result.total or '"' not in req.q:
+        return None
+    words = " ".join(req.q.replace('"', " ").split())
+    try:
+        # per_page 0: the documents with every word, none relaxed to some of them.
+        found = service().search(dataclasses.replace(req, q=words, page=1, per_page=0,
+                                                     facets=()))
+    except BadQuery:
+        return None
+    if not found.total:
+        return None
+    return {"q": words, "url": url_with(q=words, page=None), "count": found.total}
 
 
 # The page of each value of these facets: what a speaker is quoted saying, where a name is.
@@ -158,7 +185,7 @@ def export(fmt: str):
         abort(404, "Export as .csv or .json.")
     req = search_request(request.args)
     body = exports.FORMATS[fmt](service(), req, permalink)
-    return Response(stream_with_context(body), mimetype=exports.MEDIA_TYPES[fmt], headers={
+    return Response(stream_with_context(body), content_type=exports.MEDIA_TYPES[fmt], headers={
         "Content-Disposition": f'attachment; filename="presscut-results.{fmt}"'})
 
 
@@ -233,9 +260,11 @@ def verify():
             check = verify_json(service().check_quote(quote_text))
         except BadQuery as exc:
             error = str(exc)
+    share_url = external("views.verify", quote=quote_text) if check else None
+    if share_url and len(share_url.encode()) > LONGEST_REQUEST_LINE - 100:
+        share_url = None  # the page says to cite the passages instead
     return render_template("verify.html", quote=quote_text, check=check, error=error,
-                           share_url=external("views.verify", quote=quote_text)
-                           if check else None), 400 if error else 200
+                           share_url=share_url), 400 if error else 200
 
 
 @bp.get("/status")
@@ -318,44 +347,18 @@ def _person(person, api_endpoint: str):
 def story():
     """The same statement in several outlets, one line each: who carried it, and when."""
     req = search_request(request.args)
-    lines = stories.lines(service(), req)
-    return render_template("story.html", req=req, lines=lines,
+    return render_template("story.html", req=req, story=stories.follow(service(), req),
                            json_url=url_with("api.story"))
 
 
 @bp.get("/feed.atom")
 def feed():
-    """The search as an Atom 1.0 feed of its newest matching documents, for a feed reader;
-    the feed is as new as the last indexing run."""
-    req = dataclasses.replace(search_request(request.args), sort="-date", page=1,
-                              per_page=FEED_ENTRIES)
-    result = service().search(req)
-    built = service().status()["last_run"].get("finished") or "1970-01-01T00:00:00+00:00"
-    entries = [{"id": external("views.document", doc_id=r.doc_id), "title": r.title,
-                "url": r.url, "outlet": r.outlet, "authors": r.authors or (r.outlet,),
-                "updated": _atom_time(r.date) or built,
-                "summary": r.passages[0].text if r.passages else ""} for r in result.results]
-    filters = ", ".join(f"{BY_NAME[f].label}: {' or '.join(map(BY_NAME[f].label_of, v))}"
-                        for f, v in req.filters)
-    title = " · ".join(filter(None, [f"“{req.q}”" if req.q else "All documents", filters]))
-    xml = render_template("feed.xml", title=f"{title} — Presscut", entries=entries,
-                          self_url=absolute(url_with("views.feed", page=None)),
-                          page_url=absolute(url_with("views.search", page=None)),
-                          updated=built)
-    return Response(xml, mimetype="application/atom+xml")
+    """The search as an Atom 1.0 feed of its newest matching documents (``feeds``)."""
+    return Response(feeds.atom(service(), search_request(request.args)),
+                    mimetype="application/atom+xml")
 
 
-def _atom_time(date: str | None) -> str | None:
-    """An article's date as an Atom timestamp; a month-dated one stands at the 1st."""
-    if not date:
-        return None
-    return (date if len(date) == 10 else f"{date}-01") + "T00:00:00Z"
-
-
-@bp.app_template_filter("xml_text")
-def xml_text(value: str) -> str:
-    """Text with the control characters XML 1.0 forbids taken out (a corpus may hold them)."""
-    return _XML_FORBIDDEN.sub("", str(value))
+bp.app_template_filter("xml_text")(feeds.xml_text)
 
 
 @bp.get("/opensearch.xml")
