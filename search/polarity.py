@@ -1,0 +1,268 @@
+"""Reversals: where a quote says the opposite of the archive it otherwise follows.
+
+Each clause of the quote is aligned word by word with the stretch of the archive it
+stands for (:mod:`alignment`); what reverses it is then read where it stands:
+
+* a negation on one side only, in a short gap of the alignment or right against an
+  aligned word (an unrelated "not" elsewhere in the passage is aligned or far away, and
+  cancels nothing; a long dropped clause with a "not" in it reverses nothing);
+* a word aligned with its opposite (``data/opposites.toml``, or a prefix: legal /
+  illegal), or an Azerbaijani verb aligned with its -ma/-mə form (olub / olmayıb).
+
+Two negations in one clause cancel ("did not make" for "never made"), and so do a
+negation and an opposite ("I consider it wrong" for "I do not consider it right");
+words that say "not" in other words ("unlikely", "refused") only ever cancel. Two
+opposites do not cancel each other: each reverses a statement.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import functools
+import re
+
+from core import data as shipped
+from core.analysis import common_words, fold
+from search import alignment
+from search.opposites import opposed, turkic_negated
+from search.wording import Token, sentence_ends, tokens
+
+SHORT_GAP = 3  # a gap this short is one changed phrase: any negation in it counts
+MIN_CLAUSE = 4  # a clause shorter than this is read with its neighbour
+JOINED = 2  # words a second archive sentence must add to be read with the first
+_TURKIC = re.compile("[əƏı]")
+_CLAUSE_BREAK = re.compile(r"[.!?;:…]")
+_PAUSE = re.compile(r"[,;:.!?()—–]")
+
+
+@dataclasses.dataclass(frozen=True)
+class Reversal:
+    """What the quote says (``quote``) where the archive says the opposite (``archive``,
+    standing at ``start``..``end`` of the archived text)."""
+
+    quote: str
+    archive: str
+    start: int
+    end: int
+
+
+@dataclasses.dataclass(frozen=True)
+class _Lexicon:
+    strong: frozenset[str]
+    weak: frozenset[str]
+    concord: frozenset[str]
+    idioms: tuple[tuple[str, ...], ...]
+    auxiliaries: frozenset[str]
+    after_comma: frozenset[str]
+    anywhere: frozenset[str]
+
+
+@functools.cache
+def lexicon() -> _Lexicon:
+    """The negation words of ``data/negations.toml``, folded."""
+    data = shipped.toml("negations.toml")
+    folded = {k: frozenset(fold(w) for w in v) for k, v in data.items() if k != "idioms"}
+    return _Lexicon(idioms=tuple(tuple(fold(w) for w in i.split()) for i in data["idioms"]),
+                    **folded)
+
+
+def negation_kinds(found: list[Token]) -> list[str | None]:
+    """For each word: "strong" (a negation), "weak" (one in other words) or None."""
+    lex = lexicon()
+    kinds: list[str | None] = []
+    for k, t in enumerate(found):
+        kind = "strong" if t.word in lex.strong else "weak" if t.word in lex.weak else None
+        if t.word == "no" and k + 1 < len(found) and found[k + 1].word.isdigit():
+            kind = None  # "No 10", a number
+        kinds.append(kind)
+    for idiom in lex.idioms:
+        for k in range(len(found) - len(idiom) + 1):
+            if tuple(t.word for t in found[k : k + len(idiom)]) == idiom:
+                kinds[k : k + len(idiom)] = [None] * len(idiom)
+    return kinds
+
+
+def clauses(text: str, found: list[Token]) -> list[list[int]]:
+    """The quote's clauses, as lists of word numbers."""
+    lex = lexicon()
+    units: list[list[int]] = [[]]
+    for k, t in enumerate(found):
+        between = text[found[k - 1].end : t.start] if k else ""
+        if units[-1] and (_CLAUSE_BREAK.search(between) or t.word in lex.anywhere
+                          or ("," in between and t.word in lex.after_comma)):
+            units.append([])
+        units[-1].append(k)
+    merged: list[list[int]] = []
+    for unit in units:
+        if merged and (len(unit) < MIN_CLAUSE or len(merged[-1]) < MIN_CLAUSE):
+            merged[-1] = merged[-1] + unit
+        else:
+            merged.append(unit)
+    return merged
+
+
+def reversals(quote: str, archived: str) -> list[Reversal]:
+    """Where ``quote`` says the opposite of ``archived`` (empty when it does not)."""
+    said, there = tokens(quote), tokens(archived)
+    if not said or not there:
+        return []
+    ends = sentence_ends(archived, [(t.start, t.end) for t in there])
+    sentences = _sentences(ends, len(there))
+    keys = [t.key for t in there]
+    turkic = bool(_TURKIC.search(quote))
+    found: list[Reversal] = []
+    for unit in clauses(quote, said):
+        words = [said[k] for k in unit]
+        start, stop = _locate([t.key for t in words], keys, sentences)
+        found += _clause(words, there[start:stop], archived, turkic)
+    return found
+
+
+def _sentences(ends: set[int], size: int) -> list[tuple[int, int]]:
+    """The archive's sentences as (first word, word after the last)."""
+    starts = [0] + sorted(k + 1 for k in ends)
+    return list(zip(starts, starts[1:] + [size], strict=True))
+
+
+def _locate(clause: list[str], keys: list[str], sentences: list[tuple[int, int]]
+            ) -> tuple[int, int]:
+    """The archive sentence (or two in a row) sharing most words in order with a clause:
+    a clause is read against its own sentence, never against a "not" of the one before."""
+    best, where = -1, (0, 0)
+    for n, (start, _) in enumerate(sentences):
+        for extra, last in enumerate(sentences[n : n + 2]):
+            region = keys[start : last[1]]
+            shared = sum(b.size for b in difflib.SequenceMatcher(
+                None, clause, region, autojunk=False).get_matching_blocks())
+            shared -= extra * JOINED  # a second sentence must bring words of its own
+            if shared > best:
+                best, where = shared, (start, last[1])
+    return where
+
+
+@dataclasses.dataclass(frozen=True)
+class _Event:
+    gap: alignment.Gap
+    said: int | None  # the quote's word that reverses (None: the archive has it alone)
+    there: int | None
+    kind: str  # "opposite", "strong" or "weak"
+
+
+def _clause(said: list[Token], there: list[Token], archived: str, turkic: bool) -> list[Reversal]:
+    """The reversals of one clause against the stretch of the archive it stands for."""
+    gaps, aligned = alignment.align([t.key for t in said], [t.key for t in there])
+    content = [k for k, t in enumerate(said) if t.word not in common_words()]
+    if len(aligned.intersection(content)) * 2 < len(content):
+        return []  # the clause is not in this stretch: it reverses nothing there
+    pauses = sentence_ends(archived, [(t.start, t.end) for t in there], _PAUSE)
+    events: list[_Event] = []
+    for gap in gaps:
+        if gap.before is not None or gap.after is not None:
+            events += _events(gap, said, there, pauses, turkic)
+    return [_named(e, said, there) for e in _uncancelled(events)]
+
+
+def _events(gap: alignment.Gap, said: list[Token], there: list[Token], pauses: set[int],
+            turkic: bool) -> list[_Event]:
+    """What reverses in one gap: opposites aligned, then negations where they bear."""
+    q = _near(gap.quote, gap, len(gap.archive), set())
+    a = _near(gap.archive, gap, len(gap.quote), pauses)
+    found, used_q, used_a = [], set(), set()
+    for i in q:
+        for j in a:
+            pair = (said[i].word, there[j].word)
+            if j in used_a or i in used_q:
+                continue
+            if opposed(*pair) or (turkic and turkic_negated(*pair)):
+                found.append(_Event(gap, i, j, "opposite" if opposed(*pair) else "strong"))
+                used_q.add(i)
+                used_a.add(j)
+    for members, toks, used, quoted in ((q, said, used_q, True), (a, there, used_a, False)):
+        kinds = negation_kinds(toks)
+        for n, k in enumerate(members):
+            if kinds[k] and k not in used and _bears(n, members, gap):
+                found.append(_Event(gap, k if quoted else None, None if quoted else k, kinds[k]))
+    return found
+
+
+def _near(members: tuple[int, ...], gap: alignment.Gap, other: int, pauses: set[int]
+          ) -> tuple[int, ...]:
+    """A gap's words that can bear on the aligned words: at an edge of the stretch, only
+    those next to the aligned word, and not past a comma."""
+    keep = max(2, other)
+    kept: list[int] = []
+    if gap.before is None:  # before the first aligned word: the words just before it
+        for k in reversed(members[-keep:]):
+            if k in pauses:
+                break
+            kept.insert(0, k)
+        return tuple(kept)
+    if gap.after is None:  # after the last one: the words just after it
+        for k in members[:keep]:
+            if k - 1 in pauses:
+                break
+            kept.append(k)
+        return tuple(kept)
+    return members
+
+def _bears(n: int, members: tuple[int, ...], gap: alignment.Gap) -> bool:
+    """Whether the n-th word of a gap side bears on the aligned words: the gap is one
+    phrase put for another (a long clause dropped or added is not), or a short one, or
+    the word stands right against an aligned word."""
+    replaced = gap.quote and gap.archive and gap.before is not None and gap.after is not None
+    return bool(replaced or len(members) <= SHORT_GAP or (n == 0 and gap.before is not None)
+                or (n == len(members) - 1 and gap.after is not None))
+
+
+def _uncancelled(events: list[_Event]) -> list[_Event]:
+    """What still reverses once negations have cancelled each other and opposites."""
+    opposite = [e for e in events if e.kind == "opposite"]
+    strong = [e for e in events if e.kind == "strong"]
+    weak = [e for e in events if e.kind == "weak"]
+    while weak and (opposite or strong):
+        weak.pop()
+        (opposite or strong).pop()
+    while strong and opposite:
+        strong.pop()
+        opposite.pop()
+    return opposite + (strong if len(strong) % 2 else [])
+
+
+def _named(event: _Event, said: list[Token], there: list[Token]) -> Reversal:
+    """The reversal in words: the reversing words with the words they bear on."""
+    gap = event.gap
+    if event.kind == "opposite" or (event.said is not None and event.there is not None):
+        q, a = said[event.said], there[event.there]
+        return Reversal(q.raw, a.raw, a.start, a.end)
+    q_lo, q_hi = _phrase(said, gap.quote, event.said, gap, 0)
+    a_lo, a_hi = _phrase(there, gap.archive, event.there, gap, 1)
+    quote = " ".join(t.raw for t in said[q_lo : q_hi + 1])
+    start, end = there[a_lo].start, there[a_hi].end
+    return Reversal(quote, " ".join(t.raw for t in there[a_lo : a_hi + 1]), start, end)
+
+
+def _phrase(toks: list[Token], members: tuple[int, ...], at: int | None, gap: alignment.Gap,
+            side: int) -> tuple[int, int]:
+    """First and last word of a side's phrase: the gap's words (those from the reversing
+    word ``at`` to the aligned word, in a long gap), the auxiliary before them and the
+    aligned words after, up to the first that is not a common word."""
+    before = gap.before[side] if gap.before else None
+    after = gap.after[side] if gap.after else None
+    whole = members
+    if len(members) > SHORT_GAP and at is not None:
+        members = tuple(k for k in members if (k >= at if after is not None else k <= at))
+    elif len(members) > SHORT_GAP:
+        members = ()
+    lo = members[0] if members else (after if after is not None else before)
+    hi = members[-1] if members else lo
+    if after is not None:
+        hi = max(hi, after)
+        while hi + 1 < len(toks) and hi < after + 2 and toks[hi].word in common_words():
+            hi += 1
+    elif before is not None:
+        lo = min(lo, before)
+    while lo > 0 and (lo - 1 in whole or lo - 1 == before) and \
+            toks[lo - 1].word in lexicon().auxiliaries:
+        lo -= 1
+    return lo, hi
