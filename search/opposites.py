@@ -11,6 +11,7 @@ from core import data as shipped
 from core.analysis import fold, stem
 
 _PREFIXES = ("un", "non", "in", "im", "il", "ir", "dis", "не")
+_BASE_PREFIXES = ("un", "non", "il", "ir", "не")
 _VOWELS = frozenset("aeiouöü")
 _COPULA = re.compile(r"(d[iu]r)?(l[ae]r)?$")
 
@@ -67,3 +68,13 @@ def _skeleton(ending: str) -> str:
     """An ending's consonants, less the buffer y and a copula: what tense and person it
     says, whatever vowel harmony made of it."""
     return "".join(c for c in _COPULA.sub("", ending) if c not in _VOWELS and c != "y")
+
+
+def kin(word: str) -> frozenset[str]:
+    """Keys a folded word shares with its opposites, for weighing how much of a statement
+    a passage holds: the passage that says "denied" holds the statement "admitted" (which
+    it reverses). Only the prefixes that rarely begin a word otherwise give a base."""
+    keys = {f"o:{group}" for group, _ in sides(word)}
+    keys.update("s:" + stem(word[len(p) :]) for p in _BASE_PREFIXES
+                if word.startswith(p) and len(word) - len(p) >= 4)
+    return frozenset(keys)

@@ -152,14 +152,15 @@ class _Event:
 def _clause(said: list[Token], there: list[Token], archived: str, turkic: bool) -> list[Reversal]:
     """The reversals of one clause against the stretch of the archive it stands for."""
     gaps, aligned = alignment.align([t.key for t in said], [t.key for t in there])
-    content = [k for k, t in enumerate(said) if t.word not in common_words()]
-    if len(aligned.intersection(content)) * 2 < len(content):
-        return []  # the clause is not in this stretch: it reverses nothing there
     pauses = sentence_ends(archived, [(t.start, t.end) for t in there], _PAUSE)
     events: list[_Event] = []
     for gap in gaps:
         if gap.before is not None or gap.after is not None:
             events += _events(gap, said, there, pauses, turkic)
+    aligned |= {e.said for e in events if e.kind == "opposite"}  # aligned with its opposite
+    content = [k for k, t in enumerate(said) if t.word not in common_words()]
+    if len(aligned.intersection(content)) * 2 < len(content):
+        return []  # the clause is not in this stretch: it reverses nothing there
     return [_named(e, said, there) for e in _uncancelled(events)]
 
 

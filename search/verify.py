@@ -27,7 +27,7 @@ from core.aliases import Variant
 from core.analysis import WORD, fold, stem
 from core.names import looks_like_name, name_key
 from core.records import Document, Passage
-from search import polarity
+from search import opposites, polarity
 from search.alignment import diff
 from search.polarity import Reversal
 from search.wording import content_words, quotations, segments, words
@@ -89,7 +89,8 @@ class Check:
 
 class Concepts:
     """What a word stands for, whatever its form: its stem, its name key if it is
-    written as a name, and its alias group (CSTO, KTMT and ОДКБ are one)."""
+    written as a name, its alias group (CSTO, KTMT and ОДКБ are one), and its opposites
+    (a passage that says the opposite holds the statement, reversed)."""
 
     def __init__(self, groups: Iterable[list[Variant]]):
         self.exact: dict[str, int] = {}
@@ -107,7 +108,7 @@ class Concepts:
         found = self._known.get(word)
         if found is None:
             folded = fold(word)
-            keys = {"s:" + stem(folded)}
+            keys = {"s:" + stem(folded), *opposites.kin(folded)}
             if looks_like_name(word) and (key := name_key(word)):
                 keys.add("n:" + key)
             group = self.exact.get(folded)
