@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 
-from core.analysis import WORD, fold
+from core.analysis import WORD, common_words, fold
+from core.names import looks_like_name
 from search.wording import sentence_ends
 
 # A run of this many words the quote has elsewhere than the archive (a reordered
 # clause) is the same words moved, not words added on one side and dropped on the other.
 MOVED_RUN = 3
+_FIGURE = re.compile(r"\d")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -110,3 +114,33 @@ def diff(quote: str, archived: str) -> list[tuple[str, str]]:
         out.append(("~", piece(stop, len(b))))
     return out
 
+
+
+def changed_facts(quote: str, pieces: list[tuple[str, str]]
+                  ) -> tuple[dict[int, str], list[tuple[str, str, str]]]:
+    """The changed figures and names in the :func:`diff` of ``quote`` (what a fact-checker
+    looks for first): the numbers of the pieces that carry them ("figure" or "name"), and
+    each change as (kind, the quote's, the archive's; "" when it has none)."""
+    marks: dict[int, str] = {}
+    names = []
+    for k, (op, text) in enumerate(pieces):
+        if op != "-":
+            continue
+        other = k + 1 if k + 1 < len(pieces) and pieces[k + 1][0] == "+" else None
+        archived = pieces[other][1] if other is not None else ""
+        kind = ("figure" if _FIGURE.search(text + archived)
+                else "name" if other is not None and _names(text) and _names(archived) else None)
+        if kind:
+            marks.update({n: kind for n in (k, other) if n is not None})
+        if kind == "name":
+            names.append(("name", text, archived.strip()))
+    quoted = _NUMBER.findall(quote)
+    held = _NUMBER.findall("".join(text for op, text in pieces if op in "+="))
+    said = [n for n in quoted if n not in held]
+    archived = [n for n in held if n not in quoted]
+    figures = [("figure", q, archived[i] if i < len(archived) else "") for i, q in enumerate(said)]
+    return marks, figures + names
+
+
+def _names(text: str) -> bool:
+    return any(looks_like_name(w) and fold(w) not in common_words() for w in WORD.findall(text))

@@ -4,16 +4,19 @@ and without their negation (olub / olmayıb)."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 
 from core import data as shipped
 from core.analysis import fold, stem
+from search.wording import Token
 
 _PREFIXES = ("un", "non", "in", "im", "il", "ir", "dis", "не")
 _BASE_PREFIXES = ("un", "non", "il", "ir", "не")
 _VOWELS = frozenset("aeiouöü")
 _COPULA = re.compile(r"(d[iu]r)?(l[ae]r)?$")
+_PREDICATE = re.compile(r"[dt][iu]r(l[ae]r)?$")  # -dır, -dir, -dur, -dür: "is"
 
 
 @functools.cache
@@ -57,6 +60,13 @@ def turkic_negated(a: str, b: str) -> bool:
                 and _skeleton(long_[i + 1 :]) == _skeleton(short[i:])):
             return True
     return False
+
+
+def turkic_keys(found: list[Token]) -> list[Token]:
+    """Azerbaijani words keyed without the ending that makes them a predicate ("is"):
+    "qanunsuzdur" and "qanunsuz" stand for each other."""
+    return [dataclasses.replace(t, key=stem(_PREDICATE.sub("", t.word)))
+            if len(_PREDICATE.sub("", t.word)) >= 4 else t for t in found]
 
 
 def _same_root(a: str, b: str) -> bool:

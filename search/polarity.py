@@ -25,13 +25,15 @@ import re
 from core import data as shipped
 from core.analysis import common_words, fold
 from search import alignment
-from search.opposites import opposed, turkic_negated
+from search.opposites import opposed, turkic_keys, turkic_negated
 from search.wording import Token, sentence_ends, tokens
 
 SHORT_GAP = 3  # a gap this short is one changed phrase: any negation in it counts
-MIN_CLAUSE = 4  # a clause shorter than this is read with its neighbour
+MIN_CLAUSE = 3  # a clause shorter than this is read with its neighbour
 JOINED = 2  # words a second archive sentence must add to be read with the first
 _TURKIC = re.compile("[əƏı]")
+# Words that lead to the word a negation bears on ("not a member"): shown with it.
+_LEADING = frozenset({"a", "an", "the", "to", "of", "be", "been", "any"})
 _CLAUSE_BREAK = re.compile(r"[.!?;:…]")
 _PAUSE = re.compile(r"[,;:.!?()—–]")
 
@@ -107,6 +109,8 @@ def reversals(quote: str, archived: str) -> list[Reversal]:
     said, there = tokens(quote), tokens(archived)
     if not said or not there:
         return []
+    if _TURKIC.search(quote):  # Azerbaijani: "qanunsuz" stands for "qanunsuzdur"
+        said, there = turkic_keys(said), turkic_keys(there)
     ends = sentence_ends(archived, [(t.start, t.end) for t in there])
     sentences = _sentences(ends, len(there))
     keys = [t.key for t in there]
@@ -158,7 +162,8 @@ def _clause(said: list[Token], there: list[Token], archived: str, turkic: bool) 
         if gap.before is not None or gap.after is not None:
             events += _events(gap, said, there, pauses, turkic)
     aligned |= {e.said for e in events if e.kind == "opposite"}  # aligned with its opposite
-    content = [k for k, t in enumerate(said) if t.word not in common_words()]
+    kinds = negation_kinds(said)
+    content = [k for k, t in enumerate(said) if t.word not in common_words() and not kinds[k]]
     if len(aligned.intersection(content)) * 2 < len(content):
         return []  # the clause is not in this stretch: it reverses nothing there
     return [_named(e, said, there) for e in _uncancelled(events)]
@@ -236,32 +241,37 @@ def _named(event: _Event, said: list[Token], there: list[Token]) -> Reversal:
     if event.kind == "opposite" or (event.said is not None and event.there is not None):
         q, a = said[event.said], there[event.there]
         return Reversal(q.raw, a.raw, a.start, a.end)
-    q_lo, q_hi = _phrase(said, gap.quote, event.said, gap, 0)
-    a_lo, a_hi = _phrase(there, gap.archive, event.there, gap, 1)
+    toks, members, at = ((said, gap.quote, event.said) if event.said is not None
+                         else (there, gap.archive, event.there))
+    lex = lexicon()
+    # A bare "not" (or "does not") is shown with the words it bears on, on both sides.
+    bare = all(toks[k].word in lex.strong | lex.weak | lex.auxiliaries
+               for k in (members if len(members) <= SHORT_GAP else (at,)))
+    q_lo, q_hi = _phrase(said, gap.quote, event.said, gap, 0, bare)
+    a_lo, a_hi = _phrase(there, gap.archive, event.there, gap, 1, bare)
     quote = " ".join(t.raw for t in said[q_lo : q_hi + 1])
     start, end = there[a_lo].start, there[a_hi].end
     return Reversal(quote, " ".join(t.raw for t in there[a_lo : a_hi + 1]), start, end)
 
 
 def _phrase(toks: list[Token], members: tuple[int, ...], at: int | None, gap: alignment.Gap,
-            side: int) -> tuple[int, int]:
+            side: int, bare: bool) -> tuple[int, int]:
     """First and last word of a side's phrase: the gap's words (those from the reversing
-    word ``at`` to the aligned word, in a long gap), the auxiliary before them and the
-    aligned words after, up to the first that is not a common word."""
+    word ``at`` to the aligned word, in a long gap), with the auxiliary before them; for a
+    ``bare`` negation, the aligned word it bears on too ("not a member")."""
     before = gap.before[side] if gap.before else None
     after = gap.after[side] if gap.after else None
     whole = members
-    if len(members) > SHORT_GAP and at is not None:
-        members = tuple(k for k in members if (k >= at if after is not None else k <= at))
-    elif len(members) > SHORT_GAP:
-        members = ()
+    if len(members) > SHORT_GAP:
+        members = () if at is None else tuple(
+            k for k in members if (k >= at if after is not None else k <= at))
     lo = members[0] if members else (after if after is not None else before)
     hi = members[-1] if members else lo
-    if after is not None:
+    if (bare or not members) and after is not None:
         hi = max(hi, after)
-        while hi + 1 < len(toks) and hi < after + 2 and toks[hi].word in common_words():
+        while hi + 1 < len(toks) and hi < after + 2 and toks[hi].word in _LEADING:
             hi += 1
-    elif before is not None:
+    elif (bare or not members) and before is not None:
         lo = min(lo, before)
     while lo > 0 and (lo - 1 in whole or lo - 1 == before) and \
             toks[lo - 1].word in lexicon().auxiliaries:

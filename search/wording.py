@@ -66,5 +66,36 @@ def content_words(quote: str) -> list[str]:
 def sentence_ends(text: str, spans: list[tuple[int, int]], marks: re.Pattern = _SENTENCE_END
                   ) -> set[int]:
     """Numbers of the words (``spans``: where each stands in ``text``) a sentence ends after
-    (or, with other ``marks``, a clause)."""
-    return {k for k in range(len(spans) - 1) if marks.search(text[spans[k][1] : spans[k + 1][0]])}
+    (or, with other ``marks``, a clause); a point between digits ends nothing (6.8bn)."""
+    return {k for k in range(len(spans) - 1)
+            if marks.search(between := text[spans[k][1] : spans[k + 1][0]])
+            and not (between in ".," and text[spans[k][1] - 1].isdigit()
+                     and text[spans[k + 1][0]].isdigit())}
+
+
+# Where a sentence ends in published text: its mark, closing quotes or brackets, a space.
+_SENTENCE_BREAK = re.compile(r"[.!?…][\"”»’)\]]*\s+|\n+")
+
+
+def marked_sentences(text: str, spans: list[tuple[int, int]]) -> list[list[tuple[str, bool]]]:
+    """The sentences of ``text`` holding ``spans``, as published, each cut into pieces
+    (text, whether it is inside a span)."""
+    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text)]
+    bounds: list[list[int]] = []
+    for start, end in sorted(spans):
+        first = max((b for b in breaks if b <= start), default=0)
+        last = min((b for b in breaks if b >= end), default=len(text))
+        if bounds and first < bounds[-1][1]:
+            bounds[-1][1] = max(bounds[-1][1], last)
+        else:
+            bounds.append([first, last])
+    sentences = []
+    for first, last in bounds:
+        pieces, at = [], first
+        for start, end in sorted(spans):
+            if first <= start and end <= last:
+                pieces += [(text[at:start], False), (text[start:end], True)]
+                at = end
+        pieces.append((text[at:last].rstrip(), False))
+        sentences.append([p for p in pieces if p[0]])
+    return sentences

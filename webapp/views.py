@@ -17,6 +17,7 @@ from search import citations, people
 from search import story as stories
 from search.results import SearchResult, document_json, match_json, verify_json
 from search.service import BadQuery
+from search.verify import MAX_WORDS, QuoteTooLong
 from webapp import downloads as exports
 from webapp.api import batch_row, find_passage, service
 from webapp.links import absolute, external, permalink
@@ -227,9 +228,10 @@ def verify():
     if quote_text.strip():
         try:
             check = verify_json(service().check_quote(quote_text))
-        except BadQuery as exc:
+        except (BadQuery, QuoteTooLong) as exc:
             error = str(exc)
     return render_template("verify.html", quote=quote_text, check=check, error=error,
+                           max_words=f"{MAX_WORDS:,}",
                            share_url=external("views.verify", quote=quote_text)
                            if check else None), 400 if error else 200
 
