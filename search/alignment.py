@@ -37,18 +37,37 @@ def align(quote: list[str], archived: list[str]) -> tuple[list[Gap], set[int]]:
     any other keys), and the numbers of the quote's words that are aligned."""
     ops = difflib.SequenceMatcher(None, quote, archived, autojunk=False).get_opcodes()
     moved_q, moved_a = _moved(ops, quote, archived)
-    gaps, pairs = [], []
-    for op, i1, i2, j1, j2 in ops:
-        if op == "equal":
-            pairs.extend(zip(range(i1, i2), range(j1, j2), strict=True))
-            continue
-        q = tuple(i for i in range(i1, i2) if i not in moved_q)
-        a = tuple(j for j in range(j1, j2) if j not in moved_a)
+    pairs = [pair for op, i1, i2, j1, j2 in ops if op == "equal"
+             for pair in zip(range(i1, i2), range(j1, j2), strict=True)]
+    _slide(pairs, archived)
+    gaps = []
+    for k in range(len(pairs) + 1):
+        before = pairs[k - 1] if k else None
+        after = pairs[k] if k < len(pairs) else None
+        q = tuple(i for i in range(before[0] + 1 if before else 0, after[0] if after else len(quote))
+                  if i not in moved_q)
+        a = tuple(j for j in range(before[1] + 1 if before else 0,
+                                   after[1] if after else len(archived)) if j not in moved_a)
         if q or a:
-            gaps.append((q, a, len(pairs)))
-    found = [Gap(q, a, pairs[k - 1] if k else None, pairs[k] if k < len(pairs) else None)
-             for q, a, k in gaps]
-    return found, {i for i, _ in pairs} | moved_q
+            gaps.append(Gap(q, a, before, after))
+    return gaps, {i for i, _ in pairs} | moved_q
+
+
+def _slide(pairs: list[tuple[int, int]], archived: list[str]) -> None:
+    """Words the archive has in addition are put before the aligned words they repeat:
+    in "anywhere, does not have such a model, does not like" read for "anywhere, does
+    not like", the added words are "does not have such a model", and the quote's "does
+    not" is the one before "like"."""
+    for k in range(1, len(pairs)):
+        (i, j), (i_next, j_next) = pairs[k - 1], pairs[k]
+        width = j_next - j - 1
+        if i_next != i + 1 or width <= 0:
+            continue
+        m = k - 1
+        while (m >= 0 and pairs[m] == (i - (k - 1 - m), j - (k - 1 - m))
+               and archived[pairs[m][1]] == archived[pairs[m][1] + width]):
+            pairs[m] = (pairs[m][0], pairs[m][1] + width)
+            m -= 1
 
 
 def _moved(ops, quote: list[str], archived: list[str]) -> tuple[set[int], set[int]]:

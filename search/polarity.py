@@ -36,6 +36,7 @@ _TURKIC = re.compile("[əƏı]")
 _LEADING = frozenset({"a", "an", "the", "to", "of", "be", "been", "any"})
 _CLAUSE_BREAK = re.compile(r"[.!?;:…]")
 _PAUSE = re.compile(r"[,;:.!?()—–]")
+_COMMA = re.compile(",")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,11 +89,12 @@ def negation_kinds(found: list[Token]) -> list[str | None]:
 def clauses(text: str, found: list[Token]) -> list[list[int]]:
     """The quote's clauses, as lists of word numbers."""
     lex = lexicon()
+    spans = [(t.start, t.end) for t in found]
+    stops, commas = (sentence_ends(text, spans, marks) for marks in (_CLAUSE_BREAK, _COMMA))
     units: list[list[int]] = [[]]
     for k, t in enumerate(found):
-        between = text[found[k - 1].end : t.start] if k else ""
-        if units[-1] and (_CLAUSE_BREAK.search(between) or t.word in lex.anywhere
-                          or ("," in between and t.word in lex.after_comma)):
+        if units[-1] and (k - 1 in stops or t.word in lex.anywhere
+                          or (k - 1 in commas and t.word in lex.after_comma)):
             units.append([])
         units[-1].append(k)
     merged: list[list[int]] = []
@@ -104,23 +106,41 @@ def clauses(text: str, found: list[Token]) -> list[list[int]]:
     return merged
 
 
-def reversals(quote: str, archived: str) -> list[Reversal]:
-    """Where ``quote`` says the opposite of ``archived`` (empty when it does not)."""
+@dataclasses.dataclass(frozen=True)
+class Reading:
+    """A quote read against an archived text: what it reverses, and the share of its
+    words that stand in the archive's order, clause by clause (a few synonyms apart, a
+    quote that keeps the archive's wording word for word is the archive's statement)."""
+
+    reversed: tuple[Reversal, ...]
+    aligned: float
+
+
+def read(quote: str, archived: str) -> Reading:
+    """``quote`` word by word against ``archived``."""
     said, there = tokens(quote), tokens(archived)
     if not said or not there:
-        return []
-    if _TURKIC.search(quote):  # Azerbaijani: "qanunsuz" stands for "qanunsuzdur"
+        return Reading((), 0.0)
+    turkic = bool(_TURKIC.search(quote))
+    if turkic:  # Azerbaijani: "qanunsuz" stands for "qanunsuzdur"
         said, there = turkic_keys(said), turkic_keys(there)
     ends = sentence_ends(archived, [(t.start, t.end) for t in there])
     sentences = _sentences(ends, len(there))
     keys = [t.key for t in there]
-    turkic = bool(_TURKIC.search(quote))
     found: list[Reversal] = []
+    aligned = 0
     for unit in clauses(quote, said):
         words = [said[k] for k in unit]
         start, stop = _locate([t.key for t in words], keys, sentences)
-        found += _clause(words, there[start:stop], archived, turkic)
-    return found
+        reversed_, held = _clause(words, there[start:stop], (quote, archived), turkic)
+        found += reversed_
+        aligned += held
+    return Reading(tuple(found), aligned / len(said))
+
+
+def reversals(quote: str, archived: str) -> list[Reversal]:
+    """Where ``quote`` says the opposite of ``archived`` (empty when it does not)."""
+    return list(read(quote, archived).reversed)
 
 
 def _sentences(ends: set[int], size: int) -> list[tuple[int, int]]:
@@ -153,27 +173,31 @@ class _Event:
     kind: str  # "opposite", "strong" or "weak"
 
 
-def _clause(said: list[Token], there: list[Token], archived: str, turkic: bool) -> list[Reversal]:
-    """The reversals of one clause against the stretch of the archive it stands for."""
+def _clause(said: list[Token], there: list[Token], texts: tuple[str, str], turkic: bool
+            ) -> tuple[list[Reversal], int]:
+    """The reversals of one clause against the stretch of the archive it stands for, and
+    how many of its words are aligned there (``texts``: the quote's and the archive's)."""
     gaps, aligned = alignment.align([t.key for t in said], [t.key for t in there])
-    pauses = sentence_ends(archived, [(t.start, t.end) for t in there], _PAUSE)
+    pauses = tuple(sentence_ends(text, [(t.start, t.end) for t in toks], _PAUSE)
+                   for text, toks in zip(texts, (said, there), strict=True))
     events: list[_Event] = []
     for gap in gaps:
         if gap.before is not None or gap.after is not None:
             events += _events(gap, said, there, pauses, turkic)
-    aligned |= {e.said for e in events if e.kind == "opposite"}  # aligned with its opposite
+    aligned |= {e.said for e in events if e.there is not None}  # aligned with its opposite
     kinds = negation_kinds(said)
     content = [k for k, t in enumerate(said) if t.word not in common_words() and not kinds[k]]
     if len(aligned.intersection(content)) * 2 < len(content):
-        return []  # the clause is not in this stretch: it reverses nothing there
-    return [_named(e, said, there) for e in _uncancelled(events)]
+        return [], len(aligned)  # the clause is not in this stretch: it reverses nothing there
+    return [_named(e, said, there) for e in _uncancelled(events)], len(aligned)
 
 
-def _events(gap: alignment.Gap, said: list[Token], there: list[Token], pauses: set[int],
-            turkic: bool) -> list[_Event]:
-    """What reverses in one gap: opposites aligned, then negations where they bear."""
+def _events(gap: alignment.Gap, said: list[Token], there: list[Token],
+            pauses: tuple[set[int], set[int]], turkic: bool) -> list[_Event]:
+    """What reverses in one gap: opposites aligned, then negations where they bear
+    (``pauses``: the words of each side a comma or a stop follows)."""
     q = _near(gap.quote, gap, len(gap.archive), set())
-    a = _near(gap.archive, gap, len(gap.quote), pauses)
+    a = _near(gap.archive, gap, len(gap.quote), pauses[1])
     found, used_q, used_a = [], set(), set()
     for i in q:
         for j in a:
@@ -184,10 +208,11 @@ def _events(gap: alignment.Gap, said: list[Token], there: list[Token], pauses: s
                 found.append(_Event(gap, i, j, "opposite" if opposed(*pair) else "strong"))
                 used_q.add(i)
                 used_a.add(j)
-    for members, toks, used, quoted in ((q, said, used_q, True), (a, there, used_a, False)):
+    for members, toks, used, quoted, paused in ((q, said, used_q, True, pauses[0]),
+                                                (a, there, used_a, False, pauses[1])):
         kinds = negation_kinds(toks)
         for n, k in enumerate(members):
-            if kinds[k] and k not in used and _bears(n, members, gap):
+            if kinds[k] and k not in used and _bears(n, members, gap, paused):
                 found.append(_Event(gap, k if quoted else None, None if quoted else k, kinds[k]))
     return found
 
@@ -212,27 +237,36 @@ def _near(members: tuple[int, ...], gap: alignment.Gap, other: int, pauses: set[
         return tuple(kept)
     return members
 
-def _bears(n: int, members: tuple[int, ...], gap: alignment.Gap) -> bool:
+def _bears(n: int, members: tuple[int, ...], gap: alignment.Gap, pauses: set[int]) -> bool:
     """Whether the n-th word of a gap side bears on the aligned words: the gap is one
-    phrase put for another (a long clause dropped or added is not), or a short one, or
-    the word stands right against an aligned word."""
+    phrase put for another, or a short one, or the word stands right against an aligned
+    word, or one word before the aligned word it leads to ("do not consider | it right")
+    with no comma between. A clause dropped or added whole ("which did not matter,")
+    bears on nothing."""
     replaced = gap.quote and gap.archive and gap.before is not None and gap.after is not None
-    return bool(replaced or len(members) <= SHORT_GAP or (n == 0 and gap.before is not None)
-                or (n == len(members) - 1 and gap.after is not None))
+    leads = (gap.after is not None and len(members) - 1 - n <= 1
+             and not any(k in pauses for k in members[n:]))
+    return bool(replaced or leads or len(members) <= SHORT_GAP
+                or (n == 0 and gap.before is not None))
 
 
 def _uncancelled(events: list[_Event]) -> list[_Event]:
-    """What still reverses once negations have cancelled each other and opposites."""
-    opposite = [e for e in events if e.kind == "opposite"]
-    strong = [e for e in events if e.kind == "strong"]
-    weak = [e for e in events if e.kind == "weak"]
-    while weak and (opposite or strong):
-        weak.pop()
-        (opposite or strong).pop()
-    while strong and opposite:
-        strong.pop()
-        opposite.pop()
-    return opposite + (strong if len(strong) % 2 else [])
+    """What still reverses once a negation on one side has cancelled one on the other
+    ("did not make" for "never made") or an opposite ("wrong" for "not right"). Words
+    that say "not" in other words only cancel; two negations added on one side are two
+    reversals, and so are two opposites."""
+    swaps = [e for e in events if e.said is not None and e.there is not None]
+    def side(kind: str, quoted: bool) -> list[_Event]:
+        return [e for e in events if e.kind == kind and e not in swaps
+                and (e.said is not None) == quoted]
+    strong_q, strong_a, weak_q, weak_a = (side("strong", True), side("strong", False),
+                                          side("weak", True), side("weak", False))
+    for one, other in ((strong_q, strong_a), (strong_q, weak_a), (strong_a, weak_q),
+                       (swaps, strong_q), (swaps, strong_a), (swaps, weak_q), (swaps, weak_a)):
+        while one and other:
+            one.pop()
+            other.pop()
+    return swaps + strong_q + strong_a
 
 
 def _named(event: _Event, said: list[Token], there: list[Token]) -> Reversal:

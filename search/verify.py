@@ -30,7 +30,7 @@ from core.records import Document, Passage
 from search import opposites, polarity
 from search.alignment import diff
 from search.polarity import Reversal
-from search.wording import content_words, quotations, segments, words
+from search.wording import content_words, is_content, quotations, segments, tokens, words
 
 __all__ = ["Check", "Concepts", "Match", "QuoteTooLong", "Reversal", "content_words", "diff",
            "judge", "quotations", "segments", "words"]
@@ -46,6 +46,9 @@ ORDERED_BELOW = 5
 # The quote's words must stand within this many times its length (and at least
 # MIN_STRETCH words) of each other in the archive.
 SPREAD, MIN_STRETCH = 1.5, 12
+# A passage that keeps the quote's wording (this share of its words in the archive's order,
+# clause by clause) holds its statement with fewer of its content words: synonyms.
+KEPT_WORDING, KEPT_WORDING_SHARE = 0.8, 0.5
 # Alike enough to be the same statement reported twice (a word or two changed).
 SAME_STATEMENT = 0.8
 # The longest quote compared word by word (about eight long paragraphs); a longer one is
@@ -65,6 +68,7 @@ class Match:
     similarity: float
     exact: bool
     reversed: tuple[Reversal, ...] = ()  # what the quote says the opposite of
+    holds: bool = False  # the passage holds the quote's statement (verbatim, altered, reversed)
 
     @property
     def passage(self) -> Passage:
@@ -133,19 +137,33 @@ def judge(quote: str, documents: list[Document], concepts: Concepts, weight: Wei
         raise QuoteTooLong(f"The quote has {size:,} words and is not in the archive word for "
                            f"word; a quote that is not is compared word by word up to "
                            f"{MAX_WORDS:,} words. Check it a few paragraphs at a time.")
-    wanted = [(concepts.of(w), weight(fold(w))) for w in content_words(quote)]
-    width = max(MIN_STRETCH, round(SPREAD * size))
-    found = [_compare(quote, wanted, doc, window, concepts, width)
+    said = tokens(quote)
+    want = _Wanted(quote, [(concepts.of(w), weight(fold(w))) for w in content_words(quote)],
+                   [[(concepts.of(said[k].raw), weight(said[k].word)) for k in unit
+                     if is_content(said[k].raw)] for unit in polarity.clauses(quote, said)],
+                   max(MIN_STRETCH, round(SPREAD * size)))
+    found = [_compare(want, doc, window, concepts)
              for doc in documents for window in _windows(doc, size)]
-    found.sort(key=lambda m: (-m.similarity, bool(m.reversed), m.doc.metadata.date or "9999",
-                              len(m.passages)))
+    found.sort(key=lambda m: (not m.holds, -m.similarity, bool(m.reversed),
+                              m.doc.metadata.date or "9999", len(m.passages)))
     found = _distinct(found)
-    said = [m for m in found if m.similarity >= ALTERED_SHARE] if len(wanted) >= MIN_CONTENT_WORDS else []
-    if said:
-        reversed_ = bool(said[0].reversed)
-        same = [m for m in said if bool(m.reversed) == reversed_]
+    held = [m for m in found if m.holds] if len(want.words) >= MIN_CONTENT_WORDS else []
+    if held:
+        reversed_ = bool(held[0].reversed)
+        same = [m for m in held if bool(m.reversed) == reversed_]
         return Check(quote, CONTRADICTED if reversed_ else ALTERED, tuple(same[:limit]))
     return Check(quote, NOT_FOUND, (), tuple(m for m in found[:3] if m.similarity > 0))
+
+
+@dataclasses.dataclass(frozen=True)
+class _Wanted:
+    """What a passage must hold of a quote: its content words (concepts, weight), the same
+    clause by clause, and how close together they must stand."""
+
+    quote: str
+    words: list[tuple[frozenset[str], float]]
+    clauses: list[list[tuple[frozenset[str], float]]]
+    width: int
 
 
 def _verbatim(parts: list[list[str]], doc: Document) -> Iterator[Match]:
@@ -161,7 +179,7 @@ def _verbatim(parts: list[list[str]], doc: Document) -> Iterator[Match]:
         end = _follow(parts, folded, stream, start)
         if end is not None:
             first, last = stream[start][1], stream[end - 1][1]
-            yield Match(doc, tuple(doc.passages[first : last + 1]), 1.0, True)
+            yield Match(doc, tuple(doc.passages[first : last + 1]), 1.0, True, holds=True)
             start = _find(folded, parts[0], end)
         else:
             start = _find(folded, parts[0], start + 1)
@@ -199,15 +217,30 @@ def _windows(doc: Document, size: int) -> Iterable[tuple[Passage, ...]]:
                 break
 
 
-def _compare(quote: str, wanted, doc: Document, window: tuple[Passage, ...],
-             concepts: Concepts, width: int) -> Match:
+def _compare(want: _Wanted, doc: Document, window: tuple[Passage, ...], concepts: Concepts
+             ) -> Match:
+    """How much of the quote the window holds, and whether it holds the statement: most
+    of its content words together, or its wording kept with a few words changed, and
+    every clause of it (a quote stitched from two articles holds one half here)."""
     text = doc.text[window[0].start : window[-1].end]
     keys = [concepts.of(w) for w in WORD.findall(text)]
-    covered = _stretch_coverage(wanted, keys, width)
-    if len(wanted) < ORDERED_BELOW and covered >= ALTERED_SHARE:
-        covered = min(covered, _ordered_coverage(wanted, keys, width))
-    reversed_ = tuple(polarity.reversals(quote, text)) if covered >= ALTERED_SHARE else ()
-    return Match(doc, window, round(covered, 4), False, reversed_)
+    covered = _stretch_coverage(want.words, keys, want.width)
+    if len(want.words) < ORDERED_BELOW and covered >= ALTERED_SHARE:
+        covered = min(covered, _ordered_coverage(want.words, keys, want.width))
+    if covered < KEPT_WORDING_SHARE or not _every_clause(want.clauses, keys):
+        return Match(doc, window, round(covered, 4), False)
+    reading = polarity.read(want.quote, text)
+    if covered < ALTERED_SHARE and reading.aligned < KEPT_WORDING:
+        return Match(doc, window, round(covered, 4), False)
+    return Match(doc, window, round(covered, 4), False, reading.reversed, True)
+
+
+def _every_clause(clauses: list[list[tuple[frozenset[str], float]]],
+                  keys: list[frozenset[str]]) -> bool:
+    """Whether the text holds more than half (by weight) of each clause's content words."""
+    there = frozenset().union(*keys)
+    return all(sum(w for k, w in clause if k & there) * 2 > sum(w for _, w in clause)
+               for clause in clauses if len(clause) >= 2)
 
 
 def _stretch_coverage(wanted: list[tuple[frozenset[str], float]], tokens: list[frozenset[str]],

@@ -57,10 +57,15 @@ def quotations(text: str) -> list[str]:
 
 def content_words(quote: str) -> list[str]:
     """The quote's words as typed, less the commonest words of its language."""
-    common = common_words() | _CONTRACTED
-    # Numbers are content only as years: "in 2019" says something, "3" rarely alone.
-    return [w for w in WORD.findall(unicodedata.normalize("NFKC", quote))
-            if (fold(w) not in common and not w.isdigit()) or (w.isdigit() and len(w) == 4)]
+    return [w for w in WORD.findall(unicodedata.normalize("NFKC", quote)) if is_content(w)]
+
+
+def is_content(word: str) -> bool:
+    """Whether a word (as typed) says something: not one of the commonest words, and a
+    number only as a year ("in 2019" says something, "3" rarely alone)."""
+    if word.isdigit():
+        return len(word) == 4
+    return fold(word) not in common_words() | _CONTRACTED
 
 
 def sentence_ends(text: str, spans: list[tuple[int, int]], marks: re.Pattern = _SENTENCE_END
