@@ -19,24 +19,20 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import functools
 import re
 
-from core import data as shipped
-from core.analysis import common_words, fold
+from core.analysis import common_words
 from search import alignment
+from search.negation import clauses, lexicon, negation_kinds
 from search.opposites import opposed, turkic_keys, turkic_negated
 from search.wording import Token, sentence_ends, tokens
 
 SHORT_GAP = 3  # a gap this short is one changed phrase: any negation in it counts
-MIN_CLAUSE = 3  # a clause shorter than this is read with its neighbour
 JOINED = 2  # words a second archive sentence must add to be read with the first
 _TURKIC = re.compile("[əƏı]")
 # Words that lead to the word a negation bears on ("not a member"): shown with it.
 _LEADING = frozenset({"a", "an", "the", "to", "of", "be", "been", "any"})
-_CLAUSE_BREAK = re.compile(r"[.!?;:…]")
 _PAUSE = re.compile(r"[,;:.!?()—–]")
-_COMMA = re.compile(",")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,62 +44,6 @@ class Reversal:
     archive: str
     start: int
     end: int
-
-
-@dataclasses.dataclass(frozen=True)
-class _Lexicon:
-    strong: frozenset[str]
-    weak: frozenset[str]
-    concord: frozenset[str]
-    idioms: tuple[tuple[str, ...], ...]
-    auxiliaries: frozenset[str]
-    after_comma: frozenset[str]
-    anywhere: frozenset[str]
-
-
-@functools.cache
-def lexicon() -> _Lexicon:
-    """The negation words of ``data/negations.toml``, folded."""
-    data = shipped.toml("negations.toml")
-    folded = {k: frozenset(fold(w) for w in v) for k, v in data.items() if k != "idioms"}
-    return _Lexicon(idioms=tuple(tuple(fold(w) for w in i.split()) for i in data["idioms"]),
-                    **folded)
-
-
-def negation_kinds(found: list[Token]) -> list[str | None]:
-    """For each word: "strong" (a negation), "weak" (one in other words) or None."""
-    lex = lexicon()
-    kinds: list[str | None] = []
-    for k, t in enumerate(found):
-        kind = "strong" if t.word in lex.strong else "weak" if t.word in lex.weak else None
-        if t.word == "no" and k + 1 < len(found) and found[k + 1].word.isdigit():
-            kind = None  # "No 10", a number
-        kinds.append(kind)
-    for idiom in lex.idioms:
-        for k in range(len(found) - len(idiom) + 1):
-            if tuple(t.word for t in found[k : k + len(idiom)]) == idiom:
-                kinds[k : k + len(idiom)] = [None] * len(idiom)
-    return kinds
-
-
-def clauses(text: str, found: list[Token]) -> list[list[int]]:
-    """The quote's clauses, as lists of word numbers."""
-    lex = lexicon()
-    spans = [(t.start, t.end) for t in found]
-    stops, commas = (sentence_ends(text, spans, marks) for marks in (_CLAUSE_BREAK, _COMMA))
-    units: list[list[int]] = [[]]
-    for k, t in enumerate(found):
-        if units[-1] and (k - 1 in stops or t.word in lex.anywhere
-                          or (k - 1 in commas and t.word in lex.after_comma)):
-            units.append([])
-        units[-1].append(k)
-    merged: list[list[int]] = []
-    for unit in units:
-        if merged and (len(unit) < MIN_CLAUSE or len(merged[-1]) < MIN_CLAUSE):
-            merged[-1] = merged[-1] + unit
-        else:
-            merged.append(unit)
-    return merged
 
 
 @dataclasses.dataclass(frozen=True)
@@ -136,11 +76,6 @@ def read(quote: str, archived: str) -> Reading:
         found += reversed_
         aligned += held
     return Reading(tuple(found), aligned / len(said))
-
-
-def reversals(quote: str, archived: str) -> list[Reversal]:
-    """Where ``quote`` says the opposite of ``archived`` (empty when it does not)."""
-    return list(read(quote, archived).reversed)
 
 
 def _sentences(ends: set[int], size: int) -> list[tuple[int, int]]:

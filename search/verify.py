@@ -27,7 +27,7 @@ from core.aliases import Variant
 from core.analysis import WORD, fold, stem
 from core.names import looks_like_name, name_key
 from core.records import Document, Passage
-from search import opposites, polarity
+from search import coverage, opposites, polarity
 from search.alignment import diff
 from search.polarity import Reversal
 from search.wording import content_words, is_content, quotations, segments, tokens, words
@@ -161,8 +161,8 @@ class _Wanted:
     clause by clause, and how close together they must stand."""
 
     quote: str
-    words: list[tuple[frozenset[str], float]]
-    clauses: list[list[tuple[frozenset[str], float]]]
+    words: coverage.Wanted
+    clauses: list[coverage.Wanted]
     width: int
 
 
@@ -224,66 +224,15 @@ def _compare(want: _Wanted, doc: Document, window: tuple[Passage, ...], concepts
     every clause of it (a quote stitched from two articles holds one half here)."""
     text = doc.text[window[0].start : window[-1].end]
     keys = [concepts.of(w) for w in WORD.findall(text)]
-    covered = _stretch_coverage(want.words, keys, want.width)
+    covered = coverage.stretch_coverage(want.words, keys, want.width)
     if len(want.words) < ORDERED_BELOW and covered >= ALTERED_SHARE:
-        covered = min(covered, _ordered_coverage(want.words, keys, want.width))
-    if covered < KEPT_WORDING_SHARE or not _every_clause(want.clauses, keys):
+        covered = min(covered, coverage.ordered_coverage(want.words, keys, want.width))
+    if covered < KEPT_WORDING_SHARE or not coverage.every_clause(want.clauses, keys):
         return Match(doc, window, round(covered, 4), False)
     reading = polarity.read(want.quote, text)
     if covered < ALTERED_SHARE and reading.aligned < KEPT_WORDING:
         return Match(doc, window, round(covered, 4), False)
     return Match(doc, window, round(covered, 4), False, reading.reversed, True)
-
-
-def _every_clause(clauses: list[list[tuple[frozenset[str], float]]],
-                  keys: list[frozenset[str]]) -> bool:
-    """Whether the text holds more than half (by weight) of each clause's content words."""
-    there = frozenset().union(*keys)
-    return all(sum(w for k, w in clause if k & there) * 2 > sum(w for _, w in clause)
-               for clause in clauses if len(clause) >= 2)
-
-
-def _stretch_coverage(wanted: list[tuple[frozenset[str], float]], tokens: list[frozenset[str]],
-                      width: int) -> float:
-    """The largest share (by weight) of the quote's content words found together within
-    ``width`` words of the text: a statement's words stand close, while words scattered
-    over a long paragraph say nothing together."""
-    total = sum(w for _, w in wanted) or 1.0
-    hits = [[i for i, (keys, _) in enumerate(wanted) if keys & token] for token in tokens]
-    present = [0] * len(wanted)
-    share = best = 0.0
-    for end, found in enumerate(hits):
-        for i in found:
-            if not present[i]:
-                share += wanted[i][1]
-            present[i] += 1
-        if end >= width:
-            for i in hits[end - width]:
-                present[i] -= 1
-                if not present[i]:
-                    share -= wanted[i][1]
-        best = max(best, share)
-    return best / total
-
-
-def _ordered_coverage(wanted: list[tuple[frozenset[str], float]], tokens: list[frozenset[str]],
-                      width: int) -> float:
-    """The largest share (by weight) of the quote's content words found in the quote's
-    order within ``width`` words of the text."""
-    total = sum(w for _, w in wanted) or 1.0
-    best = 0.0
-    for start, first in enumerate(tokens):
-        if not any(keys & first for keys, _ in wanted):
-            continue
-        held = [0.0] * (len(wanted) + 1)  # held[k]: the most of wanted[:k] found in order
-        for token in tokens[start : start + width]:
-            for k in range(len(wanted), 0, -1):
-                if wanted[k - 1][0] & token:
-                    held[k] = max(held[k], held[k - 1] + wanted[k - 1][1])
-            for k in range(1, len(held)):
-                held[k] = max(held[k], held[k - 1])
-        best = max(best, held[-1])
-    return best / total
 
 
 def _distinct(matches: list[Match]) -> list[Match]:

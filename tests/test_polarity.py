@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pytest
 
+from search.negation import clauses
 from search.opposites import opposed, turkic_negated
-from search.polarity import clauses, reversals
+from search.polarity import read
 from search.wording import tokens
 
 
 def _pairs(quote: str, archived: str) -> list[tuple[str, str]]:
-    return [(r.quote, r.archive) for r in reversals(quote, archived)]
+    return [(r.quote, r.archive) for r in read(quote, archived).reversed]
 
 
 @pytest.mark.parametrize(("quote", "archived", "expected"), [
