@@ -120,8 +120,9 @@ def _clause(said: list[Token], there: list[Token], texts: tuple[str, str], turki
         if gap.before is not None or gap.after is not None:
             events += _events(gap, said, there, pauses, turkic)
     aligned |= {e.said for e in events if e.there is not None}  # aligned with its opposite
-    kinds = negation_kinds(said)
-    content = [k for k, t in enumerate(said) if t.word not in common_words() and not kinds[k]]
+    kinds, lex = negation_kinds(said), lexicon()
+    content = [k for k, t in enumerate(said)
+               if t.word not in common_words() | lex.auxiliaries and not kinds[k]]
     if len(aligned.intersection(content)) * 2 < len(content):
         return [], len(aligned)  # the clause is not in this stretch: it reverses nothing there
     return [_named(e, said, there) for e in _uncancelled(events)], len(aligned)

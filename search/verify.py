@@ -10,8 +10,11 @@ not at all?
 * altered: the archive holds the statement the quote stands for, misquoted: most of the
   quote's content words (by weight: rare words count more than names every article
   has) are in the passage, in any order and any form (another inflection, another
-  spelling of a name, an alias: KTMT for CSTO), and nothing reverses it;
-* not_found: anything else. Sharing a few names and topic words is not a statement.
+  spelling of a name, an alias: KTMT for CSTO), or the passage keeps the quote's
+  wording with a few words changed (synonyms); the passage holds every clause of the
+  quote; and nothing reverses it;
+* not_found: anything else. Sharing a few names and topic words is not a statement, and
+  a quote stitched from two articles is not held by either.
 
 A quote that is not verbatim and longer than MAX_WORDS is refused with that reason
 (:class:`QuoteTooLong`), never judged on part of it. The matches keep the archived text

@@ -31,6 +31,13 @@ def _pairs(quote: str, archived: str) -> list[tuple[str, str]]:
     # A prefix makes the opposite.
     ("The sale was legal, the judge said.", "The sale was illegal, the judge said.",
      [("legal", "illegal")]),
+    # Two negations added on one side are two reversals, not a double negation.
+    ("Prices did not rise and wages did not fall in May.", "Prices rose and wages fell in May.",
+     [("did not rise", "rose"), ("did not fall", "fell")]),
+    # A negation one word before the aligned word it leads to bears on it.
+    ("The opposition said it was wise to cut taxes this year.",
+     "The opposition said: we do not think it wise to cut taxes this year.",
+     [("it", "do not think it")]),
 ])
 def test_a_reversal_is_named_where_it_stands(quote, archived, expected):
     assert _pairs(quote, archived) == expected
@@ -48,6 +55,10 @@ def test_a_reversal_is_named_where_it_stands(quote, archived, expected):
     # A long clause dropped with a negation in it reverses nothing.
     ("The plan was approved by parliament on Monday.",
      "The plan, which the opposition did not support at first, was approved by parliament on Monday."),
+    # A dropped clause that repeats the words after it ("does not ...") lends them no "not".
+    ("Officials said the rule does not apply to farms, does not cover shops in cities.",
+     "Officials said the rule does not apply to farms, does not have an exemption, does not "
+     "cover shops in cities."),
     # Phrases that deny nothing.
     ("Prices rose in Baku and in Ganja.", "Prices rose not only in Baku but also in Ganja."),
     # The same words.
@@ -98,7 +109,7 @@ def test_azerbaijani_negated_verb_forms(a, b, expected):
 
 @pytest.mark.parametrize(("a", "b", "expected"), [
     ("admitted", "denied", True), ("rose", "fell", True), ("unlawful", "lawful", True),
-    ("rose", "increased", False), ("praised", "welcomed", False),
+    ("allowed", "prevented", True), ("rose", "increased", False), ("praised", "welcomed", False),
 ])
 def test_opposites(a, b, expected):
     assert opposed(a, b) is expected
@@ -109,3 +120,8 @@ def test_clauses_break_at_sentences_and_conjunctions_not_inside_a_short_phrase()
     found = tokens(quote)
     assert [" ".join(found[k].raw for k in unit) for unit in clauses(quote, found)] == [
         "Prices rose sharply in May", "but wages fell", "Oil and gas stayed flat all year"]
+
+
+def test_a_point_between_digits_ends_no_clause():
+    quote = "Output rose to 14.27 million tonnes in 2004, a report says."
+    assert len(clauses(quote, tokens(quote))) == 1

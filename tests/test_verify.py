@@ -102,3 +102,19 @@ def test_a_long_quote_is_verbatim_at_any_length_or_refused_with_the_reason(servi
     assert len(verify.words(spanned)) > 40 and service.check_quote(spanned).verdict == "verbatim"
     with pytest.raises(verify.QuoteTooLong, match=r"has \d+ words .* up to 40 words"):
         service.check_quote(spanned.replace("Hasrat", "Hasratov"))
+
+
+def test_a_quote_stitched_from_two_articles_is_held_by_neither(service):
+    """Each half stands in a seed; no passage holds both clauses."""
+    quote = ("Putin should immediately stop interfering in the affairs of the sovereign state of "
+             "Kazakhstan: the effect of introducing troops cannot be long-term.")
+    assert service.check_quote(quote).verdict == "not_found"
+
+
+def test_a_passage_that_keeps_the_wording_holds_a_quote_with_synonyms(service):
+    quote = ("The riots were started by state-controlled criminal gangs and agitators to provide "
+             "the authorities with a pretext to brutally suppress peaceful demonstrations")
+    check = service.check_quote(quote)
+    top = check.matches[0]
+    assert check.verdict == "altered" and top.doc.metadata.outlet == "Vikendi"
+    assert top.similarity < verify.ALTERED_SHARE  # three content words of eleven changed
