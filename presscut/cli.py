@@ -299,38 +299,24 @@ def cite(passage_id, index, fmt, base_url):
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print the /api/verify object.")
 def verify(quote, index, as_json):
-    """Check whether QUOTE stands in the archive verbatim, altered, or not at all.
+    """Check whether QUOTE stands in the archive verbatim, altered, contradicted (its
+    meaning reversed), or not at all.
 
-    Exit status: 0 verbatim, 3 altered, 4 not found, 2 a quote that cannot be checked.
+    Exit status: 0 verbatim, 3 altered, 4 not found, 5 contradicted, 2 a quote that
+    cannot be checked (empty, or too long to compare word by word).
     """
+    from presscut import checks
     from search.results import verify_json
     from search.service import BadQuery
-    from search.verify import diff
+    from search.verify import QuoteTooLong
 
     try:
         check = _service(index).check_quote(quote)
-    except BadQuery as exc:
+    except (BadQuery, QuoteTooLong) as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     if as_json:
         click.echo(json.dumps(verify_json(check), indent=2, ensure_ascii=False))
     else:
-        click.echo(VERDICT_LINES[check.verdict])
-        for m in check.matches:
-            click.echo(f"\n{m.doc.metadata.outlet}, {m.doc.metadata.date or 'undated'} "
-                       f"[{m.passage.passage_id}] {m.similarity:.0%} of its words")
-            click.echo("  " + "".join(_diff_marks(op, text) for op, text in diff(quote, m.text)))
-    sys.exit(VERDICT_EXIT[check.verdict])
-
-
-VERDICT_LINES = {
-    "verbatim": "Verbatim: the archive holds these words as quoted.",
-    "altered": "Altered: the archive holds this statement in other words; the differences "
-               "are marked [-quote only-] {+archive only+}.",
-    "not_found": "Not found: no passage of the archive says this.",
-}
-VERDICT_EXIT = {"verbatim": 0, "altered": 3, "not_found": 4}
-
-
-def _diff_marks(op: str, text: str) -> str:
-    return {"-": f"[-{text}-] ", "+": f"{{+{text.rstrip()}+}} "}.get(op, text)
+        click.echo(checks.text(check))
+    sys.exit(checks.EXIT[check.verdict])

@@ -7,8 +7,10 @@ import dataclasses
 
 from core.files import format_of
 from core.records import Document, Passage
+from search.alignment import changed_facts
 from search.timeline import Timeline
 from search.verify import Check, Match, diff
+from search.wording import marked_sentences
 
 
 @dataclasses.dataclass(frozen=True)
@@ -187,24 +189,35 @@ def passage_json(doc: Document, p: Passage, permalink: str, elsewhere: list[Matc
     }
 
 
-def match_json(m: Match, diff: list[tuple[str, str]] | None = None) -> dict:
+def match_json(m: Match, diff: list[tuple[str, str]] | None = None, quote: str = "") -> dict:
     """One entry of ``/api/verify``'s ``matches``; ``text`` is the archived text as
     published, and ``diff`` says which side has which words (``-`` the quote only,
-    ``+`` the archive only, ``=`` both, ``~`` archive text around the quoted stretch)."""
+    ``+`` the archive only, ``=`` both, ``~`` archive text around the quoted stretch;
+    ``fact``: a changed figure or name). A match the quote reverses says what it
+    reverses (``reversed``) and gives the sentence as published with those words marked."""
     meta = m.doc.metadata
     found = {"passage_id": m.passage.passage_id, "doc_id": m.doc.doc_id,
              "passage_ids": [p.passage_id for p in m.passages],
              "outlet": meta.outlet, "title": meta.title, "date": meta.date, "url": meta.url,
-             "similarity": m.similarity, "exact": m.exact, "text": m.text}
+             "similarity": m.similarity, "exact": m.exact, "text": m.text,
+             "reversed": [{"quote": r.quote, "archive": r.archive} for r in m.reversed]}
+    if m.reversed:
+        found["sentences"] = [[{"text": text, "reversed": marked} for text, marked in sentence]
+                              for sentence in marked_sentences(m.text, [(r.start, r.end)
+                                                                        for r in m.reversed])]
     if diff is not None:
-        found["diff"] = [{"op": op, "text": text} for op, text in diff]
+        marks, changes = changed_facts(quote, diff)
+        found["diff"] = [{"op": op, "text": text, **({"fact": marks[k]} if k in marks else {})}
+                         for k, (op, text) in enumerate(diff)]
+        found["changes"] = [{"kind": kind, "quote": quoted, "archive": archived}
+                            for kind, quoted, archived in changes]
     return found
 
 
 def verify_json(check: Check) -> dict:
     """``POST /api/verify``, ``GET /verify`` and ``presscut verify --json``."""
     return {"quote": check.quote, "verdict": check.verdict,
-            "matches": [match_json(m, diff(check.quote, m.text)) for m in check.matches],
+            "matches": [match_json(m, diff(check.quote, m.text), check.quote) for m in check.matches],
             "nearest": [match_json(m) for m in check.nearest]}
 
 

@@ -209,11 +209,12 @@ class SearchService:
                       key=lambda m: (m.doc.metadata.date or "9999", m.doc.metadata.outlet))
 
     def check_quote(self, quote: str, limit: int = 5) -> verify.Check:
-        """Whether ``quote`` stands in the archive verbatim, altered, or not at all."""
+        """Whether ``quote`` stands in the archive verbatim, altered, contradicted, or not at all."""
         if not quote.strip():
             raise BadQuery("Paste a quote to check.")
         if len(quote) > 20 * self.max_query_length:
-            raise BadQuery("The quote is too long to check; paste one paragraph at most.")
+            raise BadQuery(f"The quote has {len(quote):,} characters; the check takes at most "
+                           f"{20 * self.max_query_length:,}. Check it a few paragraphs at a time.")
         groups = self.aliases.groups()
         known = self._concepts
         if known is None or known[0] is not groups:  # the same list until alias files change

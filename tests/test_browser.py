@@ -321,3 +321,37 @@ def test_research_views_are_reachable_from_the_search_page(browser, base_url, wi
         raise
     finally:
         context.close()
+
+
+def _check_in_the_page(page, base_url, quote: str) -> str:
+    page.goto(base_url + "/verify")
+    page.fill("#quote", quote)
+    page.click("form.verify button[type=submit]")
+    page.wait_for_selector(".verdict")
+    return page.locator(".verdict").get_attribute("data-verdict")
+
+
+def test_the_issues_three_quotes_get_their_verdicts_in_chromium(browser, base_url):
+    """Issue 32: two reversed statements are contradicted, three consecutive paragraphs
+    pasted exactly are verbatim; on a phone, without JavaScript, nothing wider than it."""
+    from .conftest import CORPUS, SEEDS
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    page = context.new_page()
+    wants = _check_in_the_page(page, base_url,
+                               "President Tokayev does not want to suppress any protest movement.")
+    assert wants == "contradicted"
+    assert page.locator("p.reversal").inner_text() == (
+        "The archive says “wants”, the quote says “does not want”.")
+    assert page.locator("blockquote.published mark").all_inner_texts() == ["wants"]
+    member = _check_in_the_page(page, base_url,
+                                "Kazakhstan is not a member of the Organization of Turkic States.")
+    assert member == "contradicted"
+    assert page.locator("blockquote.published mark").all_inner_texts() == ["is also a member"]
+    lines = [line for line in (CORPUS / SEEDS["vikendi"]).read_text("utf-8").splitlines() if line]
+    spanned = "\n".join(lines[1:4])
+    assert _check_in_the_page(page, base_url, spanned) == "verbatim"
+    assert page.locator("ol.matches del").count() == 0  # nothing struck out as "not in the archive"
+    # The long quote's share link and every passage wrap within the screen.
+    assert page.locator("p.share a").bounding_box()["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()

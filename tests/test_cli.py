@@ -73,3 +73,23 @@ def test_extract_prints_clean_text_and_json():
     data = json.loads(run("extract", path, "--json").output)
     assert data["outlet"] == "Turan" and data["metadata_sources"]["outlet"] == "manifest"
     assert "Leave a review" in data["removed"]
+
+
+def test_verify_has_its_own_exit_code_for_contradicted_and_readme_lists_them_all(tmp_path):
+    from presscut import checks
+
+    from .conftest import ROOT
+    index = tmp_path / "index"
+    run("index", "--corpus", CORPUS, "--index", index)
+    said = run("verify", "President Tokayev does not want to suppress any protest movement.",
+               "--index", index)
+    assert said.exit_code == 5 and said.output.startswith("Contradicted")
+    assert "The archive says “wants”, the quote says “does not want”." in said.output
+    assert "President Tokayev >>wants<< to suppress any protest movement." in said.output
+    readme = " ".join((ROOT / "README.md").read_text("utf-8").split())
+    listed = readme.split("Exit codes of `verify`: ")[1].split(".")[0]
+    codes = {int(code): words for code, words in
+             (part.strip().split(" ", 1) for part in listed.split(", ") if part[:1].strip().isdigit())}
+    assert {words.split(" (")[0].replace(" ", "_"): code for code, words in codes.items()
+            if code != 2} == checks.EXIT
+    assert 2 in codes

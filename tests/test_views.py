@@ -326,3 +326,38 @@ def test_the_count_reads_as_a_sentence(client, q):
     shown = BeautifulSoup(client.get("/", query_string={"q": q}).data, "html.parser").select_one(
         "#results-heading q, #results-heading code.query")
     assert shown.text == q and (shown.name == "q") == ('"' not in q)
+
+
+def test_verify_page_explains_the_four_verdicts(client):
+    soup = BeautifulSoup(client.get("/verify").data, "lxml")
+    assert [dt.get_text() for dt in soup.select(".verdicts dt")] == [
+        "Verbatim", "Altered", "Contradicted", "Not found"]
+
+
+def test_verify_page_shows_what_a_contradicted_quote_reverses(client):
+    quote = "Kazakhstan is not a member of the Organization of Turkic States."
+    soup = BeautifulSoup(client.get("/verify", query_string={"quote": quote}).data, "lxml")
+    assert soup.select_one(".verdict")["data-verdict"] == "contradicted"
+    assert soup.select_one("p.reversal").get_text() == (
+        "The archive says “is also a member”, the quote says “is not a member”.")
+    published = soup.select_one("blockquote.published")
+    assert published.get_text() == "Kazakhstan is also a member of the Organization of Turkic States."
+    assert [m.get_text() for m in published.select("mark")] == ["is also a member"]
+
+
+def test_verify_page_puts_a_changed_figure_first(client):
+    quote = "According to President Tokayev, there are 30,000 terrorists in Almaty alone"
+    soup = BeautifulSoup(client.get("/verify", query_string={"quote": quote}).data, "lxml")
+    assert soup.select_one(".verdict")["data-verdict"] == "altered"
+    fact = soup.select_one("p.fact.figure")
+    assert fact.get_text() == "Figure changed: the quote says “30,000”, the archive says “20,000”."
+    assert fact.find_next("blockquote").select_one("del.fact").get_text() == "30"
+
+
+def test_verify_page_says_plainly_when_a_quote_is_too_long(client, monkeypatch):
+    from search import verify
+    monkeypatch.setattr(verify, "MAX_WORDS", 30)
+    page = client.get("/verify", query_string={"quote": "Bananas are yellow and sweet. " * 8})
+    soup = BeautifulSoup(page.data, "lxml")
+    assert page.status_code == 400 and not soup.select(".verdict")
+    assert soup.select_one("p.error").get_text().startswith("The quote has 40 words")

@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from core.errors import IndexMissing
 from search.service import BadQuery, PassageGone
+from search.verify import QuoteTooLong
 from webapp.params import BadParameter
 
 log = logging.getLogger(__name__)
@@ -16,6 +17,7 @@ log = logging.getLogger(__name__)
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(BadQuery, lambda exc: _answer(400, str(exc)))
+    app.register_error_handler(QuoteTooLong, lambda exc: _answer(400, str(exc)))
     app.register_error_handler(BadParameter, lambda exc: _answer(400, str(exc)))
     app.register_error_handler(IndexMissing, lambda exc: _answer(503, str(exc)))
     app.register_error_handler(PassageGone, _gone)

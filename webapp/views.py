@@ -25,6 +25,7 @@ from search import citations, people
 from search import story as stories
 from search.results import SearchResult, document_json, match_json, verify_json
 from search.service import BadQuery
+from search.verify import MAX_WORDS, QuoteTooLong
 from webapp import downloads as exports
 from webapp import feeds
 from webapp.api import batch_row, find_passage, service
@@ -258,12 +259,13 @@ def verify():
     if quote_text.strip():
         try:
             check = verify_json(service().check_quote(quote_text))
-        except BadQuery as exc:
+        except (BadQuery, QuoteTooLong) as exc:
             error = str(exc)
     share_url = external("views.verify", quote=quote_text) if check else None
     if share_url and len(share_url.encode()) > LONGEST_REQUEST_LINE - 100:
         share_url = None  # the page says to cite the passages instead
     return render_template("verify.html", quote=quote_text, check=check, error=error,
+                           max_words=f"{MAX_WORDS:,}",
                            share_url=share_url), 400 if error else 200
 
 
