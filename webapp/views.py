@@ -8,7 +8,7 @@ import io
 import re
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from core.facets import BY_NAME, SORTS
 from core.files import FORMAT_LABELS
@@ -19,11 +19,13 @@ from search.results import SearchResult, document_json, match_json, verify_json
 from search.service import BadQuery
 from webapp import downloads as exports
 from webapp.api import batch_row, find_passage, service
+from webapp.limits import long_requests
 from webapp.links import absolute, external, permalink
 from webapp.params import (
     BadParameter,
     batch_queries,
     path_urls,
+    quote_to_check,
     search_request,
     toggle_url,
     toggle_urls,
@@ -156,9 +158,11 @@ def export(fmt: str):
     if fmt not in exports.FORMATS:
         abort(404, "Export as .csv or .json.")
     req = search_request(request.args)
-    body = exports.FORMATS[fmt](service(), req, permalink)
-    return Response(stream_with_context(body), mimetype=exports.MEDIA_TYPES[fmt], headers={
-        "Content-Disposition": f'attachment; filename="presscut-results.{fmt}"'})
+    long = long_requests()
+    name = f"presscut-results.{fmt}"
+    return long.streaming(lambda: exports.FORMATS[fmt](long, req, permalink),
+                          mimetype=exports.MEDIA_TYPES[fmt],
+                          headers={"Content-Disposition": exports.attachment(name, name)})
 
 
 @bp.get("/doc/<doc_id>")
@@ -226,8 +230,11 @@ def verify():
     check, error = None, None
     if quote_text.strip():
         try:
-            check = verify_json(service().check_quote(quote_text))
-        except BadQuery as exc:
+            quote_to_check(quote_text)
+            long = long_requests()
+            with long.turn():
+                check = verify_json(long.check_quote(quote_text))
+        except (BadQuery, BadParameter) as exc:
             error = str(exc)
     return render_template("verify.html", quote=quote_text, check=check, error=error,
                            share_url=external("views.verify", quote=quote_text)
@@ -261,8 +268,10 @@ def batch():
         template = search_request(request.form)
     except BadParameter as exc:
         return render_template("batch.html", rows=None, text=text, error=str(exc)), 400
-    rows = [_batch_view(row, q, template) for row, q in
-            zip(service().batch(queries, template), queries, strict=True)]
+    long = long_requests()
+    with long.turn():
+        found = long.batch(queries, template)
+    rows = [_batch_view(row, q, template) for row, q in zip(found, queries, strict=True)]
     if request.form.get("format") == "csv":
         return exports.batch_csv(rows)
     top = max((r["total"] for r in rows), default=0) or 1
