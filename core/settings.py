@@ -54,13 +54,30 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("token", "", "PRESSCUT_TOKEN",
             "Secret that every write (collections) needs, as `Authorization: Bearer <token>` or "
             "through the login page. Unset, writes are allowed only when the server listens on "
-            "a loopback address; elsewhere it serves read-only."),
+            "a loopback address and trusts no proxy; elsewhere it serves read-only."),
+    Setting("allowed_hosts", "", "PRESSCUT_ALLOWED_HOSTS",
+            "Host names the server answers to besides its listen address and PRESSCUT_BASE_URL's "
+            "(comma-separated; `.example.org` takes its subdomains too); any other Host header "
+            "is refused, as a DNS-rebinding page would send."),
     Setting("collections", "", "PRESSCUT_COLLECTIONS",
             "SQLite file of the collections of passages [default: collections.sqlite3 beside "
             "the index folder, so a rebuild keeps them]."),
     Setting("secret_key", "", "PRESSCUT_SECRET_KEY",
             "Key that signs login cookies and form tokens [default: a random key kept in "
             "secret.key beside the collections file]."),
+    Setting("max_quote_length", 3000, "PRESSCUT_MAX_QUOTE_LENGTH",
+            "Longest quote a check takes, in characters (a check costs about a second a "
+            "thousand characters at 3,000 articles)."),
+    Setting("max_batch", 300, "PRESSCUT_MAX_BATCH", "Most names or terms one batch takes."),
+    Setting("heavy_requests", 1, "PRESSCUT_HEAVY_REQUESTS",
+            "Long requests (quote checks, exports, batches) each server process answers at "
+            "once, in a process of their own, so that readers keep being answered beside them."),
+    Setting("heavy_queue", 2, "PRESSCUT_HEAVY_QUEUE",
+            "Long requests that may wait for their turn in each server process (a minute at "
+            "most); any beyond are answered 503 with a sentence and Retry-After."),
+    Setting("heavy_nice", 10, "PRESSCUT_HEAVY_NICE",
+            "How much lower the priority of the process answering long requests is than the "
+            "readers' (Unix niceness, 0 to 19): on a busy machine readers go first."),
 )
 
 
@@ -84,8 +101,14 @@ class Settings:
     archive_name: str
     trust_proxy: int
     token: str
+    allowed_hosts: str
     collections: str
     secret_key: str
+    max_quote_length: int
+    max_batch: int
+    heavy_requests: int
+    heavy_queue: int
+    heavy_nice: int
 
     @classmethod
     def defaults(cls, **overrides: object) -> Settings:

@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from core import data as shipped
-from core.records import LoadedFile, Metadata
+from core.records import LoadedFile, Metadata, is_web_url
 from indexer import cleaner, language, selfnames
 
 MANIFEST_NAMES = ("sources.csv", "manifest.csv")
@@ -121,13 +121,19 @@ def describe(loaded: LoadedFile, paragraphs: tuple[str, ...], row: Mapping[str, 
         url=url,
         sources={"url": url_src, "outlet": outlet_src, "date": date_src, "title": title_src,
                  "language": lang_src, "authors": authors_src},
-        archived_url=row.get("archived_url", "").strip() or None,
+        archived_url=_manifest_archive(row),
     )
 
 
 def _manifest(field: str, row: Mapping[str, str]) -> Found | None:
     value = row.get(field, "").strip()
     return (value, "manifest") if value else None
+
+
+def _manifest_archive(row: Mapping[str, str]) -> str | None:
+    """The manifest's ``archived_url`` if it is an http(s) address (it is cited and linked)."""
+    value = row.get("archived_url", "").strip()
+    return value if value and is_web_url(value) else None
 
 
 def _manifest_date(row: Mapping[str, str]) -> Found | None:
@@ -161,12 +167,6 @@ def _valid_date(year: str, month: str, day: str | None) -> str | None:
         return f"{int(year):04d}-{int(month):02d}"
     except ValueError:
         return None
-
-
-def is_web_url(value: str) -> bool:
-    """Only http(s) addresses become links: a corpus may carry ``javascript:`` ones."""
-    parsed = urlparse(value)
-    return parsed.scheme in ("http", "https") and bool(parsed.netloc)
 
 
 def infer_url(meta: Mapping[str, str]) -> Found:

@@ -157,7 +157,11 @@ def serve(index, engine, corpus, host, port, workers, threads, base_url):
                f"({processes} process{'es' if processes > 1 else ''} of {settings.threads} "
                "threads)")
     mode = write_mode(settings)
-    if mode == "read-only":
+    if mode == "read-only" and settings.trust_proxy:
+        click.echo("Serving read-only: collections can be read, not changed, because the server "
+                   "trusts a proxy (PRESSCUT_TRUST_PROXY) without PRESSCUT_TOKEN set: behind a "
+                   "proxy every request comes from the proxy's address.", err=True)
+    elif mode == "read-only":
         click.echo("Serving read-only: collections can be read, not changed, because the server "
                    "listens beyond this machine without PRESSCUT_TOKEN set.", err=True)
     elif mode == "token":

@@ -11,7 +11,7 @@ import html
 import json
 import re
 
-from core.records import Document, Passage
+from core.records import Document, Passage, is_web_url
 from search.embedded import archive_location
 
 FORMATS = ("text", "apa", "mla", "chicago", "bibtex", "ris", "csl-json", "annotation")
@@ -37,6 +37,17 @@ def _nested(text: str) -> str:
     return _OPENING_STRAIGHT.sub("‘", text).translate(_NESTED)
 
 
+# Control characters and the line and paragraph separators (a line break in RIS ends a
+# field, and the line after it can forge a record: "ER  -", "TY  - JOUR").
+_BREAKS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line, without control characters: a field from a document cannot
+    forge a line of a citation or a heading of a dossier."""
+    return _BREAKS.sub(" ", text).strip()
+
+
 class UnknownFormat(ValueError):
     """A citation format we do not produce."""
 
@@ -54,15 +65,18 @@ class _Facts:
         meta = doc.metadata
         self.doc, self.passage, self.permalink, self.archive = doc, passage, permalink, archive
         self.language = meta.language
-        self.quote = doc.passage_text(passage)
-        self.title, self.outlet, self.authors = meta.title, meta.outlet, meta.authors
-        self.url = meta.url or permalink
+        self.quote = one_line(doc.passage_text(passage))
+        self.title, self.outlet = one_line(meta.title), one_line(meta.outlet)
+        self.authors = tuple(one_line(a) for a in meta.authors)
+        self.url = meta.url if meta.url and is_web_url(meta.url) else permalink
         parts = [int(p) for p in meta.date.split("-")] if meta.date else []
         self.year = parts[0] if parts else None
         self.month = parts[1] if len(parts) > 1 else None
         self.day = parts[2] if len(parts) > 2 else None
         self.date = meta.date
-        self.archived = meta.archived_url
+        # Checked again here: an index built before archived_url was checked may hold any.
+        self.archived = meta.archived_url if meta.archived_url and is_web_url(
+            meta.archived_url) else None
         self.accessed = [int(p) for p in doc.indexed.split("-")] if doc.indexed else []
         # The page of a paged source (a PDF) the passage starts on.
         self.page = passage.page
@@ -264,7 +278,8 @@ def _annotation(f: _Facts) -> str:
         "target": {
             "source": f.url,
             "selector": [
-                {"type": "TextQuoteSelector", "exact": f.quote,
+                # The passage exactly as the document has it: a selector finds it by that.
+                {"type": "TextQuoteSelector", "exact": f.doc.passage_text(p),
                  "prefix": text[max(0, p.start - CONTEXT_CHARS) : p.start],
                  "suffix": text[p.end : p.end + CONTEXT_CHARS]},
                 {"type": "TextPositionSelector", "start": p.start, "end": p.end},

@@ -126,7 +126,7 @@ def markdown(collection: Collection, entries: list[Entry], permalink: Permalink)
             lines.append(f"- Tags: {_md(', '.join(cutting.tags))}")
         lines.append(f"- Permalink: {permalink(cutting.passage_id)}")
         if meta.url:
-            lines.append(f"- Original: {meta.url}")
+            lines.append(f"- Original: {cite.one_line(meta.url)}")
         lines.append("")
     listed = sources(entries)
     if listed:
@@ -142,7 +142,9 @@ def _quote(text: str) -> str:
 
 
 def _md(text: str) -> str:
-    """Text from a document, inert in Markdown: no HTML, links or emphasis of its own."""
+    """Text from a document or a note, inert in Markdown: on one line (no heading or list
+    item of its own), and no HTML, links or emphasis."""
+    text = cite.one_line(text)
     for char in "\\`*_[]<>#|":
         text = text.replace(char, "\\" + char)
     return text

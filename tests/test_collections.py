@@ -20,6 +20,7 @@ import rispy
 from bs4 import BeautifulSoup
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
+from werkzeug.http import parse_options_header
 from werkzeug.serving import make_server
 
 from core.settings import Settings
@@ -122,7 +123,7 @@ def test_the_dossiers_quote_verbatim_with_notes_and_sources(client, seed_docs):
         assert f"> {seed_docs[name].passage_text(passage)}".replace("*", "\\*") in markdown
     assert "note 0 \\<b\\>&\\</b\\>" in markdown and "## Sources" in markdown
     page = client.get(f"/collections/{cid}/export.html")
-    assert page.headers["Content-Disposition"].endswith('.html"')
+    assert parse_options_header(page.headers["Content-Disposition"])[1]["filename"].endswith(".html")
     assert "script-src" not in page.headers["Content-Security-Policy"]
     soup = BeautifulSoup(page.get_data(as_text=True), "html.parser")
     quotes = [q.get_text() for q in soup.select("section.cutting blockquote")]

@@ -193,7 +193,7 @@ def test_security_headers(client, url):
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     assert "unsafe-inline" not in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Referrer-Policy"] == "same-origin"  # none to other sites
 
 
 def test_document_and_passage_pages_name_the_language(client, seed_docs):

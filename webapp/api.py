@@ -12,8 +12,16 @@ from search import citations, people
 from search import story as stories
 from search.results import document_json, passage_json, person_json, story_json, verify_json
 from search.service import BadQuery, SearchService
+from webapp.downloads import attachment
+from webapp.limits import long_requests
 from webapp.links import permalink
-from webapp.params import BadParameter, batch_queries, filters_from_json, search_request
+from webapp.params import (
+    BadParameter,
+    batch_queries,
+    filters_from_json,
+    quote_to_check,
+    search_request,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -86,7 +94,7 @@ def cite(passage_id: str):
     headers = {}
     if request.args.get("download"):
         name = f"presscut-{passage_id}-{fmt}.{citations.EXTENSIONS.get(fmt, 'txt')}"
-        headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        headers["Content-Disposition"] = attachment(name, name)
     return Response(body, content_type=content_type, headers=headers)
 
 
@@ -117,8 +125,10 @@ def batch():
                            "filters beside it.")
     queries = batch_queries(body["queries"])
     template = search_request(filters_from_json(body))
-    return jsonify({"results": [batch_row(row, q) for row, q in
-                                zip(service().batch(queries, template), queries, strict=True)]})
+    long = long_requests()
+    with long.turn():
+        found = long.batch(queries, template)
+    return jsonify({"results": [batch_row(row, q) for row, q in zip(found, queries, strict=True)]})
 
 
 def batch_row(row, query: str) -> dict:
@@ -134,5 +144,9 @@ def verify():
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict) or not isinstance(payload.get("quote"), str):
         raise BadParameter('Send JSON like {"quote": "the words to check"}.')
-    return jsonify(verify_json(service().check_quote(payload["quote"])))
+    quote = quote_to_check(payload["quote"])
+    long = long_requests()
+    with long.turn():
+        check = long.check_quote(quote)
+    return jsonify(verify_json(check))
 

@@ -5,6 +5,7 @@ resolved against the archive (:func:`indexer.dossier.resolve`)."""
 from __future__ import annotations
 
 import io
+import unicodedata
 import zipfile
 
 from flask import (
@@ -26,6 +27,7 @@ from search.results import collection_json
 from search.service import PassageGone
 from webapp.access import csrf, require_write
 from webapp.api import service
+from webapp.downloads import attachment
 from webapp.links import permalink
 from webapp.params import BadParameter
 
@@ -158,7 +160,8 @@ def exported(collection: Collection, fmt: str) -> Response:
         raise BadParameter(f"Unknown export format {fmt!r}; use one of {', '.join(EXPORTS)}.")
     entries = dossier.resolve(collection, service())
     extension, content_type = EXPORTS[fmt]
-    headers = {"Content-Disposition": f'attachment; filename="{_file_name(collection)}.{extension}"'}
+    name, ascii_name = _file_names(collection)
+    headers = {"Content-Disposition": attachment(f"{name}.{extension}", f"{ascii_name}.{extension}")}
     if fmt == "zip":
         body = io.BytesIO()
         with zipfile.ZipFile(body, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -186,6 +189,15 @@ def _render(collection: Collection, entries: list[dossier.Entry], fmt: str) -> s
 def _file_name(collection: Collection) -> str:
     slug = "".join(ch if ch.isalnum() else "-" for ch in collection.name.lower()).strip("-")
     return f"presscut-{'-'.join(filter(None, slug.split('-')))[:60] or collection.id}"
+
+
+def _file_names(collection: Collection) -> tuple[str, str]:
+    """The export's name in the collection's own letters ("presscut-türkiyə"), and one in
+    ASCII for clients that read only that: without accents where that is all it takes
+    ("presscut-merida"), else the collection's id."""
+    name = _file_name(collection)
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return name, plain if plain.isascii() else f"presscut-{collection.id}"
 
 
 # -- pages (forms work without JavaScript) ---------------------------------------------

@@ -10,8 +10,10 @@ import dataclasses
 import io
 import json
 from collections.abc import Callable, Iterator
+from urllib.parse import quote
 
 from flask import Response
+from werkzeug.http import dump_options_header
 
 from search.results import ResultDoc, SearchRequest, SearchResult, result_json
 from search.service import SearchService
@@ -22,6 +24,25 @@ PAGE = 100
 CSV_COLUMNS = ("doc_id", "title", "outlet", "date", "language", "url", "score",
                "passage_id", "permalink", "passage")
 Permalink = Callable[[str], str]
+# A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value):
+    """A CSV cell a spreadsheet shows rather than runs: text that would start a formula
+    (``=HYPERLINK(...)`` in a document's title) gets a leading apostrophe, as OWASP advises."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def attachment(name: str, fallback: str) -> str:
+    """The Content-Disposition of a download called ``name`` (RFC 6266): a name beyond
+    ASCII goes in ``filename*`` as UTF-8 (RFC 5987), which browsers read, beside the ASCII
+    ``fallback`` in ``filename``; a header is Latin-1 at most, and gunicorn refuses any
+    other (the encoding is werkzeug's ``send_file``'s)."""
+    if name.isascii():
+        return dump_options_header("attachment", {"filename": name})
+    return dump_options_header("attachment", {
+        "filename": fallback, "filename*": "UTF-8''" + quote(name, safe="!#$&+-.^_`|~")})
 
 
 def _pages(service: SearchService, req: SearchRequest) -> tuple[SearchResult, Iterator[ResultDoc]]:
@@ -53,7 +74,7 @@ def _csv_rows(documents: Iterator[ResultDoc], permalink: Permalink) -> Iterator[
     def row(values) -> str:
         out.seek(0)
         out.truncate()
-        writer.writerow(values)
+        writer.writerow([cell(v) for v in values])
         return out.getvalue()
 
     yield row(CSV_COLUMNS)
@@ -99,7 +120,8 @@ def batch_csv(rows: list[dict]) -> Response:
     writer.writerow(BATCH_COLUMNS)
     for r in rows:
         outlets = "; ".join(f"{o['value']}: {o['count']}" for o in r["outlets"])
-        writer.writerow((r["query"], r["total"], r["first_date"] or "", r["last_date"] or "",
-                         outlets, absolute(r["url"]), r.get("error", "")))
+        writer.writerow([cell(v) for v in (
+            r["query"], r["total"], r["first_date"] or "", r["last_date"] or "", outlets,
+            absolute(r["url"]), r.get("error", ""))])
     return Response(out.getvalue(), content_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": 'attachment; filename="presscut-batch.csv"'})
+        "Content-Disposition": attachment("presscut-batch.csv", "presscut-batch.csv")})

@@ -26,7 +26,10 @@ def init_app(app: Flask) -> None:
 
 
 def _http(exc: HTTPException):
-    return _answer(exc.code or 500, exc.description or exc.name)
+    response, status = _answer(exc.code or 500, exc.description or exc.name)
+    # What the exception says besides its page: Retry-After of a 503, Allow of a 405.
+    headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
+    return response, status, headers
 
 
 def _gone(exc: PassageGone):

@@ -60,6 +60,11 @@ class _Gunicorn(BaseApplication):
         return self.app
 
 
+def _warm(app: Flask) -> None:
+    app.extensions["presscut.long"].warm()
+    app.extensions["presscut.search"].open()
+
+
 def serve(app: Flask, settings: Settings) -> None:
     """Serve ``app`` until stopped (SIGTERM or Ctrl-C)."""
     _Gunicorn(app, {
@@ -77,8 +82,9 @@ def serve(app: Flask, settings: Settings) -> None:
         "limit_request_line": LONGEST_REQUEST_LINE,
         "graceful_timeout": 10,
         # Each process reads its index ahead as it starts (a minute at 100,000 articles),
-        # not while its first readers wait.
-        "post_worker_init": lambda worker: app.extensions["presscut.search"].open(),
+        # not while its first readers wait; so does its process for long requests.
+        "post_worker_init": lambda worker: _warm(app),
+        "worker_exit": lambda arbiter, worker: app.extensions["presscut.long"].stop(),
         "loglevel": "warning",
         "accesslog": None,
     }).run()

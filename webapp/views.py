@@ -7,16 +7,7 @@ import dataclasses
 import io
 from urllib.parse import quote
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    render_template,
-    request,
-    stream_with_context,
-    url_for,
-)
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from core.facets import BY_NAME, SORTS
 from core.files import FORMAT_LABELS
@@ -29,11 +20,13 @@ from search.verify import MAX_WORDS, QuoteTooLong
 from webapp import downloads as exports
 from webapp import feeds
 from webapp.api import batch_row, find_passage, service
+from webapp.limits import long_requests
 from webapp.links import LONGEST_REQUEST_LINE, external, permalink
 from webapp.params import (
     BadParameter,
     batch_queries,
     path_urls,
+    quote_to_check,
     search_request,
     toggle_url,
     toggle_urls,
@@ -185,9 +178,11 @@ def export(fmt: str):
     if fmt not in exports.FORMATS:
         abort(404, "Export as .csv or .json.")
     req = search_request(request.args)
-    body = exports.FORMATS[fmt](service(), req, permalink)
-    return Response(stream_with_context(body), content_type=exports.MEDIA_TYPES[fmt], headers={
-        "Content-Disposition": f'attachment; filename="presscut-results.{fmt}"'})
+    long = long_requests()
+    name = f"presscut-results.{fmt}"
+    return long.streaming(lambda: exports.FORMATS[fmt](long, req, permalink),
+                          content_type=exports.MEDIA_TYPES[fmt],
+                          headers={"Content-Disposition": exports.attachment(name, name)})
 
 
 @bp.get("/doc/<doc_id>")
@@ -258,8 +253,11 @@ def verify():
     check, error = None, None
     if quote_text.strip():
         try:
-            check = verify_json(service().check_quote(quote_text))
-        except (BadQuery, QuoteTooLong) as exc:
+            quote_to_check(quote_text)
+            long = long_requests()
+            with long.turn():
+                check = verify_json(long.check_quote(quote_text))
+        except (BadQuery, BadParameter, QuoteTooLong) as exc:
             error = str(exc)
     share_url = external("views.verify", quote=quote_text) if check else None
     if share_url and len(share_url.encode()) > LONGEST_REQUEST_LINE - 100:
@@ -296,8 +294,10 @@ def batch():
         template = search_request(request.form)
     except BadParameter as exc:
         return render_template("batch.html", rows=None, text=text, error=str(exc)), 400
-    rows = [_batch_view(row, q, template) for row, q in
-            zip(service().batch(queries, template), queries, strict=True)]
+    long = long_requests()
+    with long.turn():
+        found = long.batch(queries, template)
+    rows = [_batch_view(row, q, template) for row, q in zip(found, queries, strict=True)]
     if request.form.get("format") == "csv":
         return exports.batch_csv(rows)
     top = max((r["total"] for r in rows), default=0) or 1
