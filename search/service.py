@@ -36,6 +36,10 @@ CHECK_EVERY = 1.0  # seconds between looks at the disk for a newer index
 # Values a facet lists, commonest first (months are all listed, for the chart); the
 # selected ones always. Thousands of speakers made a common word's answer 4 ms longer.
 FACET_VALUES = 100
+# Plain words fewer documents than this hold all together are relaxed to documents with
+# some of them. Not the page's size: a count must not change with ``per_page`` (a batch
+# row, an export and the page it links to give the same number).
+RELAX_BELOW = 10
 
 __all__ = ["BadQuery", "PassageGone", "SearchRequest", "SearchResult", "SearchService"]
 
@@ -154,11 +158,13 @@ class SearchService:
         else:
             order = found.scores
             parts = query.plain_words(parsed)
-            if len(parts) > 1 and np.count_nonzero(_all(found.mask, having.values())) < request.per_page:
+            if len(parts) > 1 and np.count_nonzero(_all(found.mask, having.values())) < RELAX_BELOW:
                 found, order, relaxed = self._relax(gen, searcher, parts, having)
             matched = found.mask
         allowed = _all(matched, having.values())
         total = int(np.count_nonzero(allowed))
+        if relaxed is not None and relaxed.complete == total:
+            relaxed = None  # no document has only some of the words: nothing was relaxed
         facets = {name: self._facet(gen, name, _all(matched, [m for f, m in having.items()
                                                               if f != name]), request)
                   for name in (BY_NAME if request.facets is None else request.facets)}
@@ -176,7 +182,8 @@ class SearchService:
         return SearchResult(request, total, results, facets, suggestion,
                             time.perf_counter() - started, parsed.aliases, relaxed,
                             *gen.span(allowed),
-                            timeline.build(gen.date_counts(allowed)) if request.per_page else None)
+                            timeline.build(gen.date_counts(allowed)) if request.per_page else None,
+                            parsed.questions)
 
     def batch(self, queries: list[str], template: SearchRequest) -> list[SearchResult | BadQuery]:
         """Each query's count, outlets and first and last date under ``template``'s

@@ -124,7 +124,7 @@ def batch_row(row, query: str) -> dict:
     """A batch result as JSON; a query that cannot be read says why, with no count."""
     if isinstance(row, BadQuery):
         return {"query": query, "total": 0, "outlets": [], "first_date": None,
-                "last_date": None, "error": str(row)}
+                "last_date": None, "relaxed": None, "error": str(row)}
     return row.batch_json()
 
 
