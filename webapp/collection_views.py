@@ -121,7 +121,6 @@ def show(collection_id: str):
     return jsonify(_as_json(_collection(collection_id)))
 
 
-# Said when a passage cut again was in the collection already (page and API).
 ALREADY = ("This passage was already in the collection: its note and tags are kept, and a "
            "note or tags given are added to them.")
 
@@ -259,7 +258,6 @@ def add_page():
         raise BadParameter(str(exc)) from None
     if added is None:
         abort(404, f"No collection with id {collection_id!r}.")
-    # The page says so at the cutting, which the anchor scrolls to.
     return redirect(url_for("collections.page", collection_id=collection_id,
                             already=passage_id if added.already else None,
                             _anchor=f"c-{passage_id}"), 303)
