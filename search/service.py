@@ -216,6 +216,10 @@ class SearchService:
             gen.corrected = {stamp: {name: raw.merged(*self.entities.mapping(raw.values))}}
         return gen.corrected[stamp][name]
 
+    def names(self, facet: str) -> tuple[str, ...]:
+        """Every value of ``facet``: the people pages resolve a name against them."""
+        return self.facet_arrays(self._current(), facet).values
+
     def _filters(self, gen: Generation, request: SearchRequest) -> dict[str, np.ndarray]:
         """A mask of the documents each filter of ``request`` lets through."""
         having = {facet: self.facet_arrays(gen, facet).having(frozenset(values), gen.size)

@@ -103,8 +103,12 @@ def story():
 
 @bp.get("/entities/<path:name>")
 def entity(name: str):
+    """The passages naming them and, as ``quoted``, what they are quoted saying (under
+    any speaker name of theirs: ``/api/speakers/<name>``'s object, or null)."""
     person = people.mentioned(service(), name) or abort(404, f"No document mentions {name!r}.")
-    return jsonify(person_json(person, permalink))
+    said = people.quoted(service(), person.name)
+    return jsonify({**person_json(person, permalink),
+                    "quoted": person_json(said, permalink) if said else None})
 
 
 @bp.post("/batch")
