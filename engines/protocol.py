@@ -79,8 +79,8 @@ class Version(Protocol):
 
     def parse(self, text: str, aliases: AliasTable, max_length: int):
         """``text`` as this engine's query (raises :class:`core.errors.BadQuery`); the
-        result has ``text``, ``has_terms`` and ``aliases`` (each typed name with its
-        group)."""
+        result has ``text``, ``has_terms``, ``aliases`` (each typed name with its group)
+        and ``questions`` (question marks read as punctuation)."""
 
     def find(self, ask: Ask) -> Found:
         """The matches of ``ask``: a window of them ranked, counts over all of them."""
@@ -99,6 +99,9 @@ class Version(Protocol):
 
     def frequency(self, folded: str) -> int:
         """Documents holding the folded word in any of its forms."""
+
+    def values(self, facet: str, corrections: ValueMap | None = None) -> tuple[str, ...]:
+        """Every value of ``facet`` (counted as ``corrections`` say, when given)."""
 
 
 # A run's long passes are wrapped by this (a progress bar on a terminal).

@@ -210,8 +210,8 @@ def search(query, index, date_from, date_to, sort, page, per_page, as_json, **fa
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
         return
-    noun = "document matches" if result.total == 1 else "documents match"
-    click.echo(f"{result.total} {noun} {query!r}"
+    noun = "document" if result.total == 1 else "documents"
+    click.echo(f"{result.total} {noun} {result.verb} {query!r}"
                f" (page {page} of {result.pages}, {result.seconds * 1000:.0f} ms)")
     if result.relaxed:
         click.echo(result.relaxed.sentence)

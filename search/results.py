@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from core.analysis import WORD, fold
 from core.files import format_of
 from core.records import Document, Passage
 from search.alignment import changed_facts
@@ -77,8 +78,8 @@ class FacetValue:
 
 @dataclasses.dataclass(frozen=True)
 class Relaxed:
-    """No document (or too few for a page) holds every word typed: documents with most
-    of them follow those with all of them."""
+    """Too few documents hold every word typed: documents with some of them follow those
+    with all of them."""
 
     words: int  # words that matter (the commonest words typed are left out)
     complete: int  # documents holding all of them
@@ -87,9 +88,12 @@ class Relaxed:
     def sentence(self) -> str:
         if not self.complete:
             return (f"No document has all {self.words} search words; showing documents with "
-                    "most of them.")
+                    "some of them.")
         some = f"{self.complete} document has" if self.complete == 1 else f"{self.complete} documents have"
-        return f"Only {some} all {self.words} search words; documents with most of them follow."
+        return f"Only {some} all {self.words} search words; documents with some of them follow."
+
+    def to_json(self) -> dict:
+        return {"words": self.words, "all_words": self.complete, "message": self.sentence}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -106,10 +110,28 @@ class SearchResult:
     first_date: str | None = None
     last_date: str | None = None
     timeline: Timeline | None = None
+    # Words whose "?" was read as a question mark though no document has them: (the
+    # word, the query searching the words that begin with it instead).
+    questions: tuple[tuple[str, str], ...] = ()
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.request.per_page))
+
+    @property
+    def verb(self) -> str:
+        """What the count says of the query: "match", or when relaxed, that the documents
+        have some of its words (never that they match every word)."""
+        one = self.total == 1
+        if self.relaxed:
+            return f"{'has' if one else 'have'} some of the words of"
+        return "matches" if one else "match"
+
+    @property
+    def also_searched(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Each alias typed, with the other names it searched (not the one typed again)."""
+        return tuple((typed, tuple(n for n in names if _words(n) != _words(typed)))
+                     for typed, names in self.aliases)
 
     def to_json(self) -> dict:
         """The ``/api/search`` object of the contract."""
@@ -132,20 +154,34 @@ class SearchResult:
             "suggestion": self.suggestion,
             "aliases": [{"typed": typed, "searched": list(names)}
                         for typed, names in self.aliases],
-            "relaxed": None if self.relaxed is None else {
-                "words": self.relaxed.words, "all_words": self.relaxed.complete,
-                "message": self.relaxed.sentence},
+            "relaxed": self.relaxed.to_json() if self.relaxed else None,
             "first_date": self.first_date,
             "last_date": self.last_date,
             "timeline": self.timeline.to_json() if self.timeline else None,
+            "question_marks": [{"word": word, "instead": instead,
+                                "message": question_sentence(word, instead)}
+                               for word, instead in self.questions],
         }
 
     def batch_json(self) -> dict:
-        """One row of ``/api/batch``: how much the archive holds of one query."""
+        """One row of ``/api/batch``: how much the archive holds of one query, counted as
+        its results page counts (``relaxed`` says when that is documents with some of the
+        words)."""
         return {"query": self.request.q, "total": self.total,
                 "outlets": [{"value": v.value, "count": v.count}
                             for v in self.facets.get("outlet", ()) if v.count],
-                "first_date": self.first_date, "last_date": self.last_date}
+                "first_date": self.first_date, "last_date": self.last_date,
+                "relaxed": self.relaxed.to_json() if self.relaxed else None}
+
+
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(fold(word) for word in WORD.findall(name))
+
+
+def question_sentence(word: str, instead: str) -> str:
+    """Why a "?" read as punctuation may not be what was meant, and what to type instead."""
+    return (f"The “?” after {word} was read as a question mark, and no document has the "
+            f"word {word}; for the words that begin with it, search {instead}.")
 
 
 def result_json(r: ResultDoc) -> dict:

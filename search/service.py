@@ -26,6 +26,10 @@ from search.results import FacetValue, PassageHit, Relaxed, ResultDoc, SearchReq
 # Values a facet lists, commonest first (months are all listed, for the chart); the
 # selected ones always. Thousands of speakers made a common word's answer 4 ms longer.
 FACET_VALUES = 100
+# Plain words fewer documents than this hold all together are relaxed to documents with
+# some of them. Not the page's size: a count must not change with ``per_page`` (a batch
+# row, an export and the page it links to give the same number).
+RELAX_BELOW = 10
 
 __all__ = ["BadQuery", "PassageGone", "SearchRequest", "SearchResult", "SearchService"]
 
@@ -108,7 +112,7 @@ class SearchService:
             sort="-date" if request.sort == "relevance" and not parsed.has_terms else request.sort,
             first=(request.page - 1) * request.per_page, last=request.page * request.per_page,
             facets=tuple(BY_NAME if request.facets is None else request.facets),
-            facet_values=FACET_VALUES, relax_below=request.per_page,
+            facet_values=FACET_VALUES, relax_below=RELAX_BELOW,
             corrections=self._corrections(), timeline=bool(request.per_page)))
         marker = highlight.Marker(version.highlight(parsed))
         results = tuple(self._result(doc, score, marker) for doc, score in found.page)
@@ -116,11 +120,14 @@ class SearchService:
         if request.per_page and found.total < 3:
             better = version.suggest(parsed, found.total)
             suggestion = _recase(parsed.text, better) if better else None
-        relaxed = Relaxed(*found.relaxed) if found.relaxed else None
+        # No document with only some of the words: nothing was relaxed.
+        relaxed = (Relaxed(*found.relaxed) if found.relaxed and found.relaxed[1] != found.total
+                   else None)
         return SearchResult(request, found.total, results, self._facets(found, request),
                             suggestion, time.perf_counter() - started, parsed.aliases, relaxed,
                             found.first_date, found.last_date,
-                            timeline.build(found.date_counts) if request.per_page else None)
+                            timeline.build(found.date_counts) if request.per_page else None,
+                            parsed.questions)
 
     def batch(self, queries: list[str], template: SearchRequest) -> list[SearchResult | BadQuery]:
         """Each query's count, outlets and first and last date under ``template``'s
@@ -153,6 +160,10 @@ class SearchService:
             facets[name] = tuple(FacetValue(value, count, value in selected, label(value),
                                             kind(value) or "") for value, count in counts)
         return facets
+
+    def names(self, facet: str) -> tuple[str, ...]:
+        """Every value of ``facet``: the people pages resolve a name against them."""
+        return self._current().values(facet, self._corrections().get(facet))
 
     def _result(self, doc: Document, score: float, marker: highlight.Marker) -> ResultDoc:
         meta = doc.metadata

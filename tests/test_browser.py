@@ -7,6 +7,7 @@ import io
 import json
 import threading
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from werkzeug.serving import make_server
@@ -291,13 +292,18 @@ def test_research_views_are_reachable_from_the_search_page(browser, base_url, wi
         columns.nth(busiest).click()
         page.wait_for_selector("li.hit")
         assert page.locator("li.hit").count() == expected
-        for link, heading in (("/speaker/", "as quoted"), ("/entity/", "as mentioned")):
+        for link, section in (("/speaker/", "#quoted"), ("/entity/", "#named")):
             page.goto(base_url + "/?q=CSTO")
             if width < 800:
                 page.click("#filters > summary")
-            page.locator(f"section.facet a.person[href^='{link}']").first.click()
-            page.wait_for_selector("ol.statements > li")
-            assert heading in page.locator("h1").inner_text()
+            person = page.locator(f"section.facet a.person[href^='{link}']").first
+            name = person.get_attribute("href").split("/")[-1]
+            person.click()
+            # A speaker and a name mentioned are each on their person's one page.
+            page.wait_for_selector(f"{section} ol.statements > li")
+            assert "/entity/" in page.url and page.locator("h1").inner_text()
+            if link == "/entity/":
+                assert page.locator("h1").inner_text() == unquote(name)
             assert page.evaluate("document.documentElement.scrollWidth") <= width
         # No statement of the seed corpus stands in two outlets: no link to an empty story.
         page.goto(base_url + "/?q=CSTO")

@@ -130,7 +130,7 @@ def test_a_speaker_page_lists_every_passage_quoting_them_by_date(client, service
 def test_the_speaker_page_is_reached_from_facets_and_passages_and_its_links_answer(client):
     results = BeautifulSoup(client.get("/?q=CSTO").get_data(as_text=True), "html.parser")
     person = results.select_one("a.person")
-    page = client.get(person["href"])
+    page = client.get(person["href"], follow_redirects=True)  # a speaker is on their person's page
     assert page.status_code == 200
     soup = BeautifulSoup(page.get_data(as_text=True), "html.parser")
     passage_link = soup.select_one("ol.statements a[href^='/p/']")["href"]

@@ -112,8 +112,12 @@ def story():
 
 @bp.get("/entities/<path:name>")
 def entity(name: str):
+    """The passages naming them and, as ``quoted``, what they are quoted saying (under
+    any speaker name of theirs: ``/api/speakers/<name>``'s object, or null)."""
     person = people.mentioned(service(), name) or abort(404, f"No document mentions {name!r}.")
-    return jsonify(person_json(person, permalink))
+    said = people.quoted(service(), person.name)
+    return jsonify({**person_json(person, permalink),
+                    "quoted": person_json(said, permalink) if said else None})
 
 
 @bp.post("/batch")
@@ -135,7 +139,7 @@ def batch_row(row, query: str) -> dict:
     """A batch result as JSON; a query that cannot be read says why, with no count."""
     if isinstance(row, BadQuery):
         return {"query": query, "total": 0, "outlets": [], "first_date": None,
-                "last_date": None, "error": str(row)}
+                "last_date": None, "relaxed": None, "error": str(row)}
     return row.batch_json()
 
 

@@ -122,21 +122,43 @@ def show(collection_id: str):
     return jsonify(_as_json(_collection(collection_id)))
 
 
+ALREADY = ("This passage was already in the collection: its note and tags are kept, and a "
+           "note or tags given are added to them.")
+
+
 @api.post("/<collection_id>/passages")
 def add(collection_id: str):
+    """Cut a passage into a collection: 201, or 200 when it was there already (its note
+    and tags kept, those given added to them)."""
     require_write()
     body = _json_body()
     passage_id = _field(body, "passage_id", default="")
     _collection(collection_id)
-    tags = body.get("tags", [])
     try:
-        collection = store().add(collection_id, passage_id, _passage_text(passage_id),
-                                 _field(body, "note", default=""), tags)
+        added = store().add(collection_id, passage_id, _passage_text(passage_id),
+                            _field(body, "note"), body.get("tags"))
+    except Invalid as exc:
+        raise BadParameter(str(exc)) from None
+    if added is None:
+        abort(404, f"No collection with id {collection_id!r}.")
+    said = {"already_there": added.already, **({"message": ALREADY} if added.already else {})}
+    return jsonify({**_as_json(added.collection), **said}), 200 if added.already else 201
+
+
+@api.patch("/<collection_id>/passages/<passage_id>")
+def annotate(collection_id: str, passage_id: str):
+    """Change a cutting's note or tags: those given replace what it had."""
+    require_write()
+    body = _json_body()
+    _collection(collection_id)
+    try:
+        collection = store().annotate(collection_id, passage_id, _field(body, "note"),
+                                      body.get("tags"))
     except Invalid as exc:
         raise BadParameter(str(exc)) from None
     if collection is None:
-        abort(404, f"No collection with id {collection_id!r}.")
-    return jsonify(_as_json(collection)), 201
+        abort(404, f"Passage {passage_id!r} is not in this collection.")
+    return jsonify(_as_json(collection))
 
 
 @api.delete("/<collection_id>/passages/<passage_id>")
@@ -222,7 +244,8 @@ def page(collection_id: str):
     collection = _collection(collection_id)
     entries = dossier.resolve(collection, service())
     return render_template("collection.html", collection=collection, entries=entries,
-                           exports=EXPORTS, json_url=url_for("collections_api.show",
+                           exports=EXPORTS, already=request.args.get("already"),
+                           already_said=ALREADY, json_url=url_for("collections_api.show",
                                                              collection_id=collection_id))
 
 
@@ -239,13 +262,14 @@ def add_page():
                 raise BadParameter("Name the new collection (or choose one of yours) and add "
                                    "the passage again.")
             collection_id = store().create(request.form["name"]).id
-        collection = store().add(collection_id, passage_id, text, request.form.get("note", ""),
-                                 request.form.get("tags", ""))
+        added = store().add(collection_id, passage_id, text, request.form.get("note"),
+                            request.form.get("tags"))
     except Invalid as exc:
         raise BadParameter(str(exc)) from None
-    if collection is None:
+    if added is None:
         abort(404, f"No collection with id {collection_id!r}.")
     return redirect(url_for("collections.page", collection_id=collection_id,
+                            already=passage_id if added.already else None,
                             _anchor=f"c-{passage_id}"), 303)
 
 

@@ -110,7 +110,9 @@ FORMATS = {"csv": as_csv, "json": as_json}
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
-BATCH_COLUMNS = ("query", "documents", "first_date", "last_date", "outlets", "results_url", "error")
+# "relaxed": why "documents" counts those with some of the words, when it does.
+BATCH_COLUMNS = ("query", "documents", "first_date", "last_date", "outlets", "results_url", "error",
+                 "relaxed")
 
 
 def batch_csv(rows: list[dict]) -> Response:
@@ -122,6 +124,6 @@ def batch_csv(rows: list[dict]) -> Response:
         outlets = "; ".join(f"{o['value']}: {o['count']}" for o in r["outlets"])
         writer.writerow([cell(v) for v in (
             r["query"], r["total"], r["first_date"] or "", r["last_date"] or "", outlets,
-            absolute(r["url"]), r.get("error", ""))])
+            absolute(r["url"]), r.get("error", ""), (r["relaxed"] or {}).get("message", ""))])
     return Response(out.getvalue(), content_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": attachment("presscut-batch.csv", "presscut-batch.csv")})

@@ -7,7 +7,7 @@ import dataclasses
 import io
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
 from core.facets import BY_NAME, SORTS
 from core.files import FORMAT_LABELS
@@ -324,25 +324,30 @@ def _batch_view(row, query: str, template) -> dict:
 
 @bp.get("/speaker/<path:name>")
 def speaker(name: str):
-    """Everything one person or body is quoted saying, by date, with a timeline."""
-    return _person(people.quoted(service(), name) or abort(
-        404, f"No passage of the archive quotes {name!r}."), "api.speaker")
+    """What one person or body is quoted saying: on their one page (``entity``)."""
+    return redirect(url_for("views.entity", name=people.name_of(service(), name),
+                            _anchor="quoted"))
 
 
 @bp.get("/entity/<path:name>")
 def entity(name: str):
-    """Every passage naming one person, organisation or place, by date, with a timeline."""
-    return _person(people.mentioned(service(), name) or abort(
-        404, f"No document of the archive mentions {name!r}."), "api.entity")
-
-
-def _person(person, api_endpoint: str):
+    """One person's (organisation's, place's) page, whichever way the archive has them:
+    what they are quoted saying, then every other passage naming them, by date."""
+    known = people.name_of(service(), name)
+    if known != name:  # "Tokayev" is Kasym Jomart Tokayev: one person, one page
+        return redirect(url_for("views.entity", name=known))
+    page = people.page(service(), name) or abort(
+        404, f"No passage of the archive quotes or names {name!r}.")
+    person = page.person
+    # The documents behind the page: those naming them, else those quoting them.
+    within = {"mentioned": person.name} if page.named else {"speaker": list(page.spoken_as)}
     top = max((n for _, n in person.months), default=0) or 1
     timeline = [{"label": month, "count": n, "percent": round(100 * n / top),
-                 "url": url_for("views.search", **{person.facet: person.name}, month=month)}
+                 "url": url_for("views.search", **within, month=month)}
                 for month, n in person.months]
-    return render_template("person.html", person=person, timeline=timeline,
-                           json_url=url_for(api_endpoint, name=person.name))
+    return render_template("person.html", page=page, timeline=timeline, search_within=within,
+                           json_url=url_for("api.entity" if page.named else "api.speaker",
+                                            name=person.name))
 
 
 @bp.get("/story")

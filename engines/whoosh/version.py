@@ -59,6 +59,9 @@ class WhooshVersion(Generation):
         forms = self.variants.get(stem(folded), (folded,))
         return max(searcher.doc_frequency("exact", form) for form in forms)
 
+    def values(self, facet: str, corrections: ValueMap | None = None) -> tuple[str, ...]:
+        return self.facet(facet, corrections).values
+
     def facet(self, name: str, corrections: ValueMap | None = None) -> FacetArrays:
         """A facet's values; counted as ``corrections`` say when given (the mapping is
         kept while its stamp stays)."""
