@@ -65,9 +65,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("secret_key", "", "PRESSCUT_SECRET_KEY",
             "Key that signs login cookies and form tokens [default: a random key kept in "
             "secret.key beside the collections file]."),
-    Setting("max_quote_length", 3000, "PRESSCUT_MAX_QUOTE_LENGTH",
-            "Longest quote a check takes, in characters (a check costs about a second a "
-            "thousand characters at 3,000 articles)."),
+    Setting("max_quote_length", 10000, "PRESSCUT_MAX_QUOTE_LENGTH",
+            "Longest quote a check takes, in characters: a few paragraphs, and past the "
+            "1,500 words a quote not in the archive is compared with (a check costs about a "
+            "second a thousand characters at 3,000 articles, in its own process)."),
     Setting("max_batch", 300, "PRESSCUT_MAX_BATCH", "Most names or terms one batch takes."),
     Setting("heavy_requests", 1, "PRESSCUT_HEAVY_REQUESTS",
             "Long requests (quote checks, exports, batches) each server process answers at "
