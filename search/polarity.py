@@ -123,7 +123,9 @@ def _clause(said: list[Token], there: list[Token], texts: tuple[str, str], turki
     kinds, lex = negation_kinds(said), lexicon()
     content = [k for k, t in enumerate(said)
                if t.word not in common_words() | lex.auxiliaries and not kinds[k]]
-    if len(aligned.intersection(content)) * 2 < len(content):
+    there_keys = {t.key for t in there}
+    held = aligned | {k for k in content if said[k].key in there_keys}  # in order or not
+    if len(held.intersection(content)) * 2 < len(content):
         return [], len(aligned)  # the clause is not in this stretch: it reverses nothing there
     return [_named(e, said, there) for e in _uncancelled(events)], len(aligned)
 
