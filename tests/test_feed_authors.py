@@ -78,7 +78,8 @@ def test_rss_authors_are_names_whatever_form_the_feed_gives_them_in(tmp_path):
     ("mla", "Velibeyov, Kamran."),
 ])
 def test_an_rss_author_is_cited_as_a_person(tmp_path, style, expected):
-    doc = by_key(write(tmp_path / "wire.rss", "rss", {"x": {"author": {"name": KAMRAN, "email": ADDRESS}}}))["x"]
+    item = {"x": {"author": {"name": KAMRAN, "email": ADDRESS}}}
+    doc = by_key(write(tmp_path / "wire.rss", "rss", item))["x"]
     assert cite.cite(doc, doc.passages[0], style, "https://archive.example/p/x").startswith(expected)
 
 
