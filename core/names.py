@@ -63,10 +63,13 @@ def looks_like_name(word: str) -> bool:
 _VOWELS = frozenset("aıoueəiöü")
 _RU_SURNAME = re.compile(r"^(?P<stem>[А-ЯЁ][а-яё]+(?:ов|ев|ёв|ин|ын))(?P<end>а|у|ым|е)$")
 _RU_FEMININE = re.compile(r"^(?P<stem>[А-ЯЁ][а-яё]+(?:ов|ев|ёв|ин|ын|ск|цк))(?P<end>ой)$")
-_RU_MALE_FIRST = re.compile(r"^(?P<stem>[А-ЯЁ][а-яё]*[бвгджзклмнпрстфхцчшщ])(?:а|у|ом|е)$|"
+# A man's first name in a case no woman's takes: Сергея, Сергеем, Владимиром.
+_RU_MALE_FIRST = re.compile(r"^(?P<stem>[А-ЯЁ][а-яё]*[бвгджзклмнпрстфхцчшщ])ом$|"
                             r"^(?P<soft>[А-ЯЁ][а-яё]*е)(?:я|ю|ем)$")
 _RU_FEMALE_FIRST = (("ии", "ия"), ("ию", "ия"), ("ией", "ия"), ("ы", "а"), ("ой", "а"),
-                    ("у", "а"), ("ю", "я"), ("ей", "я"))
+                    ("у", "а"), ("ю", "я"), ("ей", "я"), ("и", "я"))
+# Surnames a woman's name does not decline (Белько, Янченко, Матевосян).
+_RU_FIXED_SURNAME = re.compile(r"(?:ко|ук|юк|ич|ян|дзе|швили|их|ых)$")
 
 
 @functools.cache
@@ -141,25 +144,32 @@ def _russian_head(word: str) -> str:
 
 
 def _russian_person(words: list[str]) -> list[str]:
-    """A Russian first name and surname in the nominative, when their endings agree on a
-    man ("Сергея Лаврова") or a woman ("Марии Захаровой"); an instrumental surname alone
-    ("Путиным"). Anything else as it is."""
+    """A Russian first name and surname in the nominative, when their endings say a man
+    ("Сергея Лаврова", "о Владимире Путине") or a woman ("Марии Захаровой", "Оксаны
+    Янченко"); an instrumental surname alone ("Путиным"). "Анна Ершова" is a woman or
+    "Ивана Ершова" a man's genitive: the shape cannot say, and both stay as written."""
     *first, last = words
     feminine, masculine = _RU_FEMININE.match(last), _RU_SURNAME.match(last)
     if feminine:
         stem = feminine["stem"]
         surname = stem + ("ая" if stem.endswith(("ск", "цк")) else "а")
         return [_female_first(w) for w in first] + [surname]
-    if masculine and not first and masculine["end"] == "ым":
-        return [masculine["stem"]]
+    if masculine and masculine["end"] in ("ым", "е") and all(not w.endswith("а") for w in first):
+        return [_male_first(w) for w in first] + [masculine["stem"]]
     if masculine and first and all(_RU_MALE_FIRST.match(w) for w in first):
         return [_male_first(w) for w in first] + [masculine["stem"]]
+    if first and _RU_FIXED_SURNAME.search(last) and all(w.endswith(("ы", "ии")) for w in first):
+        return [_female_first(w) for w in first] + [last]
     return words
 
 
 def _male_first(word: str) -> str:
+    """Владимиром -> Владимир, Сергея -> Сергей; "Владимире" (beside "Путине") ->
+    Владимир."""
     match = _RU_MALE_FIRST.match(word)
-    return match["stem"] if match["stem"] else match["soft"][:-1] + "ей"
+    if match:
+        return match["stem"] if match["stem"] else match["soft"] + "й"
+    return re.sub(r"(?<=[бвгджзклмнпрстфхцчшщ])(?:е|у)$", "", word)
 
 
 def _female_first(word: str) -> str:
