@@ -93,11 +93,12 @@ def _shape(line: Line) -> str:
 
 
 def headline(paragraphs: list[Paragraph]) -> int | None:
-    """Which paragraph is the headline: the first of a few words on the first page set
-    larger than the body text."""
+    """Which paragraph is the headline: of a few words on the first page, the one set
+    largest (and larger than the body text)."""
     body = _body_size(paragraphs)
-    return next((n for n, p in enumerate(paragraphs) if p.page == 1 and p.lines[0].size >= 1.3 * body
-                 and 2 <= len(p.text.split()) <= HEADLINE_WORDS), None)
+    found = [(-p.lines[0].size, n) for n, p in enumerate(paragraphs) if p.page == 1
+             and p.lines[0].size >= 1.3 * body and 2 <= len(p.text.split()) <= HEADLINE_WORDS]
+    return min(found)[1] if found else None
 
 
 def around_article(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], list[Paragraph]]:
