@@ -237,10 +237,11 @@ def outlet_for_domain(host: str, names: Mapping[str, str] | None = None) -> str 
 
 
 def infer_date(text: str, meta: Mapping[str, str], url: str | None) -> Found:
-    """Page metadata, a feed item's date, the dateline's day, the URL path, the day a web
-    archive captured the page; never a day that is not given."""
+    """Page metadata, a feed item's date, the date printed at the top of a PDF, the
+    dateline's day, the URL path, the day a web archive captured the page; never a day
+    that is not given."""
     for key in ("article:published_time", "jsonld:datePublished", "time:datetime",
-                "date", "pubdate", "dc.date", "dcterms.date", "feed:published"):
+                "date", "pubdate", "dc.date", "dcterms.date", "feed:published", "pdf:date"):
         found = normalise_date(meta.get(key, ""))
         if found:
             return found, key
@@ -267,10 +268,11 @@ def infer_date(text: str, meta: Mapping[str, str], url: str | None) -> Found:
 def infer_title(
     paragraphs: tuple[str, ...], meta: Mapping[str, str], outlet: str | None, url: str | None
 ) -> Found:
-    """og:title, JSON-LD headline, a feed item's title, <h1> (or a document's first heading),
+    """og:title, JSON-LD headline, a feed item's title, <h1> (or a document's first heading,
+    or the headline printed on a PDF's first page),
     <title> (or a PDF's or document's title) less the site's name, a dump's headline,
     the URL's last segment, the text's opening words."""
-    for key in ("og:title", "jsonld:headline", "feed:title", "h1"):
+    for key in ("og:title", "jsonld:headline", "feed:title", "h1", "pdf:headline"):
         if meta.get(key):
             return meta[key], key
     for key in ("html:title", "pdf:title", "docx:title", "odt:title"):
@@ -319,7 +321,9 @@ def infer_authors(meta: Mapping[str, str], removed: tuple[str, ...] = ()
     for key in ("author", "article:author", "jsonld:author", "feed:author"):
         value = meta.get(key, "")
         if value and not value.startswith("http"):
-            return split_authors(value.replace(",", ";") if ";" not in value else value), key
+            # A feed's reader gives each name apart already ("Velibeyov, Kamran" is one).
+            commas = ";" in value or key == "feed:author"
+            return split_authors(value if commas else value.replace(",", ";")), key
     for line in removed:
         if cleaner.matching_rule(line) == "byline":
             names = re.split(r"\s*(?:,|\band\b|\bvə\b|\bи\b)\s*",

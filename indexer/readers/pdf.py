@@ -1,132 +1,120 @@
 """PDF files (clippings, database exports, pages printed to PDF) through pdfminer.six,
-whose layout analysis groups a page's lines into text boxes: a box is a paragraph.
+read as a person reads the printed page.
 
-The page each paragraph starts on is kept, so a passage is cited with its page. Lines
-that come back on most pages (running headers, "3/7" footers, the printed page's URL)
-are page furniture, not article text.
+pdfminer finds the printed lines (:mod:`~indexer.readers.pdflayout` puts them in reading
+order, column by column); page furniture (running heads, page numbers, what a browser
+prints in the margins) is found per document and set apart
+(:mod:`~indexer.readers.pdfprint`); the lines are joined into paragraphs by their layout,
+also across page and column ends (:mod:`~indexer.readers.pdftext`). The page each
+paragraph starts on is kept, so a passage is cited with its page. The date and address
+printed on the page are read back whole.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from pathlib import Path
 
-from pdfminer.high_level import extract_pages
-from pdfminer.layout import LAParams, LTTextContainer
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LAParams
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser, PDFSyntaxError
+from pdfminer.pdftypes import PDFException, resolve1
 from pdfminer.psparser import PSException
 from pdfminer.utils import decode_text
 
 from core.records import LoadedFile, NotAnArticle
+from indexer.readers import pdflayout, pdfprint, pdftext
 
 _SPACE = re.compile(r"\s+")
-_DIGITS = re.compile(r"\d+")
-_SENTENCE_END = re.compile(r"[.!?:;\"”»)]$")
-# What a browser prints around a page even when only one page: its address, "2/5" and
-# the time of printing.
-_PRINTED = re.compile(r"^(?:https?://\S+|\d+\s*/\s*\d+|\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}"
-                      r"(?:\s*[AP]M)?(?:\s.{0,200})?)$")
 NO_TEXT = ("has no text layer (a scanned page?); Presscut reads text PDFs only, "
            "see README on OCR")
+# Lines are what is used of pdfminer's layout analysis; its grouping of text boxes into
+# a hierarchy (boxes_flow) is not, and costs time.
+LAYOUT = LAParams(boxes_flow=None)
 
 
 def read(path: Path, relpath: str, fmt: str) -> list[LoadedFile]:
     data = path.read_bytes()
     try:
-        info = _info(path)
-        pages = [_boxes(page) for page in extract_pages(path, laparams=LAParams())]
+        info, pages, heights, links = _pages(path)
     except (PDFEncryptionError, PDFPasswordIncorrect) as exc:
         raise NotAnArticle("is an encrypted PDF that needs a password") from exc
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
+    except (PDFSyntaxError, PSException, PDFException, ValueError, KeyError, TypeError) as exc:
         raise NotAnArticle(f"is not a readable PDF ({type(exc).__name__}: {exc})") from exc
-    furniture = _furniture(pages)
-    blocks: list[tuple[str, int]] = []
-    for number, boxes in enumerate(pages, 1):
-        for box in boxes:
-            if _shape(box) in furniture:
-                continue
-            if blocks and number > blocks[-1][1] and _continues(blocks[-1][0], box):
-                # A paragraph broken by the page end is one paragraph (cited from its start).
-                blocks[-1] = (f"{blocks[-1][0]} {box}", blocks[-1][1])
-            else:
-                blocks.append((box, number))
-    if not blocks:
+    furniture = pdfprint.furniture(pages, heights, info.get("title", ""))
+    margins = [line.text for lines in pages for line in lines if id(line) in furniture]
+    ordered = [line for lines in pages
+               for line in pdflayout.reading_order([x for x in lines if id(x) not in furniture])]
+    uris = frozenset(uri for page in links for uri, _ in page)
+    paragraphs, around = pdfprint.around_article(pdftext.paragraphs(ordered, uris))
+    if not paragraphs:
         raise NotAnArticle(NO_TEXT)
     meta = {f"pdf:{key}": value for key, value in info.items()}
-    removed = tuple(_furniture_lines(pages, furniture))
-    # A browser shortens an address too long for the footer with "…": no use as a link.
-    urls = [box for box in removed if box.startswith(("http://", "https://")) and "…" not in box]
-    if urls:
-        meta["pdf:url"] = urls[0]
+    headline = pdfprint.headline(paragraphs)
+    if headline is not None:
+        meta["pdf:headline"] = paragraphs[headline].text
+    date, date_line = pdfprint.printed_date(paragraphs)
+    if date:
+        meta["pdf:date"] = date
+    if date_line:
+        paragraphs = [p for p in paragraphs if p is not date_line]
+        around.append(date_line)
+    url = pdfprint.printed_url(margins, uris, paragraphs)
+    if url:
+        meta["pdf:url"] = url
+    removed = tuple(dict.fromkeys([*margins, *(p.text for p in around)]))
     return [LoadedFile(relpath, "text", "pdf", hashlib.sha256(data).hexdigest(),
-                       "\n".join(text for text, _ in blocks), meta, removed, format=fmt,
-                       block_pages={text: page for text, page in blocks})]
+                       "\n".join(p.text for p in paragraphs), meta, removed, format=fmt,
+                       block_pages={p.text: p.page for p in reversed(paragraphs)})]
 
 
-def _info(path: Path) -> dict[str, str]:
-    """Title and author from the document information dictionary (a creation date is
-    when it was printed, not when the article appeared: not used)."""
+def _pages(path: Path):
+    """The document's title and author, each page's lines and height, and each page's
+    links (address and box)."""
+    pages, heights, links = [], [], []
     with path.open("rb") as handle:
         document = PDFDocument(PDFParser(handle))
-        found: dict[str, str] = {}
-        for info in document.info:
-            for key in ("Title", "Author"):
-                value = info.get(key)
-                if isinstance(value, bytes) and key.lower() not in found:
-                    text = _SPACE.sub(" ", decode_text(value)).strip()
-                    if text:
-                        found[key.lower()] = text
-        return found
+        info = _info(document)
+        resources = PDFResourceManager()
+        device = PDFPageAggregator(resources, laparams=LAYOUT)
+        interpreter = PDFPageInterpreter(resources, device)
+        for number, page in enumerate(PDFPage.create_pages(document), 1):
+            interpreter.process_page(page)
+            layout = device.get_result()
+            found = _links(page)
+            links.append(found)
+            pages.append(pdflayout.lines_of(layout, number, [box for _, box in found]))
+            heights.append(layout.height)
+    return info, pages, heights, links
 
 
-def _boxes(page) -> list[str]:
-    boxes = []
-    for element in page:
-        if isinstance(element, LTTextContainer):
-            text = _join_lines(element.get_text())
-            if text:
-                boxes.append(text)
-    return boxes
+def _links(page: PDFPage) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """The page's links to web addresses, with the box each covers."""
+    found = []
+    for annotation in resolve1(page.annots) or []:
+        annotation = resolve1(annotation)
+        action = resolve1(annotation.get("A")) if isinstance(annotation, dict) else None
+        uri = resolve1(action.get("URI")) if isinstance(action, dict) else None
+        box = resolve1(annotation.get("Rect")) if isinstance(annotation, dict) else None
+        if isinstance(uri, bytes) and isinstance(box, list) and len(box) == 4:
+            x0, y0, x1, y1 = (float(resolve1(v)) for v in box)
+            found.append((decode_text(uri), (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))))
+    return found
 
 
-def _join_lines(text: str) -> str:
-    """A box's lines as one paragraph; a word broken at a line end keeps its hyphen."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    joined = ""
-    for line in lines:
-        if joined.endswith("-") and line[:1].islower():
-            joined += line
-        else:
-            joined = f"{joined} {line}" if joined else line
-    return _SPACE.sub(" ", joined).strip()
-
-
-def _continues(previous: str, box: str) -> bool:
-    return not _SENTENCE_END.search(previous) and box[:1].islower()
-
-
-def _shape(box: str) -> str:
-    return _DIGITS.sub("0", box.casefold())
-
-
-def _furniture(pages: list[list[str]]) -> set[str]:
-    """Lines, digits aside, that come back on at least half the pages (and two), and
-    what a browser prints around every page."""
-    printed = {_shape(box) for boxes in pages for box in boxes if _PRINTED.match(box)}
-    if len(pages) < 2:
-        return printed
-    counts = Counter(shape for boxes in pages for shape in {_shape(box) for box in boxes})
-    return printed | {shape for shape, n in counts.items() if n >= max(2, len(pages) / 2)}
-
-
-def _furniture_lines(pages: list[list[str]], furniture: set[str]) -> list[str]:
-    """The furniture as printed on the first page that has it."""
-    seen: dict[str, str] = {}
-    for boxes in pages:
-        for box in boxes:
-            if _shape(box) in furniture:
-                seen.setdefault(_shape(box), box)
-    return list(seen.values())
+def _info(document: PDFDocument) -> dict[str, str]:
+    """Title and author from the document information dictionary (a creation date is
+    when it was printed, not when the article appeared: not used)."""
+    found: dict[str, str] = {}
+    for info in document.info:
+        for key in ("Title", "Author"):
+            value = resolve1(info.get(key))
+            if isinstance(value, bytes) and key.lower() not in found:
+                text = pdflayout.normalise(_SPACE.sub(" ", decode_text(value)))
+                if text:
+                    found[key.lower()] = text
+    return found
