@@ -9,9 +9,12 @@ import pytest
 
 from core.ids import document_id
 from core.settings import Settings
+from engines import open_engine
 from indexer import build
 from search.service import SearchService
 from webapp import create_app
+
+from .opensearch_fixture import cluster_settings, copy_to_opensearch, drop
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -50,12 +53,33 @@ def seed_index(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def service(seed_index) -> SearchService:
+def engine_name() -> str:
+    """The engine the app and service fixtures use: Whoosh, unless a suite asks for each
+    of ``opensearch_fixture.ENGINES`` (overriding this fixture with params)."""
+    return "whoosh"
+
+
+@pytest.fixture(scope="session")
+def seed_cluster(seed_index):
+    """Settings naming the seed corpus's documents in the OpenSearch test cluster."""
+    settings = cluster_settings(index=seed_index, corpus=CORPUS, engine="opensearch")
+    copy_to_opensearch(seed_index, settings)
+    yield settings
+    drop(settings)
+
+
+@pytest.fixture(scope="session")
+def service(seed_index, engine_name, request) -> SearchService:
+    if engine_name == "opensearch":
+        settings = request.getfixturevalue("seed_cluster")
+        return SearchService(seed_index, engine=open_engine(seed_index, "opensearch", settings))
     return SearchService(seed_index)
 
 
 @pytest.fixture(scope="session")
-def app(seed_index):
+def app(seed_index, engine_name, request):
+    if engine_name == "opensearch":
+        return create_app(request.getfixturevalue("seed_cluster"))
     return create_app(Settings.defaults(index=seed_index, corpus=CORPUS))
 
 

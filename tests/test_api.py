@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from .conftest import SEEDS
+from .opensearch_fixture import ENGINES
 
 
 def test_search_has_the_contract_shape(client):
@@ -142,3 +143,9 @@ def test_status_says_how_many_documents_are_searchable(client):
     run = status["last_run"]
     assert (run["documents"], run["skipped"], run["formats"]) == (
         5, [], {"text": {"documents": 5, "skipped": 0, "copies": 0}})
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine_name(request) -> str:
+    """Every test here runs on each engine."""
+    return request.param
