@@ -4,7 +4,7 @@ The query text is parsed as on Whoosh (``engines.whoosh.query.parse``: Whoosh's
 ``qparser`` used as a parsing library on the schema, no index; the alias expansion and
 the checks that raise ``BadQuery``), then the tree is walked here, so every typed string
 is read once, by the same code, and arrives folded by ``core.analysis.fold``
-(docs/opensearch.md §4.1). A plain word's stem group is the ``.stem`` subfield's term.
+(docs/opensearch.md §4.1). A plain word's stem group is its stem in the ``_stem`` field.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def _on(kind: str, field: str, boost: float, **params) -> dict:
 def translate(q: wq.Query) -> dict:
     """The DSL of the Whoosh query ``q`` as ``engines.whoosh.query.parse`` built it."""
     if isinstance(q, words.StemGroup):
-        return _on("term", f"{q.fieldname}.stem", q.boost, value=stem(q.typed))
+        return _on("term", f"{q.fieldname}_stem", q.boost, value=stem(q.typed))
     if isinstance(q, words.Word):
         # The name key counts only where the word is absent (matching._word): the better of
         # the two, not their sum.

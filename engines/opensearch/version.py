@@ -63,7 +63,7 @@ class OpenSearchVersion:
         return True  # nothing to read ahead: the cluster holds it
 
     def parse(self, text: str, aliases: AliasTable | None = None, max_length: int = 1000) -> ParsedQuery:
-        # No stem variants: a plain word's group is its stem in the .stem subfields.
+        # No stem variants: a plain word's group is its stem in the _stem fields.
         return query.parse(text, schema(), max_length, aliases, {}, self.date_values)
 
     def find(self, ask: Ask) -> Found:
@@ -193,6 +193,6 @@ class OpenSearchVersion:
         if folded not in self.frequencies:
             with self.guard():
                 self.frequencies[folded] = int(self.client.count(index=self.alias, body={
-                    "query": {"term": {"exact.stem": stem(folded)}}})["count"])
+                    "query": {"term": {"exact_stem": stem(folded)}}})["count"])
         return self.frequencies[folded]
 
