@@ -14,7 +14,7 @@ from indexer import build
 from search.service import SearchService
 from webapp import create_app
 
-from .opensearch_fixture import cluster_settings, copy_to_opensearch, drop
+from .opensearch_fixture import ENGINES, cluster_settings, copy_to_opensearch, drop
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -52,11 +52,26 @@ def seed_index(tmp_path_factory) -> Path:
     return index
 
 
+def pytest_addoption(parser):
+    parser.addoption("--engine", action="append", choices=ENGINES,
+                     help="run the suites on this engine (repeat for several): the app, service "
+                          "and oracle fixtures then use it [default: whoosh; both for the "
+                          "suites that name ON_ENGINES]")
+
+
+def pytest_generate_tests(metafunc):
+    """Each test using ``engine_name`` runs on the --engine engines, else on its module's
+    ``ON_ENGINES``, else on Whoosh alone (its ids then unchanged)."""
+    if "engine_name" in metafunc.fixturenames:
+        names = metafunc.config.getoption("engine") or getattr(metafunc.module, "ON_ENGINES", None)
+        if names:
+            metafunc.parametrize("engine_name", names, indirect=True, scope="session")
+
+
 @pytest.fixture(scope="session")
-def engine_name() -> str:
-    """The engine the app and service fixtures use: Whoosh, unless a suite asks for each
-    of ``opensearch_fixture.ENGINES`` (overriding this fixture with params)."""
-    return "whoosh"
+def engine_name(request) -> str:
+    """The engine the app, service and oracle fixtures use."""
+    return getattr(request, "param", "whoosh")
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from .conftest import SEEDS
 from .opensearch_fixture import ENGINES
 
+ON_ENGINES = ENGINES  # every test here runs on each engine
+
 
 def test_search_has_the_contract_shape(client):
     data = client.get("/api/search?q=Tokayev").get_json()
@@ -144,8 +146,3 @@ def test_status_says_how_many_documents_are_searchable(client):
     assert (run["documents"], run["skipped"], run["formats"]) == (
         5, [], {"text": {"documents": 5, "skipped": 0, "copies": 0}})
 
-
-@pytest.fixture(scope="session", params=ENGINES)
-def engine_name(request) -> str:
-    """Every test here runs on each engine."""
-    return request.param

@@ -44,6 +44,7 @@ class OpenSearchVersion:
         self.client, self.alias, self.key, self.path, self.guard = client, alias, key, path, guard
         self.lock = threading.Lock()
         self.frequencies: dict[str, int] = {}
+        self.raw: dict[str, tuple[str, ...]] = {}
 
     def _search(self, body: dict, **kwargs) -> dict:
         with self.guard():
@@ -127,13 +128,11 @@ class OpenSearchVersion:
     def raw_values(self, name: str) -> tuple[str, ...]:
         """Every value a facet holds (the corrections map them), read once a version."""
         with self.lock:
-            cache = self.__dict__.setdefault("_raw", {})
-            if name not in cache:
-                field = mapping.FACET_FIELDS[name]
-                every = {"terms": {"field": field, "size": facets.ALL}}
+            if name not in self.raw:
+                every = {"terms": {"field": mapping.FACET_FIELDS[name], "size": facets.ALL}}
                 aggs = self._search({"size": 0, "aggs": {"v": every}})
-                cache[name] = tuple(sorted(b["key"] for b in aggs["aggregations"]["v"]["buckets"]))
-            return cache[name]
+                self.raw[name] = tuple(sorted(b["key"] for b in aggs["aggregations"]["v"]["buckets"]))
+            return self.raw[name]
 
     def highlight(self, parsed: ParsedQuery) -> Highlight:
         fuzzy = fuzzy_leaves(parsed.query)
