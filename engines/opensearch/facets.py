@@ -65,7 +65,7 @@ def aggregations(ask: Ask, having: dict[str, dict], raw_values) -> dict:
     return aggs
 
 
-def read(name: str, aggs: dict, ask: Ask) -> tuple[tuple[str, int], ...]:
+def read(name: str, aggs: dict, ask: Ask, raw_values) -> tuple[tuple[str, int], ...]:
     """A facet's (value, count) pairs from the answer, in the order the pages list them."""
     answer = aggs[name]
     counts = {b["key"]: b["doc_count"] for b in answer["v"]["buckets"]}
@@ -75,11 +75,13 @@ def read(name: str, aggs: dict, ask: Ask) -> tuple[tuple[str, int], ...]:
     corrections = ask.corrections.get(name)
     if corrections is not None:
         groups = answer.get("groups", {}).get("buckets", {})
+        # Mapped over every value, as the aggregations were: corrections may merge a
+        # value into another only when that one exists ("Tokayev" into the full name).
+        name_of = {raw: n for n, raws in merged(raw_values(name), corrections).items() for raw in raws}
         names = defaultdict(int)
-        codes, labels = corrections.mapping(tuple(counts))
-        for count, code in zip(counts.values(), codes, strict=True):
-            if code >= 0 and labels[code] not in groups:
-                names[labels[code]] += count
+        for value, count in counts.items():
+            if value in name_of and name_of[value] not in groups:
+                names[name_of[value]] += count
         names.update({n: b["doc_count"] for n, b in groups.items() if b["doc_count"]})
         order = sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))[:ask.facet_values]
     else:

@@ -89,7 +89,7 @@ class OpenSearchVersion:
         first, last = facets.span(counted)
         return Found(total=answer["hits"]["total"]["value"],
                      page=tuple(self._hit(hit) for hit in answer["hits"]["hits"]),
-                     facets={name: facets.read(name, aggs, ask) for name in ask.facets},
+                     facets={name: facets.read(name, aggs, ask, self.raw_values) for name in ask.facets},
                      relaxed=relaxed, first_date=first, last_date=last,
                      date_counts=counted if ask.timeline else {})
 
