@@ -14,3 +14,8 @@ class IndexMissing(FileNotFoundError):
 
 class BadQuery(ValueError):
     """A query that cannot be searched; the message tells a person what to change."""
+
+
+class EngineUnavailable(ConnectionError):
+    """The engine holding the index cannot be reached (a cluster down or refusing us);
+    the message says which and what to check."""

@@ -27,7 +27,23 @@ SETTINGS: tuple[Setting, ...] = (
             "Folder of the index: the Whoosh index itself, and with any engine the writer "
             "lock, the last run's report and the state an incremental run starts from."),
     Setting("engine", "whoosh", "PRESSCUT_ENGINE",
-            "Where the index lives: `whoosh` (embedded in the index folder, the default)."),
+            "Where the index lives: `whoosh` (embedded in the index folder, the default) or "
+            "`opensearch` (an OpenSearch 2.x cluster; the opensearch_* settings)."),
+    Setting("opensearch_url", "http://127.0.0.1:9201", "PRESSCUT_OPENSEARCH_URL",
+            "OpenSearch cluster address(es), comma-separated (engine `opensearch`)."),
+    Setting("opensearch_user", "", "PRESSCUT_OPENSEARCH_USER",
+            "OpenSearch user name for HTTP basic authentication (with the password)."),
+    Setting("opensearch_password", "", "PRESSCUT_OPENSEARCH_PASSWORD", "OpenSearch user's password."),
+    Setting("opensearch_api_key", "", "PRESSCUT_OPENSEARCH_API_KEY",
+            "OpenSearch API key (`id:key` or its base64 form), instead of a user and password."),
+    Setting("opensearch_verify", 1, "PRESSCUT_OPENSEARCH_VERIFY",
+            "Check the cluster's TLS certificate (1) or not (0: self-signed test clusters only)."),
+    Setting("opensearch_prefix", "presscut", "PRESSCUT_OPENSEARCH_PREFIX",
+            "Start of the OpenSearch index and alias names, so that archives can share a cluster."),
+    Setting("opensearch_shards", 1, "PRESSCUT_OPENSEARCH_SHARDS",
+            "Primary shards of a new OpenSearch index (1 keeps scores and facet counts exact)."),
+    Setting("opensearch_replicas", 1, "PRESSCUT_OPENSEARCH_REPLICAS",
+            "Copies of each shard on other nodes (1: a node can be lost without losing searches)."),
     Setting("host", "127.0.0.1", "PRESSCUT_HOST", "Address `presscut serve` listens on."),
     Setting("port", 5000, "PRESSCUT_PORT", "Port `presscut serve` listens on."),
     Setting("workers", 0, "PRESSCUT_WORKERS",
@@ -89,6 +105,14 @@ class Settings:
     corpus: Path
     index: Path
     engine: str
+    opensearch_url: str
+    opensearch_user: str
+    opensearch_password: str
+    opensearch_api_key: str
+    opensearch_verify: int
+    opensearch_prefix: str
+    opensearch_shards: int
+    opensearch_replicas: int
     host: str
     port: int
     workers: int

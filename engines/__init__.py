@@ -10,7 +10,7 @@ from pathlib import Path
 from engines.protocol import Engine
 
 # Engine name -> the module whose ``open_engine(index, settings)`` makes it.
-ENGINES = {"whoosh": "engines.whoosh.engine"}
+ENGINES = {"whoosh": "engines.whoosh.engine", "opensearch": "engines.opensearch.engine"}
 DEFAULT = "whoosh"
 
 

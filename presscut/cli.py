@@ -64,6 +64,10 @@ def index_command(corpus, index, engine, rebuild, wait, as_json):
     settings = _settings(corpus=corpus, index=index, engine=engine)
     if not settings.corpus.is_dir():
         raise click.ClickException(f"No corpus folder at {settings.corpus}.")
+    if settings.engine != "whoosh":
+        # Until the build writes through the engine's writer, it would fill a Whoosh index.
+        raise click.ClickException(f"Indexing into {settings.engine} is not wired yet: "
+                                   "`presscut index` builds the Whoosh index only.")
     try:
         with _ended_by_kill():
             summary = build.index_corpus(settings.corpus, settings.index, rebuild=rebuild,

@@ -9,6 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from .conftest import SEEDS
+from .opensearch_fixture import ENGINES
+
+ON_ENGINES = ENGINES  # every test here runs on each engine
 
 
 def test_search_has_the_contract_shape(client):

@@ -7,7 +7,7 @@ import logging
 from flask import Flask, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from core.errors import IndexMissing
+from core.errors import EngineUnavailable, IndexMissing
 from search.service import BadQuery, PassageGone
 from search.verify import QuoteTooLong
 from webapp.params import BadParameter
@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(QuoteTooLong, lambda exc: _answer(400, str(exc)))
     app.register_error_handler(BadParameter, lambda exc: _answer(400, str(exc)))
     app.register_error_handler(IndexMissing, lambda exc: _answer(503, str(exc)))
+    app.register_error_handler(EngineUnavailable, lambda exc: _answer(503, str(exc)))
     app.register_error_handler(PassageGone, _gone)
     app.register_error_handler(HTTPException, _http)
     app.register_error_handler(Exception, _unexpected)
