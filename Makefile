@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml
 install-test: $(VENV)/.installed-test
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,opensearch]'
 	touch $@
 
 index: install

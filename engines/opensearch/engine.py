@@ -12,11 +12,11 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from core.errors import EngineUnavailable, IndexMissing
+from engines import folder
 from engines.opensearch import client
 from engines.opensearch.version import OpenSearchVersion
 from engines.opensearch.writer import OpenSearchWriter, alias_of
 from engines.protocol import ValueMap
-from engines.whoosh import store
 
 CHECK_EVERY = 1.0  # seconds between asking the cluster whether the index changed
 
@@ -60,11 +60,11 @@ class OpenSearchEngine:
                 version.raw_values(name)
 
     def last_run(self) -> dict:
-        return store.last_run(self.path)
+        return folder.last_run(self.path)
 
     def progress(self) -> dict | None:
-        found = store.read_json(self.path.resolve() / store.PROGRESS_NAME)
-        return found if isinstance(found, dict) and store.being_written(self.path) else None
+        found = folder.read_json(self.path.resolve() / folder.PROGRESS_NAME)
+        return found if isinstance(found, dict) and folder.being_written(self.path) else None
 
     @contextlib.contextmanager
     def writer(self, rebuild: bool = False) -> Iterator[OpenSearchWriter]:

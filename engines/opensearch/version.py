@@ -18,10 +18,11 @@ from core.analysis import WORD, fold, stem
 from core.errors import BadQuery
 from core.marks import Highlight
 from core.records import Document
+from engines import folder
 from engines.opensearch import facets, mapping
 from engines.opensearch.translate import fuzzy_leaves, translate
 from engines.protocol import Ask, Found
-from engines.whoosh import query, store
+from engines.whoosh import query
 from engines.whoosh.query import ParsedQuery
 from engines.whoosh.schema import build_schema
 
@@ -185,7 +186,7 @@ class OpenSearchVersion:
         return mapping.stored(found[0]["_source"]) if found else None
 
     def copies_of(self, relpath: str) -> list[str]:
-        return sorted(copy for copy, known in store.copies(self.path.resolve()).items()
+        return sorted(copy for copy, known in folder.copies(self.path.resolve()).items()
                       if known.get("original") == relpath)
 
     def frequency(self, folded: str) -> int:
