@@ -78,9 +78,11 @@ def engine_name(request) -> str:
 def seed_cluster(seed_index):
     """Settings naming the seed corpus's documents in the OpenSearch test cluster."""
     settings = cluster_settings(index=seed_index, corpus=CORPUS, engine="opensearch")
-    copy_to_opensearch(seed_index, settings)
-    yield settings
-    drop(settings)
+    try:  # a copy that fails half-way leaves no index behind either
+        copy_to_opensearch(seed_index, settings)
+        yield settings
+    finally:
+        drop(settings)
 
 
 @pytest.fixture(scope="session")

@@ -106,8 +106,10 @@ def _docs(service: SearchService, names) -> list:
 def own(seed_index):
     """The seed documents in an index of their own (a prefix of this test's)."""
     settings = cluster_settings()
-    yield copy_to_opensearch(seed_index, settings), SearchService(seed_index)
-    drop(settings)
+    try:
+        yield copy_to_opensearch(seed_index, settings), SearchService(seed_index)
+    finally:
+        drop(settings)
 
 
 def _total(engine, q: str = "") -> int:

@@ -133,9 +133,11 @@ def searched(news, engine_name):
         return
     service = news[0]
     settings = cluster_settings()
-    engine = copy_to_opensearch(service.path, settings)
-    yield SearchService(service.path, engine=engine), news[1]
-    drop(settings)
+    try:
+        engine = copy_to_opensearch(service.path, settings)
+        yield SearchService(service.path, engine=engine), news[1]
+    finally:
+        drop(settings)
 
 
 def _phrases(oracle: Oracle, rng: random.Random, count: int) -> list[str]:
