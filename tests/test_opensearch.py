@@ -220,3 +220,18 @@ def test_indexing_into_opensearch_says_it_is_not_wired_yet(tmp_path):
                                        str(tmp_path / "index"), "--engine", "opensearch"])
     assert result.exit_code != 0 and "not wired yet" in result.output
     assert not (tmp_path / "index").exists()
+
+
+@pytest.mark.parametrize("q", ["Tokayev", "protesting", "Kazakhstan protests", "CSTO OR Russia",
+                               "Kazakh*", "outlet:turan", "lang:en Tokayev", "Tokaev~"])
+def test_results_rank_in_whooshs_order(cluster, service, q):
+    """BM25 with Whoosh's k1 and b, patterns scored by their words (not all alike)."""
+    whoosh, found = service.search(SearchRequest(q=q)), cluster.search(SearchRequest(q=q))
+    assert [r.doc_id for r in found.results] == [r.doc_id for r in whoosh.results]
+
+
+@pytest.mark.parametrize("q", ["Tokayev", "outlet:turan", "lang:en Tokayev"])
+def test_scores_of_words_spelt_one_way_are_whooshs(cluster, service, q):
+    """Within 5%: each engine keeps document lengths in its own lossy byte."""
+    whoosh, found = service.search(SearchRequest(q=q)), cluster.search(SearchRequest(q=q))
+    assert [r.score for r in found.results] == pytest.approx([r.score for r in whoosh.results], rel=0.05)

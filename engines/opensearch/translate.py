@@ -16,6 +16,9 @@ from engines.whoosh import words
 
 UNSCORED = ("lang", "month", "date", "speaker")  # Whoosh adds 1 for these, as a filter
 FUZZY_FORMS = 200  # as engines.whoosh.query.MAX_EXPANSIONS
+# A pattern's words scored as one term, up to 2,000 of them, as matching.MAX_FORMS does
+# (OpenSearch's default scores every match the same).
+FORMS = "top_terms_blended_freqs_2000"
 
 
 def _boost(clause: dict, boost: float) -> dict:
@@ -70,10 +73,11 @@ def _leaf(q: wq.Query) -> dict:
         return _on("fuzzy", field, q.boost, value=fold(q.text), fuzziness=q.maxdist,
                    prefix_length=q.prefixlength, transpositions=False, max_expansions=FUZZY_FORMS)
     if isinstance(q, wq.Prefix):
-        value = q.text if field in UNSCORED else fold(q.text)
-        return _on("prefix", field, q.boost, value=value)
+        if field in UNSCORED:
+            return {"constant_score": {"filter": {"prefix": {field: q.text}}, "boost": 1.0}}
+        return _on("prefix", field, q.boost, value=fold(q.text), rewrite=FORMS)
     if isinstance(q, wq.Wildcard):
-        return _on("wildcard", field, q.boost, value=fold(q.text))
+        return _on("wildcard", field, q.boost, value=fold(q.text), rewrite=FORMS)
     if isinstance(q, wq.TermRange):
         bounds = {}
         if q.start is not None:

@@ -26,7 +26,6 @@ from engines.whoosh import query
 from engines.whoosh.query import ParsedQuery
 from engines.whoosh.schema import build_schema
 
-SCORE = 2.2  # Lucene's BM25 leaves out Whoosh's (k1 + 1): the same scores, times this
 ALL_WORDS = 1000.0  # added to documents holding every relaxed word (float32 keeps 4 decimals)
 WINDOW = 10_000  # OpenSearch's max_result_window: results past it are not listed
 FUZZY_DOCUMENTS = 200  # documents read for the forms a fuzzy word found
@@ -109,7 +108,7 @@ class OpenSearchVersion:
         score = hit.get("_score") or 0.0
         if "all_words" in hit.get("matched_queries", ()):
             score -= ALL_WORDS
-        return mapping.stored(hit["_source"]), round(score * SCORE, 6)
+        return mapping.stored(hit["_source"]), round(score, 6)
 
     def _filters(self, ask: Ask) -> dict[str, dict]:
         """A filter clause per facet filtered (OR within, AND across) and for the dates."""
