@@ -109,13 +109,18 @@ HOSTILE_ROW = {
 }
 
 
-def test_everything_from_a_document_is_escaped_in_the_head(tmp_path):
+def hostile_index(tmp_path) -> None:
+    """An archive of one document whose text and manifest row are hostile, at tmp_path/index."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "evil.txt").write_text(
         'Tokayev said "troops <script>x()</script> & <b>tanks</b>" would stay.\n', encoding="utf-8")
     _write_manifest(corpus, [HOSTILE_ROW])
     build.index_corpus(corpus, tmp_path / "index")
+
+
+def test_everything_from_a_document_is_escaped_in_the_head(tmp_path):
+    hostile_index(tmp_path)
     client = create_app(Settings.defaults(index=tmp_path / "index")).test_client()
     doc = client.get(f"/api/documents/{document_id('evil.txt')}").get_json()
     pid = doc["passages"][0]["passage_id"]

@@ -16,9 +16,8 @@ from bs4 import BeautifulSoup
 
 from core.ids import document_id
 from core.settings import Settings
-from indexer import build
 from tests.conftest import SEEDS
-from tests.test_zotero import HOST, HOSTILE_ROW, MANIFEST, _write_manifest
+from tests.test_zotero import HOST, HOSTILE_ROW, MANIFEST, hostile_index
 from tests.zotero_unapi import chosen_format, import_ris, saving_translator, unapi_ids
 from webapp import create_app
 
@@ -89,12 +88,7 @@ def test_unapi_answers(client):
 def test_archive_name_archived_copy_and_escaping(tmp_path):
     """A hostile manifest row: Zotero reads RIS values as HTML, so each is escaped and the
     saved title, names and quote are exactly the archive's."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "evil.txt").write_text(
-        'Tokayev said "troops <script>x()</script> & <b>tanks</b>" would stay.\n', encoding="utf-8")
-    _write_manifest(corpus, [HOSTILE_ROW])
-    build.index_corpus(corpus, tmp_path / "index")
+    hostile_index(tmp_path)
     client = create_app(Settings.defaults(index=tmp_path / "index", archive_name="A&B <archive>",
                                           base_url="https://archive.example.org")).test_client()
     pid = client.get(f"/api/documents/{document_id('evil.txt')}").get_json()[
