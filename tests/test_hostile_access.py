@@ -118,6 +118,7 @@ def test_a_page_of_another_site_that_rebinds_its_name_gets_nothing(app_at, host)
 
 @pytest.mark.parametrize(("settings", "host"), [
     ({}, "127.0.0.1:5000"), ({}, "localhost:5000"), ({}, "[::1]:5000"), ({}, "LOCALHOST"),
+    ({}, "localhost.:5000"),
     ({"host": "0.0.0.0"}, "192.0.2.10:5000"), ({"host": "0.0.0.0"}, "[2001:db8::1]"),
     ({"base_url": "https://archive.example.org/press"}, "archive.example.org"),
     ({"allowed_hosts": ".example.net"}, "news.example.net"),
