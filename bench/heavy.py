@@ -15,8 +15,12 @@ it is answered:
 --quote-chars and --batch-queries default to the most the server takes by default
 (PRESSCUT_MAX_QUOTE_LENGTH, PRESSCUT_MAX_BATCH): the issue's 20,000 characters and 1,000
 queries are refused at once (400).
-A heavy client refused with 503 waits as its Retry-After says. Between rounds the heavy
-requests still running are waited for, so that none spills into an idle phase.
+A heavy client refused with 503 waits as its Retry-After says, and one refused with 400 (too
+long) waits a second before asking the same again: a client that resends a refused request
+as fast as it can is a flood, which costs the server per request whatever it asks (a rate
+limit in front of the server is the answer to that, not a bound on long requests). Between
+rounds the heavy requests still running are waited for, so that none spills into an idle
+phase.
 Readers draw from bench/scale.py's query classes (half API, half pages), each waiting a
 random 0 to 2 seconds between requests, as a reader does. Prints reader p50/p95 idle
 and loaded, their ratio, and what the heavy requests got (status counts, seconds).
@@ -74,7 +78,7 @@ def heavy_client(base: str, until: float, request, outcomes: list) -> None:
         except urllib.error.HTTPError as refused:
             refused.read()
             status = refused.code
-            wait = float(refused.headers.get("Retry-After") or 0)
+            wait = float(refused.headers.get("Retry-After") or (1 if status == 400 else 0))
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             status = "failed"
         outcomes.append((status, time.perf_counter() - started))

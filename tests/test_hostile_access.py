@@ -6,16 +6,18 @@ the cookie's Secure flag."""
 from __future__ import annotations
 
 import re
+import threading
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from click.testing import CliRunner
+from werkzeug.serving import make_server
 
 from core.settings import Settings
 from presscut import cli
 from webapp import create_app, server
 
-from .conftest import CORPUS
+from .conftest import CHROMIUM, CORPUS
 
 TOKEN = "s3cret-token"
 
@@ -116,6 +118,7 @@ def test_a_page_of_another_site_that_rebinds_its_name_gets_nothing(app_at, host)
 
 @pytest.mark.parametrize(("settings", "host"), [
     ({}, "127.0.0.1:5000"), ({}, "localhost:5000"), ({}, "[::1]:5000"), ({}, "LOCALHOST"),
+    ({}, "localhost.:5000"),
     ({"host": "0.0.0.0"}, "192.0.2.10:5000"), ({"host": "0.0.0.0"}, "[2001:db8::1]"),
     ({"base_url": "https://archive.example.org/press"}, "archive.example.org"),
     ({"allowed_hosts": ".example.net"}, "news.example.net"),
@@ -167,3 +170,38 @@ def test_the_session_cookie_is_secure_when_served_over_https(app_at):
     public = app_at(token=TOKEN, base_url="https://archive.example.org").test_client()
     log_in(public, base_url="https://localhost")  # a proxy in front, not trusted
     assert public.get_cookie("session").secure
+
+
+@pytest.fixture(scope="module")
+def rebinding_browser(browser):
+    """Chromium resolving attacker.example and evil.example to this machine, as a DNS
+    rebinding makes a browser do."""
+    rebound = browser.browser_type.launch(
+        executable_path=str(CHROMIUM), headless=True,
+        args=["--no-sandbox", "--disable-gpu", "--no-first-run",
+              "--host-resolver-rules=MAP attacker.example 127.0.0.1, MAP evil.example 127.0.0.1"])
+    yield rebound
+    rebound.close()
+
+
+@pytest.fixture(scope="module")
+def local_server(seed_index, tmp_path_factory):
+    """The app in local mode (no token, loopback: writes open to this machine), served."""
+    app = create_app(Settings.defaults(index=seed_index, corpus=CORPUS, collections=str(
+        tmp_path_factory.mktemp("local") / "c.sqlite3")))
+    served = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=served.serve_forever, daemon=True).start()
+    yield served.server_port
+    served.shutdown()
+
+
+@pytest.mark.browser
+def test_in_chromium_a_rebound_name_gets_nothing_and_login_stays_on_the_site(
+        rebinding_browser, local_server):
+    page = rebinding_browser.new_page()
+    rebound = page.goto(f"http://attacker.example:{local_server}/collections")
+    assert rebound.status == 400 and "answers to" in page.inner_text("main")
+    for target in ("/%09/evil.example", "/%5C/evil.example", "//evil.example"):
+        page.goto(f"http://127.0.0.1:{local_server}/login?next={target}")
+        assert urlsplit(page.url).hostname == "127.0.0.1", (target, page.url)
+    page.close()

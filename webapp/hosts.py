@@ -45,6 +45,7 @@ class Allowed:
             return False
         if not name:
             return False
+        name = name.rstrip(".")  # "localhost." is localhost, fully qualified
         if self.any_address and _address(name):
             return True
         return name in self.names or any(

@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -102,6 +103,8 @@ class LongRequests:
                 self._pool = ProcessPoolExecutor(
                     max(1, self._settings.heavy_requests), multiprocessing.get_context("spawn"),
                     initializer=_open, initargs=(self._settings, os.getpid()))
+                # An app let go of (a test's) lets its process go too.
+                weakref.finalize(self, self._pool.shutdown, wait=False, cancel_futures=True)
             return self._pool
 
     def warm(self) -> None:
