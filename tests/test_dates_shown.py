@@ -9,7 +9,8 @@ from bs4 import BeautifulSoup
 
 
 def _lead(client, url: str) -> str:
-    response = client.get(url)
+    # A speaker's page is their one page, wherever it lives (/speaker/ may redirect).
+    response = client.get(url, follow_redirects=True)
     assert response.status_code == 200, url
     return BeautifulSoup(response.data, "lxml").select_one("p.lead").get_text(" ", strip=True)
 
@@ -19,8 +20,10 @@ def test_a_persons_page_says_the_day_once_when_first_and_last_agree(client):
                 ["facets"]["speaker"]]
     one_day = 0
     for name in speakers:
-        dates = sorted(p["date"] for p in client.get(f"/api/speakers/{name}").get_json()
-                       ["passages"] if p["date"])
+        # The page is the person's one page: what they said and where they are named.
+        person = client.get(f"/api/entities/{name}").get_json()
+        listed = person["passages"] + (person.get("quoted") or {}).get("passages", [])
+        dates = sorted(p["date"] for p in listed if p["date"])
         lead = _lead(client, f"/speaker/{name}")
         if dates[0] == dates[-1]:
             one_day += 1
