@@ -71,14 +71,15 @@ def unquoted_offer(result: SearchResult) -> dict | None:
         return None
     words = " ".join(req.q.replace('"', " ").split())
     try:
-        # per_page 0: the documents with every word, none relaxed to some of them.
         found = service().search(dataclasses.replace(req, q=words, page=1, per_page=0,
                                                      facets=()))
     except BadQuery:
         return None
-    if not found.total:
+    # The documents with every word, not those a relaxed search adds with some of them.
+    every = found.relaxed.complete if found.relaxed else found.total
+    if not every:
         return None
-    return {"q": words, "url": url_with(q=words, page=None), "count": found.total}
+    return {"q": words, "url": url_with(q=words, page=None), "count": every}
 
 
 # The page of each value of these facets: what a speaker is quoted saying, where a name is.
