@@ -23,7 +23,7 @@ from whoosh import query as wq
 from core.analysis import WORD, common_words, fold, stem
 from core.dates import span
 from core.facets import MULTI
-from engines.whoosh import matching, positions, store
+from engines.whoosh import matching, positions, postings, store
 from engines.whoosh.schema import FACET_COLUMNS
 from indexer import build
 from search.results import SearchRequest
@@ -348,7 +348,7 @@ def test_a_phrase_asked_again_is_answered_from_its_kept_matches(news, monkeypatc
         assert found(service, f'"{text}"') == first[text] == oracle.phrase(
             [fold(w) for w in WORD.findall(text)]), text
     monkeypatch.undo()
-    monkeypatch.setattr(matching, "PHRASES", 4)
+    monkeypatch.setattr(postings, "PHRASES", 4)
     for text in ("Kazakh people", "CSTO troops", "Tokayev in 2019", "Kazakhstan or"):
         found(service, f'"{text}"')
     # Each phrase is looked for in the title and in the text.
