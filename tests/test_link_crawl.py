@@ -14,6 +14,11 @@ from urllib.parse import parse_qsl, urldefrag, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
+from core.settings import Settings
+from webapp import create_app
+
+from .conftest import CORPUS
+
 LEVELS = 2
 
 
@@ -44,7 +49,10 @@ def _covering(urls: set[str]) -> list[str]:
     return chosen
 
 
-def test_no_page_prints_a_dead_link(client, seed_docs):
+def test_no_page_prints_a_dead_link(seed_index, seed_docs):
+    # An app of its own: long requests (exports) take turns per app, and a response another
+    # test left unread would hold the shared app's turn.
+    client = create_app(Settings.defaults(index=seed_index, corpus=CORPUS)).test_client()
     doc = seed_docs["vikendi"]
     quoting = next(p for p in doc.passages if "Tokayev" in p.speakers)
     starts = {"/", "/?q=Tokayev", f"/doc/{doc.doc_id}", f"/p/{quoting.passage_id}",
