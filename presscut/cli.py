@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import json
-import os
-import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from core.errors import IndexBusy
-from core.facets import BY_NAME, FACETS, SORTS
+from core.errors import EngineUnavailable, IndexBusy
+from core.facets import BY_NAME, SORTS
 from core.records import NotAnArticle, Skipped
 from core.settings import SETTINGS, Settings
-from engines import ENGINES, folder
-from engines.whoosh import store
-from indexer import build, pipeline
+from engines import folder
+from indexer import pipeline
+from presscut import runs
+from presscut.options import base_url_option, engine_options, engine_settings, facet_options, index_option
 from search import citations
 from search.citations import FORMATS
 
@@ -28,7 +25,7 @@ if TYPE_CHECKING:
 
 EXIT_NOTHING_INDEXED = 1
 EXIT_BAD_INPUT = 2
-EXIT_BUSY = 75  # EX_TEMPFAIL: try again later
+EXIT_BUSY = runs.EXIT_BUSY
 
 
 def _settings(**overrides) -> Settings:
@@ -42,36 +39,22 @@ def main() -> None:
     pass
 
 
-base_url_option = click.option(
-    "--base-url", help="Public address of the archive, for permalinks [default: $PRESSCUT_BASE_URL].")
-index_option = click.option("--index", "index", type=click.Path(path_type=Path),
-                            help="Index folder [default: ./instance/index or $PRESSCUT_INDEX].")
-engine_option = click.option("--engine", type=click.Choice(sorted(ENGINES)),
-                             help="Where the index lives [default: whoosh or $PRESSCUT_ENGINE].")
-
-
 @main.command("index")
 @click.option("--corpus", type=click.Path(path_type=Path),
               help="Corpus folder [default: ./corpus or $PRESSCUT_CORPUS].")
 @index_option
-@engine_option
+@engine_options
 @click.option("--rebuild", is_flag=True, help="Build from scratch (aside, then swap in).")
 @click.option("--wait", type=float, default=0.0, show_default=True,
               help="Seconds to wait for another indexing run to finish.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def index_command(corpus, index, engine, rebuild, wait, as_json):
+def index_command(corpus, index, rebuild, wait, as_json, **engine):
     """Index every document under the corpus folder (incremental unless --rebuild)."""
-    settings = _settings(corpus=corpus, index=index, engine=engine)
+    settings = _settings(corpus=corpus, index=index, **engine_settings(engine))
     if not settings.corpus.is_dir():
         raise click.ClickException(f"No corpus folder at {settings.corpus}.")
-    if settings.engine != "whoosh":
-        # Until the build writes through the engine's writer, it would fill a Whoosh index.
-        raise click.ClickException(f"Indexing into {settings.engine} is not wired yet: "
-                                   "`presscut index` builds the Whoosh index only.")
     try:
-        with _ended_by_kill():
-            summary = build.index_corpus(settings.corpus, settings.index, rebuild=rebuild,
-                                         progress=_progress_bar, wait=wait)
+        summary = runs.index(settings, rebuild=rebuild, wait=wait)
     except IndexBusy as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_BUSY)
@@ -87,46 +70,9 @@ def index_command(corpus, index, engine, rebuild, wait, as_json):
         sys.exit(EXIT_NOTHING_INDEXED)
 
 
-@contextlib.contextmanager
-def _ended_by_kill():
-    """A run stopped by ``kill`` (SIGTERM) ends as one stopped by Ctrl-C does: it gives up
-    what it had not committed and ends its worker processes. Killed outright, it left them
-    waiting for work for ever, holding the index's writer lock."""
-    previous = signal.signal(signal.SIGTERM, _stop)
-    _workers_keep_the_default()
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _stop(signum, frame):
-    raise SystemExit(128 + signum)
-
-
-@functools.cache
-def _workers_keep_the_default() -> None:
-    # A process forked meanwhile (the pipeline's pool, Whoosh's writer) gets SIGTERM's
-    # default back: pools end their workers with it, and with this handler in them a
-    # pool's end could wait for ever for a worker that did not end.
-    def default() -> None:
-        if signal.getsignal(signal.SIGTERM) is _stop:
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    os.register_at_fork(after_in_child=default)
-
-
-def _progress_bar(items, total, label):
-    if not sys.stderr.isatty():
-        return items
-    from tqdm import tqdm
-
-    unit = "file" if label == "Reading" else "article"
-    return tqdm(items, total=total, unit=unit, desc=label, file=sys.stderr)
-
-
 @main.command()
 @index_option
-@engine_option
+@engine_options
 @click.option("--corpus", type=click.Path(path_type=Path),
               help="Corpus to index first when there is no index yet.")
 @click.option("--host", help="Address to listen on [default: 127.0.0.1].")
@@ -134,13 +80,13 @@ def _progress_bar(items, total, label):
 @click.option("--workers", type=int, help="Server processes [default: one per core].")
 @click.option("--threads", type=int, help="Threads of each server process [default: 8].")
 @base_url_option
-def serve(index, engine, corpus, host, port, workers, threads, base_url):
+def serve(index, corpus, host, port, workers, threads, base_url, **engine):
     """Serve the web app and JSON API with a production WSGI server."""
     from webapp import create_app, server
     from webapp.access import write_mode
 
-    settings = _settings(index=index, engine=engine, corpus=corpus, host=host, port=port,
-                         workers=workers, threads=threads, base_url=base_url)
+    settings = _settings(index=index, corpus=corpus, host=host, port=port, workers=workers,
+                         threads=threads, base_url=base_url, **engine_settings(engine))
     problem = settings.problem() or server.listen_problem(settings.host, settings.port)
     if problem:
         click.echo(f"Error: {problem}", err=True)
@@ -149,12 +95,9 @@ def serve(index, engine, corpus, host, port, workers, threads, base_url):
         # Another process builds it: serve what it has committed, and say how far it is.
         click.echo(f"{settings.index} is being indexed by another process: serving what it "
                    "has indexed so far.")
-    elif not store.exists(settings.index) or not store.is_current(settings.index):
-        click.echo(f"No index of this version at {settings.index} yet: indexing {settings.corpus} first.")
-        with _ended_by_kill():
-            summary = build.index_corpus(settings.corpus, settings.index,
-                                         progress=_progress_bar, wait=60)
-        click.echo(summary.line())
+    elif unbuilt := runs.unbuilt(settings, serving=True):
+        click.echo(f"{unbuilt} Indexing {settings.corpus} now.")
+        click.echo(runs.index(settings, wait=60).line())
     app = create_app(settings)
     processes = server.workers(settings)
     click.echo(f"Presscut serving {settings.index} on http://{settings.host}:{settings.port}/ "
@@ -173,18 +116,10 @@ def serve(index, engine, corpus, host, port, workers, threads, base_url):
     server.serve(app, settings)
 
 
-def _facet_options(command):
-    """A repeatable option per facet of the table (``--outlet``, ``--lang``...)."""
-    for facet in reversed(FACETS):
-        command = click.option(f"--{facet.param}", facet.name, multiple=True,
-                               help=facet.help)(command)
-    return command
-
-
 @main.command()
 @click.argument("query")
 @index_option
-@_facet_options
+@facet_options
 @click.option("--from", "date_from", default="", help="Only documents dated from this date "
               "on (2022, 2022-01 or 2022-01-07).")
 @click.option("--to", "date_to", default="", help="Only documents dated up to this date.")
@@ -192,12 +127,14 @@ def _facet_options(command):
 @click.option("--page", type=click.IntRange(min=1), default=1)
 @click.option("--per-page", type=click.IntRange(1, 100), default=10)
 @click.option("--json", "as_json", is_flag=True, help="Print the /api/search object.")
+@engine_options
 def search(query, index, date_from, date_to, sort, page, per_page, as_json, **facets):
     """Search the index and print the results."""
     from search.results import SearchRequest
     from search.service import BadQuery
 
-    service = _service(index)
+    # (The engine's options first: the rest are the facets.)
+    service = _service(index, facets)
     filters = tuple((name, tuple(BY_NAME[name].value_of(v) for v in values))
                     for name, values in facets.items() if values)
     refused = [BY_NAME[name].refusal(v) for name, values in filters for v in values]
@@ -238,17 +175,18 @@ def _terminal_marks(html: str) -> str:
     return html_lib.unescape(html.replace("<mark>", bold).replace("</mark>", plain))
 
 
-def _service(index: Path | None) -> SearchService:
+def _service(index: Path | None, engine: dict) -> SearchService:
     # The search side is imported by the commands that search: `presscut index` after one
     # changed file is a couple of seconds, a tenth of it these imports.
     from search.service import SearchService
 
-    settings = _settings(index=index)
-    if not store.exists(settings.index):
-        raise click.ClickException(f"No index at {settings.index}. Run `presscut index` first.")
-    if not store.is_current(settings.index):
-        raise click.ClickException(f"The index at {settings.index} was built by an older Presscut. "
-                                   "Run `presscut index` to rebuild it.")
+    settings = _settings(index=index, **engine_settings(engine))
+    try:
+        unbuilt = runs.unbuilt(settings)
+    except EngineUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
+    if unbuilt:
+        raise click.ClickException(unbuilt)
     return SearchService.for_settings(settings)
 
 
@@ -285,9 +223,10 @@ def extract(file, as_json):
 @index_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @base_url_option
-def cite(passage_id, index, fmt, base_url):
+@engine_options
+def cite(passage_id, index, fmt, base_url, **engine):
     """Print the citation of a passage."""
-    found = _service(index).passage(passage_id)
+    found = _service(index, engine).passage(passage_id)
     if found is None:
         raise click.ClickException(f"No passage with id {passage_id!r}.")
     doc, passage = found
@@ -306,7 +245,8 @@ def cite(passage_id, index, fmt, base_url):
 @click.argument("quote")
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print the /api/verify object.")
-def verify(quote, index, as_json):
+@engine_options
+def verify(quote, index, as_json, **engine):
     """Check whether QUOTE stands in the archive verbatim, altered, contradicted (its
     meaning reversed), or not at all.
 
@@ -319,7 +259,7 @@ def verify(quote, index, as_json):
     from search.verify import QuoteTooLong
 
     try:
-        check = _service(index).check_quote(quote)
+        check = _service(index, engine).check_quote(quote)
     except (BadQuery, QuoteTooLong) as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)

@@ -40,9 +40,11 @@ def copy_to_opensearch(index: Path, settings: Settings):
     """The OpenSearch engine holding the documents of the Whoosh index folder ``index``
     (its folder stays the engine's: report and copies are read there)."""
     engine = open_engine(index, "opensearch", settings)
-    with store.open_index(index).searcher() as searcher, engine.writer(rebuild=True) as writer:
+    with store.open_index(index).searcher() as searcher, engine.target(True, 60) as target:
+        writer = target.writer(1, 0)
         for fields in searcher.all_stored_fields():
             writer.replace(stored_document(fields), Signature.from_json(fields["signature"]))
+        writer.commit()
     return engine
 
 

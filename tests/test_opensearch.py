@@ -19,7 +19,7 @@ from core.records import Signature
 from core.settings import Settings
 from engines import open_engine
 from engines.opensearch.engine import CHECK_EVERY
-from engines.opensearch.writer import OpenSearchWriter, live_indexes
+from engines.opensearch.writer import OpenSearchWriter, create_index, live_indexes
 from engines.protocol import Ask
 from search.corrections import Corrections
 from search.results import SearchRequest
@@ -117,33 +117,37 @@ def _total(engine, q: str = "") -> int:
     return service.search(SearchRequest(q=q)).total
 
 
-def test_a_rebuild_is_seen_whole_at_its_commit_and_a_dead_one_never(own):
+def test_a_rebuild_is_seen_whole_at_its_end_and_a_dead_one_never(own):
     engine, whoosh = own
     names = sorted(p.name for p in CORPUS.glob("*.txt"))
     first = live_indexes(engine.client, engine.alias)
     signature = Signature("x", b"\0" * 8)
     # A rebuild that dies (no commit, no cancel: the process was killed) changes nothing.
-    dead = OpenSearchWriter(engine.client, engine.settings, rebuild=True)
+    dead = OpenSearchWriter(engine.client, engine.settings, create_index(engine.client, engine.settings),
+                            new=True)
     for doc in _docs(whoosh, names[:2]):
         dead.replace(doc, signature)
     dead._send(0)
-    engine.client.indices.refresh(index=dead.target)
+    engine.client.indices.refresh(index=dead.index)
     assert _total(engine) == 5 and live_indexes(engine.client, engine.alias) == first
-    # One that fails is cancelled: its index goes.
-    with pytest.raises(KeyboardInterrupt), engine.writer(rebuild=True) as failing:
-        failing.replace(_docs(whoosh, names[:1])[0], signature)
+    # One that fails is given up: its index goes.
+    with pytest.raises(KeyboardInterrupt), engine.target(rebuild=True, wait=0) as failing:
+        failing.writer(1, 1).replace(_docs(whoosh, names[:1])[0], signature)
         raise KeyboardInterrupt
-    assert not engine.client.indices.exists(index=failing.target)
-    # One that commits is searched whole, at once; the index before it is kept.
-    with engine.writer(rebuild=True) as writer:
+    assert not engine.client.indices.exists(index=failing.index)
+    # One that ends is searched whole, at once; the index before it is kept.
+    with engine.target(rebuild=True, wait=0) as target:
+        writer = target.writer(1, 2)
         for doc in _docs(whoosh, names[:2]):
             writer.replace(doc, signature)
+        writer.commit()
+        time.sleep(CHECK_EVERY + 0.1)
         assert _total(engine) == 5
     time.sleep(CHECK_EVERY + 0.1)
     assert _total(engine) == 2
-    assert live_indexes(engine.client, engine.alias) == [writer.target]
+    assert live_indexes(engine.client, engine.alias) == [target.index]
     kept = set(engine.client.indices.get(index=f"{engine.alias}-v*"))
-    assert kept == {writer.target, *first}  # the dead rebuild's leftovers went too
+    assert kept == {target.index, *first}  # the dead rebuild's leftovers went too
 
 
 def test_an_incremental_run_shows_its_changes_at_the_commit(own):
@@ -152,7 +156,9 @@ def test_an_incremental_run_shows_its_changes_at_the_commit(own):
     changed = _docs(whoosh, names[:1])[0]
     changed = dataclasses.replace(changed, metadata=dataclasses.replace(
         changed.metadata, title="Zyxwvut headline"))
-    with engine.writer() as writer:
+    with engine.target(rebuild=False, wait=0) as target:
+        assert target.folder is not None and target.index in live_indexes(engine.client, engine.alias)
+        writer = target.writer(1, 3)
         assert writer.stored(names[0]) == whoosh.document(document_id(names[0]))
         writer.replace(changed, Signature("x", b"\0" * 8))
         writer.delete(names[1])
@@ -160,6 +166,9 @@ def test_an_incremental_run_shows_its_changes_at_the_commit(own):
         writer._send(0)
         time.sleep(CHECK_EVERY + 0.1)
         assert _total(engine) == 5 and _total(engine, "zyxwvut") == 0
+        # Read back as the run found it, not as it is being written.
+        assert writer.stored(names[0]) == whoosh.document(document_id(names[0]))
+        writer.commit()
     time.sleep(CHECK_EVERY + 0.1)
     assert _total(engine) == 4 and _total(engine, "zyxwvut") == 1
     assert engine.version().document(changed.doc_id) == changed
@@ -210,16 +219,6 @@ def test_facets_filters_and_merged_names_count_as_on_whoosh(cluster, service, q,
             answers.append((found.total, {d.doc_id for d, _ in found.page}, dict(found.facets),
                             found.first_date, found.last_date, dict(found.date_counts)))
         assert answers[0] == answers[1], (q, filters)
-
-
-def test_indexing_into_opensearch_says_it_is_not_wired_yet(tmp_path):
-    from click.testing import CliRunner
-
-    from presscut.cli import main
-    result = CliRunner().invoke(main, ["index", "--corpus", str(CORPUS), "--index",
-                                       str(tmp_path / "index"), "--engine", "opensearch"])
-    assert result.exit_code != 0 and "not wired yet" in result.output
-    assert not (tmp_path / "index").exists()
 
 
 @pytest.mark.parametrize("q", ["Tokayev", "protesting", "Kazakhstan protests", "CSTO OR Russia",

@@ -38,15 +38,16 @@ def reachable(settings, alias: str = "") -> Iterator[None]:
         raise EngineUnavailable(
             f"The OpenSearch cluster at {where} cannot be reached: the archive cannot be "
             "searched until it is back (is it running? `make opensearch` starts a local one; "
-            "PRESSCUT_OPENSEARCH_URL says where).") from exc
+            "--opensearch-url or PRESSCUT_OPENSEARCH_URL says where).") from exc
     except (oe.AuthenticationException, oe.AuthorizationException) as exc:
         raise EngineUnavailable(
             f"The OpenSearch cluster at {where} refused Presscut's credentials "
-            "(PRESSCUT_OPENSEARCH_USER/PASSWORD or API_KEY).") from exc
+            "(PRESSCUT_OPENSEARCH_USER and PASSWORD, or API_KEY).") from exc
     except oe.NotFoundError as exc:
         if alias and "index_not_found" in str(exc):
             raise IndexMissing(f"There is no index {alias!r} in the OpenSearch cluster at "
-                               f"{where} yet: index the corpus first.") from exc
+                               f"{where} yet: `presscut index --engine opensearch` writes it."
+                               ) from exc
         raise
     except oe.TransportError as exc:
         if exc.status_code in (429, 502, 503, 504):

@@ -8,14 +8,14 @@ import contextlib
 import functools
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from core.errors import EngineUnavailable, IndexMissing
 from engines import folder
-from engines.opensearch import client
+from engines.opensearch import client, target
 from engines.opensearch.version import OpenSearchVersion
-from engines.opensearch.writer import OpenSearchWriter, alias_of
+from engines.opensearch.writer import alias_of, is_current
 from engines.protocol import ValueMap
 
 CHECK_EVERY = 1.0  # seconds between asking the cluster whether the index changed
@@ -38,6 +38,9 @@ class OpenSearchEngine:
         with self.guard():
             found = self.client.indices.get_mapping(index=self.alias)
         (name, body), *_ = sorted(found.items())
+        if not is_current(name, self.alias):
+            raise IndexMissing(f"The index {name!r} was built by an older Presscut: run "
+                               "`presscut index --engine opensearch` to rebuild it.")
         return f"{name}@{body['mappings'].get('_meta', {}).get('commit', 0)}"
 
     def version(self) -> OpenSearchVersion:
@@ -66,25 +69,17 @@ class OpenSearchEngine:
         found = folder.read_json(self.path.resolve() / folder.PROGRESS_NAME)
         return found if isinstance(found, dict) and folder.being_written(self.path) else None
 
-    @contextlib.contextmanager
-    def writer(self, rebuild: bool = False) -> Iterator[OpenSearchWriter]:
-        """A run's :class:`engines.protocol.Writer`. ``rebuild``: write a new index and move
-        the alias onto it at :meth:`~OpenSearchWriter.commit`, in one atomic request (call it
-        once, at the end; searches see the old index until then, and still do if the run
-        dies). Otherwise write into the alias's index; each commit makes the run's writes so
-        far searchable. The first build of a prefix is aliased at once, so its commits show
-        as they come. Leaving the block by an exception cancels; leaving it normally
-        commits what is left."""
-        with self.guard():
-            writer = OpenSearchWriter(self.client, self.settings, rebuild)
-        try:
-            yield writer
-        except BaseException:
-            with self.guard():
-                writer.cancel()
-            raise
-        with self.guard():
-            writer.commit()
+    def target(self, rebuild: bool, wait: float):
+        """The index a run writes (:func:`engines.opensearch.target.target`), every
+        request's failure in Presscut's words."""
+        return _guarded(self.guard, target.target(self.client, self.settings, self.path,
+                                                  rebuild, wait))
+
+
+@contextlib.contextmanager
+def _guarded(guard, block):
+    with guard(), block as made:
+        yield made
 
 
 def open_engine(index: Path, settings: object = None) -> OpenSearchEngine:
