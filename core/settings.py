@@ -28,7 +28,7 @@ SETTINGS: tuple[Setting, ...] = (
             "lock, the last run's report and the state an incremental run starts from."),
     Setting("engine", "whoosh", "PRESSCUT_ENGINE",
             "Where the index lives: `whoosh` (embedded in the index folder, the default) or "
-            "`opensearch` (an OpenSearch 2.x cluster; the opensearch_* settings)."),
+            "`opensearch` (an OpenSearch 2.x cluster, reached as the opensearch_* settings say)."),
     Setting("opensearch_url", "http://127.0.0.1:9201", "PRESSCUT_OPENSEARCH_URL",
             "OpenSearch cluster address(es), comma-separated (engine `opensearch`)."),
     Setting("opensearch_user", "", "PRESSCUT_OPENSEARCH_USER",
