@@ -33,7 +33,7 @@ def cluster_settings(**overrides) -> Settings:
         pytest.skip(f"No OpenSearch cluster at {url} ({type(exc).__name__}): start one with "
                     "`make opensearch` (or set PRESSCUT_OPENSEARCH_URL)")
     prefix = f"presscut-test-{uuid.uuid4().hex[:10]}"
-    return Settings.from_env(opensearch_prefix=prefix, opensearch_replicas=0, **overrides)
+    return Settings.from_env(**{"opensearch_prefix": prefix, "opensearch_replicas": 0, **overrides})
 
 
 def copy_to_opensearch(index: Path, settings: Settings):

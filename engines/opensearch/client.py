@@ -13,6 +13,7 @@ from opensearchpy import exceptions as oe
 from core.errors import EngineUnavailable, IndexMissing
 
 TIMEOUT = 10  # seconds a request may take before another node is tried
+POOL = 10  # connections kept open to each node
 
 
 def connect(settings) -> OpenSearch:
@@ -23,9 +24,20 @@ def connect(settings) -> OpenSearch:
         auth["api_key"] = settings.opensearch_api_key
     elif settings.opensearch_user:
         auth["http_auth"] = (settings.opensearch_user, settings.opensearch_password)
+    # A connection kept per server thread (fewer, and each request beyond opened anew).
     return OpenSearch(hosts=hosts, verify_certs=bool(settings.opensearch_verify),
                       ssl_show_warn=bool(settings.opensearch_verify), timeout=TIMEOUT,
-                      max_retries=2, retry_on_timeout=True, **auth)
+                      max_retries=2, retry_on_timeout=True,
+                      pool_maxsize=max(POOL, settings.threads), **auth)
+
+
+def whole(answer: dict) -> dict:
+    """``answer``, unless a shard failed to answer it (its documents would be missing)."""
+    failed = answer.get("_shards", {}).get("failed", 0)
+    if failed:
+        raise EngineUnavailable(f"{failed} part(s) of the index could not be read just now "
+                                "(a node of the cluster is away): ask again shortly.")
+    return answer
 
 
 @contextlib.contextmanager
@@ -50,7 +62,9 @@ def reachable(settings, alias: str = "") -> Iterator[None]:
                                ) from exc
         raise
     except oe.TransportError as exc:
-        if exc.status_code in (429, 502, 503, 504):
+        # (A search whose shard copies failed is a search_phase_execution_exception: its
+        # status is the failures', a 500 when a node went away under it.)
+        if exc.status_code in (429, 502, 503, 504) or exc.error == "search_phase_execution_exception":
             raise EngineUnavailable(f"The OpenSearch cluster at {where} is not answering "
                                     f"searches now ({exc.status_code}): ask again shortly.") from exc
         raise

@@ -20,6 +20,7 @@ from core.marks import Highlight
 from core.records import Document
 from engines import folder
 from engines.opensearch import facets, mapping
+from engines.opensearch.client import whole
 from engines.opensearch.translate import fuzzy_leaves, translate
 from engines.protocol import Ask, Found
 from engines.whoosh import query
@@ -46,9 +47,17 @@ class OpenSearchVersion:
         self.frequencies: dict[str, int] = {}
         self.raw: dict[str, tuple[str, ...]] = {}
 
-    def _search(self, body: dict, **kwargs) -> dict:
+    def _search(self, body: dict) -> dict:
+        # A shard that cannot be read (its node stopping) fails the search rather than
+        # leaving its documents out of the answer.
         with self.guard():
-            return self.client.search(index=self.alias, body=body, **kwargs)
+            return whole(self.client.search(index=self.alias, body=body,
+                                                   allow_partial_search_results=False))
+
+    def _count(self, query: dict | None = None) -> int:
+        with self.guard():
+            found = self.client.count(index=self.alias, body={"query": query} if query else None)
+        return int(whole(found)["count"])
 
     @functools.cached_property
     def date_values(self) -> tuple[str, ...]:
@@ -57,8 +66,7 @@ class OpenSearchVersion:
         return tuple(sorted(b["key"] for b in aggs["aggregations"]["d"]["buckets"]))
 
     def documents(self) -> int:
-        with self.guard():
-            return int(self.client.count(index=self.alias)["count"])
+        return self._count()
 
     def warm(self) -> bool:
         return True  # nothing to read ahead: the cluster holds it
@@ -175,9 +183,7 @@ class OpenSearchVersion:
             better = self.parse(text)
         except BadQuery:
             return None
-        with self.guard():
-            count = self.client.count(index=self.alias, body={"query": translate(better.query)})
-        return text if count["count"] > total else None
+        return text if self._count(translate(better.query)) > total else None
 
     def document(self, doc_id: str) -> Document | None:
         found = self._search({"size": 1, "query": {"term": {"doc_id": doc_id}},
@@ -190,8 +196,6 @@ class OpenSearchVersion:
 
     def frequency(self, folded: str) -> int:
         if folded not in self.frequencies:
-            with self.guard():
-                self.frequencies[folded] = int(self.client.count(index=self.alias, body={
-                    "query": {"term": {"exact_stem": stem(folded)}}})["count"])
+            self.frequencies[folded] = self._count({"term": {"exact_stem": stem(folded)}})
         return self.frequencies[folded]
 
