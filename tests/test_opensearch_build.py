@@ -9,9 +9,11 @@ import json
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 
 import pytest
 from click.testing import CliRunner
@@ -122,6 +124,37 @@ def test_the_seed_indexed_by_the_cli_answers_the_api_as_whoosh_does(cli_built, s
         passage = on_whoosh["passages"][-1]["passage_id"]
         assert (cluster.get(f"/api/passages/{passage}").get_json()
                 == whoosh.get(f"/api/passages/{passage}").get_json())
+
+
+def test_serve_on_a_cluster_without_the_index_indexes_first_then_answers(tmp_path):
+    settings = cluster_settings(index=tmp_path / "index", engine="opensearch")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen([sys.executable, "-m", "presscut", *_cli(
+        settings, "serve", "--corpus", CORPUS, "--index", settings.index, "--port", port,
+        "--workers", 1)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    try:
+        said = [server.stdout.readline() for _ in range(3)]
+        assert said[0].startswith(f"There is no index '{alias_of(settings)}'")
+        assert "Indexing" in said[0] and "5 documents (5 added" in said[1], said
+        assert f"serving {settings.index} on http://127.0.0.1:{port}/" in said[2], said
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=Tokayev",
+                                            timeout=10) as response:
+                    assert json.loads(response.read())["total"] == 5
+                break
+            except OSError:  # not listening yet
+                time.sleep(0.1)
+        else:
+            pytest.fail("the server did not answer")
+    finally:
+        server.terminate()
+        server.wait(30)
+        server.stdout.close()
+        drop(settings)
 
 
 def _versions(settings: Settings) -> dict[str, tuple[int, int]]:
