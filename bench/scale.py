@@ -1,6 +1,7 @@
 """Speed at scale: the real indexer and server against SQLite FTS5, on one archive, in one run.
 
     python bench/scale.py [--articles 10000 100000] [--queries 40] [--work DIR]
+                          [--engine opensearch [--replicas 1]]
 
 For each size it builds a synthetic archive from ../shared/data/news-corpus
 (bench/corpus.py: real headlines, 3-8 real paragraphs each, 12 outlets, two years),
@@ -10,7 +11,8 @@ re-run, one changed file), serves it with `presscut serve` and sends a fixed mix
 queries over HTTP one at a time, each with facets and highlighted passages. SQLite FTS5
 does the same work on the same articles as the reference: bm25 top 10 with snippets,
 and the outlet and month counts over all matches. Prints p50/p95/p99 per query class
-and the ratios. With --work, corpora and indexes are kept and reused between runs.
+and the ratios. With --work, corpora and indexes are kept and reused between runs; with
+--engine opensearch the archive is also built and queried on the cluster (scale_cluster.py).
 """
 
 from __future__ import annotations
@@ -261,6 +263,8 @@ def main() -> None:
     parser.add_argument("--articles", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--queries", type=int, default=40, help="queries per class")
     parser.add_argument("--work", type=Path, help="keep corpora and indexes here")
+    parser.add_argument("--engine", choices=("whoosh", "opensearch"), default="whoosh")
+    parser.add_argument("--replicas", type=int, default=1, help="of the OpenSearch index")
     parser.add_argument("--reuse-index", action="store_true",
                         help="no build: time an unchanged re-run, one changed file and the "
                              "queries on indexes an earlier run left in --work")
@@ -283,6 +287,9 @@ def main() -> None:
             ours, server = time_http(work / f"index-{articles}", mix, warmup)
             fts = time_fts5(work / f"fts5-{articles}.sqlite", mix, warmup)
             report(fts_built, ours, server, fts, mix)
+            if args.engine == "opensearch":  # (its client is an optional dependency)
+                import scale_cluster
+                scale_cluster.measure(corpus, work, articles, mix, warmup, ours, args.replicas)
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)

@@ -59,8 +59,8 @@ class OpenSearchEngine:
         # A server starts even while the cluster is away: searches answer 503 meanwhile.
         with contextlib.suppress(IndexMissing, EngineUnavailable):
             version = self.version()
-            for name in corrections:
-                version.raw_values(name)
+            for name, mapping in corrections.items():
+                version.groups(name, mapping)
 
     def last_run(self) -> dict:
         return folder.last_run(self.path)

@@ -29,16 +29,19 @@ def merged(raw: tuple[str, ...], corrections: ValueMap) -> dict[str, list[str]]:
     return groups
 
 
-def raw_selected(name: str, values, corrections: ValueMap | None,
-                 raw_values: Callable[[str], tuple[str, ...]]) -> set[str]:
+# (facet, corrections) -> each name the corrections count, with its raw values
+Groups = Callable[[str, ValueMap], dict[str, list[str]]]
+
+
+def raw_selected(name: str, values, corrections: ValueMap | None, groups: Groups) -> set[str]:
     """The stored values a filter on ``values`` lets through."""
     if corrections is None:
         return set(values)
-    groups = merged(raw_values(name), corrections)
-    return {raw for value in values for raw in groups.get(value, ())}
+    grouped = groups(name, corrections)
+    return {raw for value in values for raw in grouped.get(value, ())}
 
 
-def aggregations(ask: Ask, having: dict[str, dict], raw_values) -> dict:
+def aggregations(ask: Ask, having: dict[str, dict], groups: Groups) -> dict:
     """The ``aggs`` of a search: ``dates`` under every filter, and each facet's values."""
     aggs = {"dates": {"filter": _both(having.values()),
                       "aggs": {"v": {"terms": {"field": "date", "size": ALL}}}}}
@@ -49,10 +52,10 @@ def aggregations(ask: Ask, having: dict[str, dict], raw_values) -> dict:
         if corrections is not None or BY_NAME[name].chronological:
             inner["v"] = {"terms": {"field": field, "size": ALL}}
             if corrections is not None:
-                groups = {n: {"terms": {field: raws}} for n, raws in
-                          merged(raw_values(name), corrections).items() if len(raws) > 1}
-                if groups:
-                    inner["groups"] = {"filters": {"filters": groups}}
+                several = {n: {"terms": {field: raws}} for n, raws in
+                           groups(name, corrections).items() if len(raws) > 1}
+                if several:
+                    inner["groups"] = {"filters": {"filters": several}}
         else:
             inner["v"] = {"terms": {"field": field, "size": ask.facet_values,
                                     "order": [{"_count": "desc"}, {"_key": "asc"}]}}
@@ -65,7 +68,7 @@ def aggregations(ask: Ask, having: dict[str, dict], raw_values) -> dict:
     return aggs
 
 
-def read(name: str, aggs: dict, ask: Ask, raw_values) -> tuple[tuple[str, int], ...]:
+def read(name: str, aggs: dict, ask: Ask, groups: Groups) -> tuple[tuple[str, int], ...]:
     """A facet's (value, count) pairs from the answer, in the order the pages list them."""
     answer = aggs[name]
     counts = {b["key"]: b["doc_count"] for b in answer["v"]["buckets"]}
@@ -74,15 +77,15 @@ def read(name: str, aggs: dict, ask: Ask, raw_values) -> tuple[tuple[str, int], 
         return tuple(sorted({**dict.fromkeys(selected, 0), **counts}.items()))
     corrections = ask.corrections.get(name)
     if corrections is not None:
-        groups = answer.get("groups", {}).get("buckets", {})
+        several = answer.get("groups", {}).get("buckets", {})
         # Mapped over every value, as the aggregations were: corrections may merge a
         # value into another only when that one exists ("Tokayev" into the full name).
-        name_of = {raw: n for n, raws in merged(raw_values(name), corrections).items() for raw in raws}
+        name_of = {raw: n for n, raws in groups(name, corrections).items() for raw in raws}
         names = defaultdict(int)
         for value, count in counts.items():
-            if value in name_of and name_of[value] not in groups:
+            if value in name_of and name_of[value] not in several:
                 names[name_of[value]] += count
-        names.update({n: b["doc_count"] for n, b in groups.items() if b["doc_count"]})
+        names.update({n: b["doc_count"] for n, b in several.items() if b["doc_count"]})
         order = sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))[:ask.facet_values]
     else:
         chosen = answer.get("selected", {}).get("buckets", ())

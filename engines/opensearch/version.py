@@ -22,7 +22,7 @@ from engines import folder
 from engines.opensearch import facets, mapping
 from engines.opensearch.client import whole
 from engines.opensearch.translate import fuzzy_leaves, translate
-from engines.protocol import Ask, Found
+from engines.protocol import Ask, Found, ValueMap
 from engines.whoosh import query
 from engines.whoosh.query import ParsedQuery
 from engines.whoosh.schema import build_schema
@@ -46,6 +46,7 @@ class OpenSearchVersion:
         self.lock = threading.Lock()
         self.frequencies: dict[str, int] = {}
         self.raw: dict[str, tuple[str, ...]] = {}
+        self.grouped: dict[tuple, dict[str, list[str]]] = {}
 
     def _search(self, body: dict) -> dict:
         # A shard that cannot be read (its node stopping) fails the search rather than
@@ -97,7 +98,7 @@ class OpenSearchVersion:
         first, last = facets.span(counted)
         return Found(total=answer["hits"]["total"]["value"],
                      page=tuple(self._hit(hit) for hit in answer["hits"]["hits"]),
-                     facets={name: facets.read(name, aggs, ask, self.raw_values) for name in ask.facets},
+                     facets={name: facets.read(name, aggs, ask, self.groups) for name in ask.facets},
                      relaxed=relaxed, first_date=first, last_date=last,
                      date_counts=counted if ask.timeline else {})
 
@@ -109,7 +110,7 @@ class OpenSearchVersion:
                 "size": max(0, min(ask.last, WINDOW) - first), "_source": ["record", "exact"],
                 "query": {"bool": {"must": [matched], "filter": dated}},
                 "post_filter": {"bool": {"filter": list(having.values())}},
-                "sort": sort, "aggs": facets.aggregations(ask, having, self.raw_values)}
+                "sort": sort, "aggs": facets.aggregations(ask, having, self.groups)}
         return self._search(body)
 
     def _hit(self, hit: dict) -> tuple[Document, float]:
@@ -123,7 +124,7 @@ class OpenSearchVersion:
         having = {}
         for name, values in ask.filters.items():
             if values:
-                raw = facets.raw_selected(name, values, ask.corrections.get(name), self.raw_values)
+                raw = facets.raw_selected(name, values, ask.corrections.get(name), self.groups)
                 having[name] = {"terms": {mapping.FACET_FIELDS[name]: sorted(raw)}}
         if ask.date_from or ask.date_to:
             try:
@@ -141,6 +142,19 @@ class OpenSearchVersion:
                 aggs = self._search({"size": 0, "aggs": {"v": every}})
                 self.raw[name] = tuple(sorted(b["key"] for b in aggs["aggregations"]["v"]["buckets"]))
             return self.raw[name]
+
+    def groups(self, name: str, corrections: ValueMap) -> dict[str, list[str]]:
+        """Each name ``corrections`` count in facet ``name``, with the raw values counted as
+        it (worked out once while the corrections' stamp stays: a search needs it twice)."""
+        stamp = (name, corrections.stamp)
+        with self.lock:
+            found = self.grouped.get(stamp)
+        if found is None:
+            found = facets.merged(self.raw_values(name), corrections)
+            with self.lock:
+                self.grouped = {key: value for key, value in self.grouped.items() if key[0] != name}
+                self.grouped[stamp] = found
+        return found
 
     def highlight(self, parsed: ParsedQuery) -> Highlight:
         fuzzy = fuzzy_leaves(parsed.query)
