@@ -21,6 +21,7 @@ from engines.opensearch import mapping
 
 BATCH = 256  # documents per bulk request: a pipeline window, a few MB
 SLOW = 120  # seconds for creating an index (its 16,000 folding rules) or its replicas
+RETRIES = 8  # times a bulk request refused as too much at once is sent again
 # A first build refreshes what it has after this many seconds, then after COMMIT_GROWTH
 # times as long each time, as the Whoosh engine commits: a new archive answers early.
 FIRST_COMMIT = 5.0
@@ -115,8 +116,11 @@ class OpenSearchWriter:
         if len(self.pending) < max(at_least, 1):
             return
         actions, self.pending = self.pending, []
+        # A busy cluster answers 429 (a node's memory breaker, a full write queue): the
+        # writes refused are sent again, after 1, 2, 4... up to 30 s (two minutes in all).
         _, errors = helpers.bulk(self.client, actions, raise_on_error=False, refresh=False,
-                                 request_timeout=SLOW)
+                                 request_timeout=SLOW, max_retries=RETRIES, initial_backoff=1,
+                                 max_backoff=30)
         failed = [e for e in errors if next(iter(e.values())).get("status") != 404]
         if failed:  # deleting what is not there is no failure
             raise RuntimeError(f"OpenSearch refused {len(failed)} of {len(actions)} writes; "
