@@ -58,13 +58,16 @@ def name_rules() -> _Rules:
     types = {name: kind for names in gazetteer.values() for name, kind in names.items()}
     return _Rules({**types, **data["types"]}, frozenset(data["organisation_words"]),
                   frozenset(data["place_words"]), tuple(data["place_endings"]),
-                  tuple(data["person_endings"]), frozenset(data["not_names"]),
+                  tuple(data["person_endings"]),
+                  frozenset(data["not_names"]) | frozenset(data["not_names_acronyms"]),
                   frozenset(data["not_in_names"]), gazetteer, dict(data["types"]))
 
 
 def _gazetteer() -> dict[str, dict[str, str]]:
     """data/gazetteer.toml's names by language: the first three fields of a line are
-    English, Azerbaijani, Russian; later ones Russian when Cyrillic, else both others."""
+    English, Azerbaijani, Russian; later ones Russian when Cyrillic, else both others.
+    Russian text writes foreign names in Latin letters (Google, Forbes), and so does
+    Azerbaijani text those the line gives no Azerbaijani name."""
     found: dict[str, dict[str, str]] = {"en": {}, "az": {}, "ru": {}}
     data = shipped.toml("gazetteer.toml")
     for field, kind in (("places", "place"), ("organisations", "organisation")):
@@ -74,7 +77,10 @@ def _gazetteer() -> dict[str, dict[str, str]]:
                     continue
                 cyrillic = any("а" <= c.lower() <= "я" for c in name)
                 languages = (("en", "az", "ru")[n],) if n < 3 else (
-                    ("ru",) if cyrillic else ("en", "az"))
+                    ("ru",) if cyrillic else ("en", "az", "ru"))
+                if n == 0:
+                    fields = line.split("|")
+                    languages += ("ru",) if len(fields) > 1 and fields[1].strip() else ("ru", "az")
                 for language in languages:
                     found[language].setdefault(name, kind)
     return found

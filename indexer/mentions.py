@@ -26,7 +26,7 @@ from core.entities import JOINERS, kind_of, name_rules
 from core.names import name_key
 from indexer import russian
 from indexer.name_forms import POSSESSIVE as _POSSESSIVE
-from indexer.name_forms import shaped, split
+from indexer.name_forms import known, shaped, split
 
 # A word, or a web name ("Lenta.ru", "NEWSru.com": a dot then letters, no space).
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*(?:\.(?:[a-z]{2,6}|[а-я]{2,3})\b)?")
@@ -127,15 +127,19 @@ class Finder:
         -> that group ("Milli Şura" after "Demokratik Qüvvələrin Milli Şurası": the
         Azerbaijani head keeps its possessive only after the words it drops)."""
         heads = [n for n in names if n in self._variants]
+        bodies = [n for n in names if kind_of(n) == "organisation" and n not in self._variants]
         found = {}
-        for name in names:
+        for name in bodies:
             words = tuple(fold(w) for w in name.split())
-            if name in self._variants or kind_of(name) != "organisation":
-                continue
             for head in heads:
                 if any(_ends_with(variant, words) for variant in self._variants[head]):
                     found[name] = head
                     break
+            else:
+                # "Mərkəzi Bank" after "Misir Mərkəzi Bankı": the body the text named in full
+                longer = [b for b in bodies if _ends_with(tuple(fold(w) for w in b.split()), words)]
+                if len(longer) == 1:
+                    found[name] = longer[0]
         return found
 
     def _names(self, para: str, text: _Text) -> Iterable[str]:
@@ -189,10 +193,12 @@ class Finder:
         if text.language == "en":
             return words
         opening = not para[:tokens[i].start()].rstrip() or para[:tokens[i].start()].rstrip().endswith(_OPENS)
-        if opening and len(words[0]) > 1 and text.common(words[0]) and not _capital_only(words[0]):
-            words = words[1:]
-        while text.language == "ru" and len(words) > 1 and russian.opener(words[0]) \
-                and not russian.common_word(words[1]):
+        if opening and len(words[0]) > 1 and not _capital_only(words[0]) and (
+                text.common(words[0]) or text.language == "az" and any(
+                    stem in name_rules().not_names for stem in turkic.stems(words[0]))):
+            words = words[1:]  # "Yerli", "Bizə" (biz + ə)
+        while text.language == "ru" and len(words) > 1 and russian.opener(words[0]) and (
+                not russian.common_word(words[1]) or known(words[1:2], "ru")):
             words = words[1:]
         return words
 

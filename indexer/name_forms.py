@@ -18,6 +18,8 @@ from indexer import russian
 
 POSSESSIVE = re.compile(r"['’](?:s|ın|in|un|ün|nın|nin|nun|nün|a|ə|ya|yə|da|də|dan|dən)?$")
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+# A woman's surname ends so in the nominative (Eyvazova, Əliyeva): no dative.
+_WOMEN = ("ova", "eva", "ina")
 _ACRONYM = re.compile(r"^[A-ZА-ЯЁƏÜÖĞİŞÇ]{2,6}$")
 
 
@@ -95,6 +97,8 @@ def shaped(words: tuple[str, ...], language: str) -> tuple[tuple[str, ...], bool
 def _person(words: tuple[str, ...], language: str) -> tuple[str, ...]:
     name = " ".join(words)
     if language == "ru" and all(map(cyrillic, words)):
+        if not any(map(russian.first_name, words)) and not any(map(russian.surname, words)):
+            return (" ".join(russian.phrase(words)),)  # "Новой Шотландии"
         return (" ".join(russian.person(words)),)
     if language != "az":
         return (nominative(without_case_ending(name), "person"),)
@@ -104,7 +108,8 @@ def _person(words: tuple[str, ...], language: str) -> tuple[str, ...]:
     last, head = words[-1], " ".join(words[:-1])
     strong, weak = [], []
     for stem in turkic.stems(last):
-        sure = len(last) - len(stem) > 1 or stem.lower().endswith(name_rules().person_endings)
+        sure = len(last) - len(stem) > 1 or (stem.lower().endswith(name_rules().person_endings)
+                                             and not last.lower().endswith(_WOMEN))
         (strong if sure else weak).append(f"{head} {stem}".strip())
     return tuple(dict.fromkeys([*strong, name, *weak]))
 
@@ -136,6 +141,8 @@ def split(words: tuple[str, ...], language: str) -> tuple[tuple[str, ...], ...]:
     for k in range(1, len(words)):
         head, tail = words[:k], words[k:]
         place = known(head, language)
+        if not place and kind_of(" ".join(head)) and known(tail, language):
+            return (head, tail)  # "Təhlükəsizlik Şurasının Qəzza", "Cozef Baydenin Yaponiyanın"
         if not place and not (k == 1 and acronym(head[0])):
             continue
         if (place and place[1] and language == "az") or known(tail, language) or (

@@ -61,6 +61,11 @@ def opener(word: str) -> bool:
     return common_word(word) and not any(p.tag.POS in ("ADJF", "PRTF") for p in _parses(word))
 
 
+def surname(word: str) -> bool:
+    """Whether a reading of ``word`` is a surname (Ельцина, Обамы)."""
+    return any("Surn" in p.tag.grammemes for p in _parses(word))
+
+
 def first_name(word: str) -> bool:
     """Whether a reading of ``word`` is a first name (Барак, Эдуарда)."""
     return any("Name" in p.tag.grammemes for p in _parses(word))
@@ -85,8 +90,10 @@ def person(words: tuple[str, ...]) -> tuple[str, ...]:
                 best, chosen = total, picks
     if chosen is None:
         return words
-    return tuple(_nominative(p, w) if p and ({"Name", "Surn", "Patr"} & p.tag.grammemes)
-                 else w for p, w in zip(chosen, words, strict=True))
+    # A word the dictionary knows only as a common word keeps its form; a name, or a word
+    # it only guesses at (Уэббом, Хоулеттом), takes the nominative.
+    return tuple(_nominative(p, w) if p and not common_word(w) else w
+                 for p, w in zip(chosen, words, strict=True))
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -96,7 +103,8 @@ def phrase(words: tuple[str, ...]) -> tuple[str, ...]:
     nominative; what follows the head is its own ("Министерства торговли КНР" is
     Министерство торговли КНР)."""
     head = next((n for n, w in enumerate(words)
-                 if any(p.tag.POS == "NOUN" for p in _parses(w)[:1])), None)
+                 if any(p.tag.POS == "NOUN" for p in _parses(w)[:1])
+                 and not any(p.tag.POS == "ADJF" for p in _parses(w)[:3])), None)
     if head is None or words[head].isupper():
         return words
     noun = _parses(words[head])[0]
@@ -104,6 +112,8 @@ def phrase(words: tuple[str, ...]) -> tuple[str, ...]:
         return words
     found = []
     for word in words[:head]:
-        parses = [p for p in _parses(word) if p.tag.POS == "ADJF" and p.tag.case == noun.tag.case]
+        parses = [p for p in _parses(word) if p.tag.POS == "ADJF" and p.tag.case == noun.tag.case
+                  and p.tag.number == noun.tag.number
+                  and (p.tag.number == "plur" or p.tag.gender == noun.tag.gender)]
         found.append(_nominative(parses[0], word) if parses else word)
     return (*found, _nominative(noun, words[head]), *words[head + 1:])
