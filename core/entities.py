@@ -23,8 +23,10 @@ def _data() -> dict:
     return shipped.toml("entities.toml")
 
 
+@functools.cache
 def version() -> str:
-    """Changes when the rules do (part of every document's fingerprint)."""
+    """Changes when the rules do (part of every document's fingerprint: asked once a
+    document, so read once)."""
     return (f"{_data()['version']}.{shipped.toml('inflection.toml')['version']}."
             f"{shipped.toml('gazetteer.toml')['version']}")
 
