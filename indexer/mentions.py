@@ -178,7 +178,7 @@ class Finder:
         while j < len(tokens) and j - i < MAX_WORDS and self._continues(para, tokens, j):
             j += 1
         if language == "ru":
-            longer = _russian_body(para, tokens, i, j)
+            longer = russian.body_end(para, tokens, i, j)
             if longer > j:
                 j = longer
                 while j < len(tokens) and j - i < MAX_WORDS + 3 and self._continues(para, tokens, j):
@@ -279,27 +279,3 @@ def _joined(text: str, left, right) -> bool:
 def _capital_only(word: str) -> bool:
     # An acronym is never a common word, whatever the text writes in lower case.
     return word.isupper()
-
-
-def _russian_body(para: str, tokens, i: int, j: int) -> int:
-    """The end of a Russian body's name that runs on in lower case: an adjective then
-    lower-case adjectives and the head noun ("Большой театр", "Курская областная дума"),
-    or a head noun then its words in the genitive ("Министерство сельского хозяйства")."""
-    words = [t.group() for t in tokens]
-    heads = name_rules().organisation_word  # the lower-case Russian heads among them
-    k, head = j, any(heads(p.normal_form) for p in russian._parses(words[j - 1])[:1])
-    adjective = j - i == 1 and any(p.tag.POS == "ADJF" for p in russian._parses(words[i])[:2])
-    while k < len(words) and k - j < 4 and words[k].islower() and _joined(para, tokens[k - 1], tokens[k]):
-        parses = russian._parses(words[k])[:2]
-        if head:
-            if not any(p.tag.case == "gent" and p.tag.POS in ("NOUN", "ADJF") for p in parses):
-                break
-        elif adjective:
-            if any(heads(p.normal_form) and p.tag.POS == "NOUN" for p in parses[:1]):
-                return k + 1
-            if not any(p.tag.POS == "ADJF" for p in parses):
-                return j
-        else:
-            return j
-        k += 1
-    return k if head else j

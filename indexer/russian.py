@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import functools
 
+from core.entities import name_rules
+
 # What a case agreement between the words of one name is chosen among.
 CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
 # Tags of words that are names, not common words.
@@ -117,3 +119,29 @@ def phrase(words: tuple[str, ...]) -> tuple[str, ...]:
                   and (p.tag.number == "plur" or p.tag.gender == noun.tag.gender)]
         found.append(_nominative(parses[0], word) if parses else word)
     return (*found, _nominative(noun, words[head]), *words[head + 1:])
+
+
+def body_end(para: str, tokens, i: int, j: int) -> int:
+    """Where a Russian body's name that runs on in lower case ends (word ``i`` starts it,
+    its capitalised words end before ``j``): an adjective then lower-case adjectives and
+    the head noun ("Большой театр", "Курская областная дума"),
+    or a head noun then its words in the genitive ("Министерство сельского хозяйства")."""
+    words = [t.group() for t in tokens]
+    heads = name_rules().organisation_word  # the lower-case Russian heads among them
+    k, head = j, any(heads(p.normal_form) for p in _parses(words[j - 1])[:1])
+    adjective = j - i == 1 and any(p.tag.POS == "ADJF" for p in _parses(words[i])[:2])
+    joined = lambda k: not para[tokens[k - 1].end():tokens[k].start()].strip()  # noqa: E731
+    while k < len(words) and k - j < 4 and words[k].islower() and joined(k):
+        parses = _parses(words[k])[:2]
+        if head:
+            if not any(p.tag.case == "gent" and p.tag.POS in ("NOUN", "ADJF") for p in parses):
+                break
+        elif adjective:
+            if any(heads(p.normal_form) and p.tag.POS == "NOUN" for p in parses[:1]):
+                return k + 1
+            if not any(p.tag.POS == "ADJF" for p in parses):
+                return j
+        else:
+            return j
+        k += 1
+    return k if head else j
