@@ -10,7 +10,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     redirect,
     render_template,
     request,
@@ -50,8 +49,7 @@ def search():
     try:
         result = service().search(req)
     except BadQuery as exc:
-        longest = current_app.config["PRESSCUT"].max_query_length
-        return render("search.html", error_json(str(exc)), results.refused(req, longest)), 400
+        return render("search.html", error_json(str(exc)), results.refused(req)), 400
     data = result.to_json()
     return render("search.html", data, results.answered(req, data, result.results))
 

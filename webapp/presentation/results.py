@@ -50,10 +50,10 @@ def form(req: SearchRequest) -> dict:
     return {"req": req, "hidden_filters": hidden, "sorts": SORTS}
 
 
-def refused(req: SearchRequest, max_query_length: int) -> dict:
+def refused(req: SearchRequest) -> dict:
     """The page of a query that cannot be read (its ``data`` is the API's error): a
     paragraph pasted as a query is offered to the quote checker (by POST, as long as it is)."""
-    return {**form(req), "long_quote": len(req.q) > max_query_length}
+    return {**form(req), "long_quote": len(req.q) > service().max_query_length}
 
 
 def answered(req: SearchRequest, data: dict, hits: tuple[ResultDoc, ...]) -> dict:
