@@ -5,6 +5,7 @@ against the real API's JSON), and the page names that twin as its alternate."""
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from contextlib import contextmanager
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
@@ -19,7 +20,7 @@ from indexer import build
 from search import story
 from webapp import create_app
 
-from .conftest import SEEDS
+from .conftest import CORPUS, SEEDS
 
 SEARCHES = [
     {}, {"q": "Tokayev"}, {"q": "Mammadli"}, {"q": "Tokayev", "outlet": ["Turan", "Vikendi"]},
@@ -32,14 +33,11 @@ SEARCHES = [
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, request):
+def site(tmp_path_factory):
     """The seeds, a wire copy of one statement (a story, a passage carried elsewhere), a
     person quoted and never named, and a collection cut before a re-index changed one
     cutting's passage and removed another's document: every branch of every page."""
     corpus_copy = tmp_path_factory.mktemp("twins") / "corpus"
-    import shutil
-
-    from .conftest import CORPUS
     shutil.copytree(CORPUS, corpus_copy)
     seed = (corpus_copy / SEEDS["turan"]).read_text(encoding="utf-8")
     statement = next(line for line in seed.splitlines() if "Anar Mammadli believes" in line)
