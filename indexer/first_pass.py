@@ -12,7 +12,7 @@ from pathlib import Path
 
 from core import files
 from core.records import LoadedFile, NotAnArticle, Skipped
-from indexer import cleaner, loader, metadata, state, workers
+from indexer import cleaner, loader, metadata, outlets, state, workers
 from indexer.corpus_walk import CorpusFile
 from indexer.pipeline import row_for
 from indexer.summary import Progress
@@ -161,5 +161,5 @@ def outlet_hint(item: LoadedFile, row: Mapping[str, str], names: Mapping[str, st
     if row.get("outlet"):
         return row["outlet"]
     url = row.get("url") or metadata.infer_url(item.page_meta)[0]
-    outlet, _ = metadata.infer_outlet(item.text[:2000], item.page_meta, url, (), names)
+    outlet, _ = outlets.infer_outlet(item.text[:2000], item.page_meta, url, (), names)
     return outlet or ""
