@@ -10,3 +10,7 @@ class IndexBusy(RuntimeError):
 
 class IndexMissing(FileNotFoundError):
     """There is no index at the path given."""
+
+
+class InsideCorpus(ValueError):
+    """The index would lie inside the corpus folder: refused, the indexer would read it."""

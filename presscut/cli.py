@@ -59,10 +59,12 @@ def index_command(corpus, index, rebuild, wait, as_json):
     settings = _settings(corpus=corpus, index=index)
     if not settings.corpus.is_dir():
         raise click.ClickException(f"No corpus folder at {settings.corpus}.")
+    _refuse_inside_corpus(settings)
     try:
         with _ended_by_kill():
             summary = build.index_corpus(settings.corpus, settings.index, rebuild=rebuild,
-                                         progress=_progress_bar, wait=wait)
+                                         progress=_progress_bar, wait=wait,
+                                         limits=settings.read_limits())
     except store.IndexBusy as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_BUSY)
@@ -76,6 +78,16 @@ def index_command(corpus, index, rebuild, wait, as_json):
         click.echo(f"Indexed {settings.corpus} into {settings.index}: {summary.line()}")
     if not summary.indexed_anything:
         sys.exit(EXIT_NOTHING_INDEXED)
+
+
+def _refuse_inside_corpus(settings: Settings) -> None:
+    """Stop, saying why, when the index or the secret key would lie in the corpus: the
+    indexer would read them, and serve the key that signs logins to anyone who searched."""
+    problems = settings.inside_corpus()
+    if problems:
+        for problem in problems:
+            click.echo(f"Error: {problem}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
 
 
 @contextlib.contextmanager
@@ -131,6 +143,7 @@ def serve(index, corpus, host, port, workers, threads, base_url):
 
     settings = _settings(index=index, corpus=corpus, host=host, port=port, workers=workers,
                          threads=threads, base_url=base_url)
+    _refuse_inside_corpus(settings)
     if store.being_written(settings.index):
         # Another process builds it: serve what it has committed, and say how far it is.
         click.echo(f"{settings.index} is being indexed by another process: serving what it "
@@ -139,7 +152,8 @@ def serve(index, corpus, host, port, workers, threads, base_url):
         click.echo(f"No index of this version at {settings.index} yet: indexing {settings.corpus} first.")
         with _ended_by_kill():
             summary = build.index_corpus(settings.corpus, settings.index,
-                                         progress=_progress_bar, wait=60)
+                                         progress=_progress_bar, wait=60,
+                                         limits=settings.read_limits())
         click.echo(summary.line())
     app = create_app(settings)
     processes = server.workers(settings)

@@ -9,18 +9,23 @@ are page furniture, not article text.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from collections import Counter
-from pathlib import Path
+from typing import BinaryIO
 
-from pdfminer.high_level import extract_pages
-from pdfminer.layout import LAParams, LTTextContainer
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LAParams, LTPage, LTTextContainer
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser, PDFSyntaxError
 from pdfminer.psparser import PSException
 from pdfminer.utils import decode_text
 
 from core.records import LoadedFile, NotAnArticle
+from core.settings import ReadLimits
+from indexer.readers import expanded_past
 
 _SPACE = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")
@@ -31,13 +36,27 @@ _PRINTED = re.compile(r"^(?:https?://\S+|\d+\s*/\s*\d+|\d{1,2}/\d{1,2}/\d{2,4},?
                       r"(?:\s*[AP]M)?(?:\s.{0,200})?)$")
 NO_TEXT = ("has no text layer (a scanned page?); Presscut reads text PDFs only, "
            "see README on OCR")
+# A page of more text lines, or blocks of them, is not laid out: pdfminer's layout
+# analysis grows with their square (a 2.4 KB PDF of 8,000 lines reached 10.8 GB, issue
+# 35). A dense newspaper page has a few hundred lines in a hundred or so blocks.
+MAX_PAGE_LINES = 5000
+MAX_PAGE_BOXES = 500
+# Characters one page may show: each is an object of about a kilobyte until the page is
+# laid out (a short stream can repeat one character millions of times).
+MAX_PAGE_CHARS = 200_000
 
 
-def read(path: Path, relpath: str, fmt: str) -> list[LoadedFile]:
-    data = path.read_bytes()
+class _TooMuch(Exception):
+    """A page, or the file's text, past what is laid out: the message says which."""
+
+
+def read(file: BinaryIO, relpath: str, fmt: str, limits: ReadLimits) -> list[LoadedFile]:
+    data = file.read()
     try:
-        info = _info(path)
-        pages = [_boxes(page) for page in extract_pages(path, laparams=LAParams())]
+        info = _info(io.BytesIO(data))
+        pages = _pages(io.BytesIO(data), limits.expanded)
+    except _TooMuch as exc:
+        raise NotAnArticle(str(exc)) from exc
     except (PDFEncryptionError, PDFPasswordIncorrect) as exc:
         raise NotAnArticle("is an encrypted PDF that needs a password") from exc
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
@@ -66,20 +85,68 @@ def read(path: Path, relpath: str, fmt: str) -> list[LoadedFile]:
                        block_pages={text: page for text, page in blocks})]
 
 
-def _info(path: Path) -> dict[str, str]:
+def _info(file: BinaryIO) -> dict[str, str]:
     """Title and author from the document information dictionary (a creation date is
     when it was printed, not when the article appeared: not used)."""
-    with path.open("rb") as handle:
-        document = PDFDocument(PDFParser(handle))
-        found: dict[str, str] = {}
-        for info in document.info:
-            for key in ("Title", "Author"):
-                value = info.get(key)
-                if isinstance(value, bytes) and key.lower() not in found:
-                    text = _SPACE.sub(" ", decode_text(value)).strip()
-                    if text:
-                        found[key.lower()] = text
-        return found
+    document = PDFDocument(PDFParser(file))
+    found: dict[str, str] = {}
+    for info in document.info:
+        for key in ("Title", "Author"):
+            value = info.get(key)
+            if isinstance(value, bytes) and key.lower() not in found:
+                text = _SPACE.sub(" ", decode_text(value)).strip()
+                if text:
+                    found[key.lower()] = text
+    return found
+
+
+def _pages(file: BinaryIO, limit: int) -> list[list[str]]:
+    """Each page's text boxes, as pdfminer's ``extract_pages`` lays them out, within the
+    bounds above and ``limit`` characters of text in all."""
+    manager = PDFResourceManager()
+    device = _Device(manager, laparams=LAParams())
+    interpreter = PDFPageInterpreter(manager, device)
+    pages, size = [], 0
+    for page in PDFPage.get_pages(file):
+        interpreter.process_page(page)
+        boxes = _boxes(device.get_result())
+        size += sum(len(box) for box in boxes)
+        if size > limit:
+            raise _TooMuch(f"has text of {expanded_past(limit)}")
+        pages.append(boxes)
+    return pages
+
+
+class _Device(PDFPageAggregator):
+    """pdfminer's page aggregator, counting the characters of a page as they come."""
+
+    def begin_page(self, page, ctm) -> None:
+        super().begin_page(page, ctm)
+        self.cur_item = _Page(self.pageno, self.cur_item.bbox)
+        self.chars = 0
+
+    def render_char(self, *args, **kwargs) -> float:
+        self.chars += 1
+        if self.chars > MAX_PAGE_CHARS:
+            raise _TooMuch(f"has a page of more than {MAX_PAGE_CHARS:,} characters, more than "
+                           "Presscut lays out")
+        return super().render_char(*args, **kwargs)
+
+
+class _Page(LTPage):
+    """A page that refuses to lay out more lines or boxes than the bounds above."""
+
+    def group_textlines(self, laparams, lines):
+        if len(lines) > MAX_PAGE_LINES:
+            raise _TooMuch(f"has a page of {len(lines):,} lines of text, more than the "
+                           f"{MAX_PAGE_LINES:,} Presscut lays out")
+        return super().group_textlines(laparams, lines)
+
+    def group_textboxes(self, laparams, boxes):
+        if len(boxes) > MAX_PAGE_BOXES:
+            raise _TooMuch(f"has a page of {len(boxes):,} blocks of text, more than the "
+                           f"{MAX_PAGE_BOXES:,} Presscut lays out")
+        return super().group_textboxes(laparams, boxes)
 
 
 def _boxes(page) -> list[str]:
