@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CORPUS ?= corpus
 INDEX ?= instance/index
 
-.PHONY: install install-test run index test test-fast lint browser bench clean
+.PHONY: install install-test run index test test-fast lint browser bench clean opensearch opensearch-stop
 
 install: $(VENV)/.installed
 
@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml
 install-test: $(VENV)/.installed-test
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,opensearch]'
 	touch $@
 
 index: install
@@ -51,6 +51,16 @@ bench: install
 	$(BIN)/python bench/load.py --index $(BENCH)/index-100000 --clients 32 --seconds 60
 	$(BIN)/python bench/load.py --index $(BENCH)/index-100000 --clients 32 --seconds 60 --pause 1
 	$(BIN)/python bench/load.py --index $(BENCH)/index-100000 --clients 32 --seconds 60 --pause 1 --mix archive
+
+# A 3-node OpenSearch cluster on 127.0.0.1:9201-9203 from Maven Central's jars (Java 17 and
+# Maven), for the OpenSearch engine's tests and trials; its files live in instance/opensearch.
+OPENSEARCH := engines/opensearch/cluster
+opensearch:
+	$(OPENSEARCH)/fetch.sh
+	$(OPENSEARCH)/cluster.sh start
+
+opensearch-stop:
+	$(OPENSEARCH)/cluster.sh stop
 
 clean:
 	rm -rf $(VENV) instance build *.egg-info test-artifacts

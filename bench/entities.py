@@ -3,7 +3,7 @@
     python bench/entities.py
 
 Per set of texts (the seeds the rules were written against; BBC and a Russian page that
-were not looked at), per document: precision and recall of the names found, and how
+were not looked at), per set and language, and per document: precision and recall of the names found, and how
 many of the names found right got the right type. A name matches when its words have
 the same name keys (Kasym/Kassym/Qasım, Kerimli/Karimli), or when it is a surname alone
 and the labels have that person's full name (the facet merges the two). Labels name
@@ -41,7 +41,7 @@ def texts(doc: dict) -> list[str]:
         return row["text"].split("\n")
     gold = json.loads((SHARED / "bench/extraction/ground-truth.json").read_text(encoding="utf-8"))
     page = next(v for k, v in gold.items() if k.startswith(ref))
-    return page["articleBody"][: doc["chars"]].split("\n")
+    return page["articleBody"][: doc.get("chars")].split("\n")
 
 
 def _key(name: str) -> tuple[str, ...]:
@@ -68,17 +68,19 @@ def score(finder: mentions.Finder, doc: dict) -> dict:
 
 
 def evaluate() -> dict[str, dict]:
-    """Totals per set: ``seeds`` and ``unseen``."""
+    """Totals per set, ``seeds`` and ``unseen``, and per set and language
+    (``unseen, ru``)."""
     context = Context.for_corpus(ROOT / "corpus")
     finder = mentions.Finder(context.alias_groups, context.speakers.canonical)
     totals: dict[str, dict] = defaultdict(lambda: {"found": 0, "gold": 0, "right": 0, "typed": 0,
                                                    "docs": []})
     for doc in tomllib.loads(GOLD.read_text(encoding="utf-8"))["doc"]:
         result = score(finder, doc)
-        group = totals["seeds" if doc["text"].startswith("seed:") else "unseen"]
-        for field in ("found", "gold", "right", "typed"):
-            group[field] += result[field]
-        group["docs"].append((doc["text"], doc["language"], result))
+        name = "seeds" if doc["text"].startswith("seed:") else "unseen"
+        for group in (totals[name], totals[f"{name}, {doc['language']}"]):
+            for field in ("found", "gold", "right", "typed"):
+                group[field] += result[field]
+        totals[name]["docs"].append((doc["text"], doc["language"], result))
     return dict(totals)
 
 

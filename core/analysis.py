@@ -12,6 +12,7 @@ Folding lower-cases with Turkic dotted/dotless i in mind and strips accents, so 
 from __future__ import annotations
 
 import functools
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -111,3 +112,9 @@ def name_terms(text: str) -> Iterable[tuple[int, str]]:
     """What the names field indexes of ``text``."""
     keys = (name_key(word) if looks_like_name(word) else None for word in WORD.findall(text))
     return [(position, key) for position, key in enumerate(keys) if key]
+
+
+def idf(documents: int, having: int) -> float:
+    """BM25's inverse document frequency (never below zero, as Lucene's): how much a
+    word held by ``having`` of ``documents`` says, in ranking and in quote checks alike."""
+    return math.log(1 + (documents - having + 0.5) / (having + 0.5))

@@ -9,6 +9,7 @@ import functools
 from collections.abc import Mapping
 
 from core import data as shipped
+from core.names import nominative
 
 KINDS = ("person", "organisation", "place")
 # Words that join the capitalised words of one name ("Ministry of Foreign Affairs").
@@ -24,7 +25,7 @@ def _data() -> dict:
 
 def version() -> str:
     """Changes when the rules do (part of every document's fingerprint)."""
-    return str(_data()["version"])
+    return f"{_data()['version']}.{shipped.toml('inflection.toml')['version']}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,7 +74,7 @@ def kind_of(name: str, types: Mapping[str, str] | None = None) -> str | None:
         stem = without_case_ending(word)
         if stem.lower().endswith(rules.person_endings) and len(stem) >= 5:
             return "person"
-        if word.lower().endswith(rules.place_endings):
+        if nominative(word, "place").lower().endswith(rules.place_endings):
             return "place"
         return None
     return "person" if len(words) <= 3 else None

@@ -14,3 +14,12 @@ class IndexMissing(FileNotFoundError):
 
 class InsideCorpus(ValueError):
     """The index would lie inside the corpus folder: refused, the indexer would read it."""
+
+
+class BadQuery(ValueError):
+    """A query that cannot be searched; the message tells a person what to change."""
+
+
+class EngineUnavailable(ConnectionError):
+    """The engine holding the index cannot be reached (a cluster down or refusing us);
+    the message says which and what to check."""

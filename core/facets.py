@@ -34,9 +34,17 @@ class Facet:
     chronological: bool = False
     # Value -> what a person reads (and may type instead of the value).
     labels: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    # The value of a document that has none (its count and filter like any other value).
+    missing: str = ""
 
     def label_of(self, value: str) -> str:
         return self.labels.get(value, value)
+
+    def refusal(self, value: str) -> str | None:
+        """Why ``value`` cannot be one of this facet's (a sentence for a person), or None."""
+        if self.pattern and not self.pattern.match(value):
+            return f"{self.param} must look like {self.example}, not {value!r}."
+        return None
 
     def value_of(self, typed: str) -> str:
         """The value a person meant: ``English`` or ``english`` is ``en``."""
@@ -50,8 +58,10 @@ FACETS: tuple[Facet, ...] = (
     Facet("language", "lang", "Language", "lang",
           "Only this language, as a code or a name: en, English, az (repeat for several).",
           labels=LANGUAGES),
-    Facet("month", "month", "Month", "month", "Only this month, YYYY-MM (repeat for several).",
-          re.compile(r"^\d{4}-\d{2}$"), "2022-01", chronological=True),
+    Facet("month", "month", "Month", "month",
+          "Only this month, YYYY-MM, or undated documents: undated (repeat for several).",
+          re.compile(r"^(\d{4}-\d{2}|undated)$"), "2022-01 (or undated)", chronological=True,
+          labels={"undated": "Undated"}, missing="undated"),
     Facet("speaker", "speaker", "Speaker", "speaker_facet",
           "Only documents quoting this person or body (repeat for several)."),
     Facet("mentioned", "mentioned", "Mentioned", "mentioned_facet",

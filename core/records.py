@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 from typing import Literal
+from urllib.parse import urlparse
 
 import numpy as np
 
@@ -62,6 +63,13 @@ class Metadata:
     @property
     def month(self) -> str | None:
         return self.date[:7] if self.date else None
+
+
+def is_web_url(value: str) -> bool:
+    """Only http(s) addresses become links: a corpus may carry ``javascript:`` ones, or
+    line breaks that would forge lines of a citation."""
+    parsed = urlparse(value)
+    return parsed.scheme in ("http", "https") and bool(parsed.netloc) and value.isprintable()
 
 
 @dataclasses.dataclass(frozen=True)

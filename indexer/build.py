@@ -24,6 +24,8 @@ import orjson
 from core import entities
 from core.errors import InsideCorpus
 from core.settings import ReadLimits, index_in_corpus
+from engines import open_engine
+from engines.protocol import Engine, Target
 from indexer import cleaner, commits, metadata, plan, quick, selfnames, state, state_db, workers
 from indexer.corpus_walk import CorpusFile, corpus_files
 from indexer.first_pass import Reading
@@ -35,28 +37,33 @@ __all__ = ["CorpusFile", "Progress", "Summary", "corpus_files", "index_corpus"]
 
 def index_corpus(corpus: Path, index_path: Path, rebuild: bool = False,
                  progress: Progress = lambda items, total, label: items, wait: float = 0.0,
-                 workers: int | None = None, limits: ReadLimits | None = None) -> Summary:
+                 workers: int | None = None, engine: Engine | None = None,
+                 limits: ReadLimits | None = None) -> Summary:
     """Bring the index at ``index_path`` up to date with ``corpus`` (call under no lock).
 
     ``workers``: processes that run the pipeline when there is much to do (default: one
     a core); ``progress(items, total, label)`` wraps each long pass (a progress bar);
-    ``limits``: what reading one file may cost (default: the settings' defaults). An
-    index inside the corpus is refused (:class:`InsideCorpus`).
+    ``engine``: where the index lives (default: Whoosh, in ``index_path``); ``limits``:
+    what reading one file may cost (default: the settings' defaults). An index inside the
+    corpus is refused (:class:`InsideCorpus`).
     """
     if problem := index_in_corpus(corpus, index_path):
         raise InsideCorpus(problem)
     started = time.monotonic()
     reading = Reading(root=os.path.realpath(corpus), limits=limits or ReadLimits.default())
-    with commits.target(index_path, rebuild, wait) as target:
+    engine = engine or open_engine(index_path)
+    with engine.target(rebuild, wait) as target:
         summary = Summary()
         after = _update(target, corpus, summary, progress, workers, reading)
-        # Also an index written before the lists were: an unchanged run writes them.
-        commits.write_positions(target.ix, summary, progress)
+        # Also an index written before the engine's upkeep was: an unchanged run does it.
+        target.upkeep(progress)
+        # A new list: the state keeps the run's own warnings, not the engine's.
+        summary.warnings = [*summary.warnings, *target.warnings]
         commits.finish(target.written, summary, started, after)
     return summary
 
 
-def _update(target: commits.Target, corpus: Path, summary: Summary, progress: Progress,
+def _update(target: Target, corpus: Path, summary: Summary, progress: Progress,
             procs: int | None, reading: Reading) -> state.State | state.Change | None:
     """Index what changed in ``target``; the state to keep, or None when nothing did."""
     procs = procs or os.cpu_count() or 1
@@ -72,7 +79,7 @@ def _update(target: commits.Target, corpus: Path, summary: Summary, progress: Pr
                              stamps=listed.stamps, context=context, rows=listed.rows,
                              workers=procs, helper=helper, head=listed.head, last=head,
                              hints=listed.hints, listing=listed.listing, reading=reading)
-        previous = state_db.previous(folder, commits.generation(target.ix)) if folder else None
+        previous = state_db.previous(folder, target.generation()) if folder else None
         read = plan.Read({}, {})
         try:
             if previous and head and previous.body.hints == inputs.hints:
@@ -81,7 +88,7 @@ def _update(target: commits.Target, corpus: Path, summary: Summary, progress: Pr
                     return done
                 read = done
             before = (previous.whole(head) if previous and head
-                      else commits.existing(target.ix) if folder else None)
+                      else commits.existing(target) if folder else None)
         finally:
             if previous:
                 previous.close()
@@ -101,13 +108,13 @@ class _Listed(NamedTuple):
     last: state.Head | None
 
 
-def _listed(target: commits.Target, corpus: Path, summary: Summary, context: Context,
+def _listed(target: Target, corpus: Path, summary: Summary, context: Context,
             limits: ReadLimits) -> _Listed | None:
     """The corpus listed, and the head of what the last run left; None (``summary``
     filled) when no file changed size or date since the last run."""
     manifests: dict[str, list[int]] = {}
     stamps = corpus_files(corpus, summary.skipped, manifests)
-    last = state.head(target.folder, commits.generation(target.ix)) if target.folder else None
+    last = state.head(target.folder, target.generation()) if target.folder else None
     rows = None
     if last and last.manifests == manifests:
         rows_digest = last.rows  # no manifest changed: rows are read only where needed

@@ -6,6 +6,7 @@ from collections.abc import Container, Mapping
 
 from core import files
 from core.records import Skipped
+from engines.protocol import Writer
 from indexer import commits, dedup, state
 from indexer.first_pass import Reading, Reloader, Seen
 from indexer.pipeline import Context, fingerprint, recanonical, row_for
@@ -55,7 +56,7 @@ class Run:
             return None
         return Job(loaded, row, outlet_lines)
 
-    def write(self, job: Job, outcome: Outcome | str, writer, searcher) -> None:
+    def write(self, job: Job, outcome: Outcome | str, writer: Writer) -> None:
         """Index what the pipeline made of ``job`` (or note why it is not an article),
         unless it is a copy of a document indexed before it."""
         relpath = job.loaded.relpath
@@ -74,13 +75,13 @@ class Run:
         if original:
             self._copy(relpath, original, doc.fingerprint)
             if old:  # it was indexed on its own before: now it is a copy
-                commits.delete(writer, relpath)
+                writer.delete(relpath)
                 del self.current[relpath]
             return
         self.registry.add(relpath, sig)
         if old:
-            doc = commits.with_history(doc, searcher)
-        commits.add(writer, doc, sig)
+            doc = commits.with_history(doc, writer)
+        writer.replace(doc, sig)
         self.current[relpath] = state.Indexed(
             fingerprint=doc.fingerprint, passages=len(doc.passages), signature=sig,
             persons=tuple(dict.fromkeys(n for n in (*doc.speakers, *doc.mentions) if n in persons)))
@@ -110,13 +111,13 @@ class Run:
         self.copies[relpath] = original
         self.summary.copy_fingerprints[relpath] = print_
 
-    def delete_gone(self, writer) -> None:
+    def delete_gone(self, writer: Writer) -> None:
         """Take out of the index the documents whose articles are gone from the corpus."""
         # A file that cannot be read now keeps what it gave before (nothing is lost).
         unreadable = {s.relpath for s in self.summary.skipped}
         gone = {relpath for relpath in self.existing if relpath not in self.present
                 and relpath not in unreadable and files.container_of(relpath) not in unreadable}
         for relpath in gone:
-            commits.delete(writer, relpath)
+            writer.delete(relpath)
             self.current.pop(relpath, None)
             self.summary.deleted += 1

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 from core.analysis import fold
 from core.entities import JOINERS, kind_of, name_rules, without_case_ending
-from core.names import name_key
+from core.names import name_key, nominative
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*")
 _POSSESSIVE = re.compile(r"['’](?:s|ın|in|un|ün|nın|nin|nun|nün|a|ə|ya|yə|da|də|dan|dən)?$")
@@ -42,6 +42,11 @@ class Finder:
                         (words, name.endswith("*"), group[0]))
         for variants in self._aliases.values():
             variants.sort(key=lambda v: -len(v[0]))
+        # Each group's names as folded words, by the name shown (for short forms).
+        self._variants: dict[str, list[tuple[str, ...]]] = {}
+        for variants in self._aliases.values():
+            for words, _, head in variants:
+                self._variants.setdefault(head, []).append(words)
         self._starting: dict[str, list] = {}
         self._matters: dict[str, bool] = {}
 
@@ -53,9 +58,26 @@ class Finder:
         """Every name the text mentions, and those each paragraph mentions (a surname alone
         is the full name the text gives it elsewhere)."""
         each = [tuple(dict.fromkeys(self._names(para))) for para in paragraphs]
-        full = _full_names(dict.fromkeys(n for names in each for n in names))
+        found = dict.fromkeys(n for names in each for n in names)
+        full = {**_full_names(found), **self._short_forms(found)}
         each = [tuple(dict.fromkeys(full.get(n, n) for n in names)) for names in each]
         return tuple(dict.fromkeys(n for names in each for n in names)), each
+
+    def _short_forms(self, names) -> dict[str, str]:
+        """Each organisation named by the end of a name of a group the text also mentions
+        -> that group ("Milli Şura" after "Demokratik Qüvvələrin Milli Şurası": the
+        Azerbaijani head keeps its possessive only after the words it drops)."""
+        heads = [n for n in names if n in self._variants]
+        found = {}
+        for name in names:
+            words = tuple(fold(w) for w in name.split())
+            if name in self._variants or kind_of(name) != "organisation":
+                continue
+            for head in heads:
+                if any(_ends_with(variant, words) for variant in self._variants[head]):
+                    found[name] = head
+                    break
+        return found
 
     def _names(self, para: str) -> Iterable[str]:
         # The words as strings in one call (their spans are asked only inside names).
@@ -162,8 +184,9 @@ def _shaped(words: tuple[str, ...]) -> tuple[str, bool] | None:
         tail = tuple(words[titled[-1] + 1:])
         return _shaped(tail) if tail and kind_of(" ".join(tail)) == "person" else None
     if kind == "person":
-        return without_case_ending(name), True
-    return (name, False) if kind else None
+        return nominative(without_case_ending(name), kind), True
+    # The name as a list gives it, not as the sentence declined it ("Müsavat Partiyası").
+    return (nominative(name, kind), False) if kind else None
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -186,6 +209,12 @@ def _split(words: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
                 and tail[-1].lower().endswith(rules.person_endings):
             return words[:k + 1], tail
     return (words,)
+
+
+def _ends_with(longer: tuple[str, ...], words: tuple[str, ...]) -> bool:
+    """Whether a longer name ends with ``words``, each perhaps with a possessive after it."""
+    return len(longer) > len(words) and all(
+        a.startswith(b) for a, b in zip(longer[-len(words):], words, strict=True))
 
 
 def _full_names(names) -> dict[str, str]:

@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from core import data as shipped
-from core.records import LoadedFile, Metadata
+from core.records import LoadedFile, Metadata, is_web_url
 from indexer import cleaner, language, selfnames
 
 MANIFEST_NAMES = ("sources.csv", "manifest.csv")
@@ -121,13 +121,19 @@ def describe(loaded: LoadedFile, paragraphs: tuple[str, ...], row: Mapping[str, 
         url=url,
         sources={"url": url_src, "outlet": outlet_src, "date": date_src, "title": title_src,
                  "language": lang_src, "authors": authors_src},
-        archived_url=row.get("archived_url", "").strip() or None,
+        archived_url=_manifest_archive(row),
     )
 
 
 def _manifest(field: str, row: Mapping[str, str]) -> Found | None:
     value = row.get(field, "").strip()
     return (value, "manifest") if value else None
+
+
+def _manifest_archive(row: Mapping[str, str]) -> str | None:
+    """The manifest's ``archived_url`` if it is an http(s) address (it is cited and linked)."""
+    value = row.get("archived_url", "").strip()
+    return value if value and is_web_url(value) else None
 
 
 def _manifest_date(row: Mapping[str, str]) -> Found | None:
@@ -161,12 +167,6 @@ def _valid_date(year: str, month: str, day: str | None) -> str | None:
         return f"{int(year):04d}-{int(month):02d}"
     except ValueError:
         return None
-
-
-def is_web_url(value: str) -> bool:
-    """Only http(s) addresses become links: a corpus may carry ``javascript:`` ones."""
-    parsed = urlparse(value)
-    return parsed.scheme in ("http", "https") and bool(parsed.netloc)
 
 
 def infer_url(meta: Mapping[str, str]) -> Found:
@@ -237,10 +237,11 @@ def outlet_for_domain(host: str, names: Mapping[str, str] | None = None) -> str 
 
 
 def infer_date(text: str, meta: Mapping[str, str], url: str | None) -> Found:
-    """Page metadata, a feed item's date, the dateline's day, the URL path, the day a web
-    archive captured the page; never a day that is not given."""
+    """Page metadata, a feed item's date, the date printed at the top of a PDF, the
+    dateline's day, the URL path, the day a web archive captured the page; never a day
+    that is not given."""
     for key in ("article:published_time", "jsonld:datePublished", "time:datetime",
-                "date", "pubdate", "dc.date", "dcterms.date", "feed:published"):
+                "date", "pubdate", "dc.date", "dcterms.date", "feed:published", "pdf:date"):
         found = normalise_date(meta.get(key, ""))
         if found:
             return found, key
@@ -267,10 +268,11 @@ def infer_date(text: str, meta: Mapping[str, str], url: str | None) -> Found:
 def infer_title(
     paragraphs: tuple[str, ...], meta: Mapping[str, str], outlet: str | None, url: str | None
 ) -> Found:
-    """og:title, JSON-LD headline, a feed item's title, <h1> (or a document's first heading),
+    """og:title, JSON-LD headline, a feed item's title, <h1> (or a document's first heading,
+    or the headline printed on a PDF's first page),
     <title> (or a PDF's or document's title) less the site's name, a dump's headline,
     the URL's last segment, the text's opening words."""
-    for key in ("og:title", "jsonld:headline", "feed:title", "h1"):
+    for key in ("og:title", "jsonld:headline", "feed:title", "h1", "pdf:headline"):
         if meta.get(key):
             return meta[key], key
     for key in ("html:title", "pdf:title", "docx:title", "odt:title"):
@@ -319,7 +321,9 @@ def infer_authors(meta: Mapping[str, str], removed: tuple[str, ...] = ()
     for key in ("author", "article:author", "jsonld:author", "feed:author"):
         value = meta.get(key, "")
         if value and not value.startswith("http"):
-            return split_authors(value.replace(",", ";") if ";" not in value else value), key
+            # A feed's reader gives each name apart already ("Velibeyov, Kamran" is one).
+            commas = ";" in value or key == "feed:author"
+            return split_authors(value if commas else value.replace(",", ";")), key
     for line in removed:
         if cleaner.matching_rule(line) == "byline":
             names = re.split(r"\s*(?:,|\band\b|\bvə\b|\bи\b)\s*",

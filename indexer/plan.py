@@ -13,6 +13,7 @@ from pathlib import Path
 
 from core import files
 from core.records import LoadedFile
+from engines.protocol import Target
 from indexer import cleaner, commits, dedup, metadata, state
 from indexer.corpus_walk import CorpusFile
 from indexer.decisions import Run
@@ -34,8 +35,8 @@ class Read:
 class Inputs:
     """What a run found before it decides how much to read again."""
 
-    # The index written, and what the last run left (:func:`indexer.commits.target`).
-    target: commits.Target
+    # The index written, and what the last run left (:meth:`engines.protocol.Engine.target`).
+    target: Target
     corpus: Path
     summary: Summary
     progress: Progress
@@ -67,7 +68,7 @@ class Inputs:
         summary.documents, summary.passages = documents, passages
         summary.count_formats(formats_)
         summary.skipped.sort(key=lambda s: (s.relpath, s.reason))
-        return dataclasses.replace(self.head, generation=commits.generation(self.target.ix),
+        return dataclasses.replace(self.head, generation=self.target.generation(),
                                    skipped=summary.skipped, warnings=summary.warnings,
                                    documents=documents, passages=passages, formats=dict(formats_))
 

@@ -18,7 +18,10 @@ from core import data as shipped
 from core.names import name_key
 
 _UPPER = "A-ZÀ-ÖØ-ÞƏÖÜÇŞĞİІА-ЯЁ"
-_WORD = rf"[{_UPPER}][\w'’.-]*"
+# A capitalised word; a dot inside it ("Novator.az") or after an initial ("J.") belongs to
+# it, a dot at its end otherwise ends a sentence, and no name runs past one ("the
+# Qarabaghli Fund. Mayor Nigar Sultanli" is two).
+_WORD = rf"(?:[{_UPPER}]\.(?=\s)|[{_UPPER}](?:[\w'’-]|\.(?=\w))*)"
 _JOIN = r"(?:of|the|for|and|of the|və)"
 _NAME = rf"(?P<name>{_WORD}(?:\s+(?:{_JOIN}\s+)?{_WORD}){{0,5}})"
 _GENITIVE = rf"(?P<gname>{_WORD}(?:\s+{_WORD}){{0,5}})"

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from core.records import Skipped
-from engines.whoosh.store import STATE_NAME, read_json, write_json
+from engines.folder import STATE_NAME, read_json, write_json
 from indexer.cleaner import LineCounts
 from indexer.dedup import Signature
 

@@ -15,7 +15,7 @@ import numpy as np
 import orjson
 
 from core.files import container_of
-from engines.whoosh.store import DOCUMENTS_NAME
+from engines.folder import DOCUMENTS_NAME
 from indexer.cleaner import LineCounts
 from indexer.dedup import Signature
 from indexer.speakers import name_keys

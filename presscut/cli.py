@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import json
-import os
-import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from core.errors import IndexBusy
 from core.facets import BY_NAME, FACETS, SORTS
 from core.records import NotAnArticle, Skipped
 from core.settings import SETTINGS, Settings
+from engines import ENGINES, folder
 from engines.whoosh import store
 from indexer import build, pipeline
+from presscut import runs
 from search import citations
 from search.citations import FORMATS
 
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
     from search.service import SearchService
 
 EXIT_NOTHING_INDEXED = 1
-EXIT_BAD_INPUT = 2
+EXIT_BAD_INPUT = runs.EXIT_BAD_INPUT
 EXIT_BUSY = 75  # EX_TEMPFAIL: try again later
 
 
@@ -44,28 +43,35 @@ base_url_option = click.option(
     "--base-url", help="Public address of the archive, for permalinks [default: $PRESSCUT_BASE_URL].")
 index_option = click.option("--index", "index", type=click.Path(path_type=Path),
                             help="Index folder [default: ./instance/index or $PRESSCUT_INDEX].")
+engine_option = click.option("--engine", type=click.Choice(sorted(ENGINES)),
+                             help="Where the index lives [default: whoosh or $PRESSCUT_ENGINE].")
 
 
 @main.command("index")
 @click.option("--corpus", type=click.Path(path_type=Path),
               help="Corpus folder [default: ./corpus or $PRESSCUT_CORPUS].")
 @index_option
+@engine_option
 @click.option("--rebuild", is_flag=True, help="Build from scratch (aside, then swap in).")
 @click.option("--wait", type=float, default=0.0, show_default=True,
               help="Seconds to wait for another indexing run to finish.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def index_command(corpus, index, rebuild, wait, as_json):
+def index_command(corpus, index, engine, rebuild, wait, as_json):
     """Index every document under the corpus folder (incremental unless --rebuild)."""
-    settings = _settings(corpus=corpus, index=index)
+    settings = _settings(corpus=corpus, index=index, engine=engine)
     if not settings.corpus.is_dir():
         raise click.ClickException(f"No corpus folder at {settings.corpus}.")
-    _refuse_inside_corpus(settings)
+    if settings.engine != "whoosh":
+        # Until the build writes through the engine's writer, it would fill a Whoosh index.
+        raise click.ClickException(f"Indexing into {settings.engine} is not wired yet: "
+                                   "`presscut index` builds the Whoosh index only.")
+    runs.refuse_inside_corpus(settings)
     try:
-        with _ended_by_kill():
+        with runs.ended_by_kill():
             summary = build.index_corpus(settings.corpus, settings.index, rebuild=rebuild,
-                                         progress=_progress_bar, wait=wait,
+                                         progress=runs.progress_bar, wait=wait,
                                          limits=settings.read_limits())
-    except store.IndexBusy as exc:
+    except IndexBusy as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_BUSY)
     if as_json:
@@ -80,55 +86,9 @@ def index_command(corpus, index, rebuild, wait, as_json):
         sys.exit(EXIT_NOTHING_INDEXED)
 
 
-def _refuse_inside_corpus(settings: Settings) -> None:
-    """Stop, saying why, when the index or the secret key would lie in the corpus: the
-    indexer would read them, and serve the key that signs logins to anyone who searched."""
-    problems = settings.inside_corpus()
-    if problems:
-        for problem in problems:
-            click.echo(f"Error: {problem}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-
-
-@contextlib.contextmanager
-def _ended_by_kill():
-    """A run stopped by ``kill`` (SIGTERM) ends as one stopped by Ctrl-C does: it gives up
-    what it had not committed and ends its worker processes. Killed outright, it left them
-    waiting for work for ever, holding the index's writer lock."""
-    previous = signal.signal(signal.SIGTERM, _stop)
-    _workers_keep_the_default()
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _stop(signum, frame):
-    raise SystemExit(128 + signum)
-
-
-@functools.cache
-def _workers_keep_the_default() -> None:
-    # A process forked meanwhile (the pipeline's pool, Whoosh's writer) gets SIGTERM's
-    # default back: pools end their workers with it, and with this handler in them a
-    # pool's end could wait for ever for a worker that did not end.
-    def default() -> None:
-        if signal.getsignal(signal.SIGTERM) is _stop:
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    os.register_at_fork(after_in_child=default)
-
-
-def _progress_bar(items, total, label):
-    if not sys.stderr.isatty():
-        return items
-    from tqdm import tqdm
-
-    unit = "file" if label == "Reading" else "article"
-    return tqdm(items, total=total, unit=unit, desc=label, file=sys.stderr)
-
-
 @main.command()
 @index_option
+@engine_option
 @click.option("--corpus", type=click.Path(path_type=Path),
               help="Corpus to index first when there is no index yet.")
 @click.option("--host", help="Address to listen on [default: 127.0.0.1].")
@@ -136,23 +96,27 @@ def _progress_bar(items, total, label):
 @click.option("--workers", type=int, help="Server processes [default: one per core].")
 @click.option("--threads", type=int, help="Threads of each server process [default: 8].")
 @base_url_option
-def serve(index, corpus, host, port, workers, threads, base_url):
+def serve(index, engine, corpus, host, port, workers, threads, base_url):
     """Serve the web app and JSON API with a production WSGI server."""
     from webapp import create_app, server
     from webapp.access import write_mode
 
-    settings = _settings(index=index, corpus=corpus, host=host, port=port, workers=workers,
-                         threads=threads, base_url=base_url)
-    _refuse_inside_corpus(settings)
-    if store.being_written(settings.index):
+    settings = _settings(index=index, engine=engine, corpus=corpus, host=host, port=port,
+                         workers=workers, threads=threads, base_url=base_url)
+    runs.refuse_inside_corpus(settings)
+    problem = settings.problem() or server.listen_problem(settings.host, settings.port)
+    if problem:
+        click.echo(f"Error: {problem}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if folder.being_written(settings.index):
         # Another process builds it: serve what it has committed, and say how far it is.
         click.echo(f"{settings.index} is being indexed by another process: serving what it "
                    "has indexed so far.")
     elif not store.exists(settings.index) or not store.is_current(settings.index):
         click.echo(f"No index of this version at {settings.index} yet: indexing {settings.corpus} first.")
-        with _ended_by_kill():
+        with runs.ended_by_kill():
             summary = build.index_corpus(settings.corpus, settings.index,
-                                         progress=_progress_bar, wait=60,
+                                         progress=runs.progress_bar, wait=60,
                                          limits=settings.read_limits())
         click.echo(summary.line())
     app = create_app(settings)
@@ -161,7 +125,11 @@ def serve(index, corpus, host, port, workers, threads, base_url):
                f"({processes} process{'es' if processes > 1 else ''} of {settings.threads} "
                "threads)")
     mode = write_mode(settings)
-    if mode == "read-only":
+    if mode == "read-only" and settings.trust_proxy:
+        click.echo("Serving read-only: collections can be read, not changed, because the server "
+                   "trusts a proxy (PRESSCUT_TRUST_PROXY) without PRESSCUT_TOKEN set: behind a "
+                   "proxy every request comes from the proxy's address.", err=True)
+    elif mode == "read-only":
         click.echo("Serving read-only: collections can be read, not changed, because the server "
                    "listens beyond this machine without PRESSCUT_TOKEN set.", err=True)
     elif mode == "token":
@@ -196,6 +164,10 @@ def search(query, index, date_from, date_to, sort, page, per_page, as_json, **fa
     service = _service(index)
     filters = tuple((name, tuple(BY_NAME[name].value_of(v) for v in values))
                     for name, values in facets.items() if values)
+    refused = [BY_NAME[name].refusal(v) for name, values in filters for v in values]
+    if any(refused):
+        click.echo(f"Error: --{next(filter(None, refused))}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
     request = SearchRequest(q=query, filters=filters, sort=sort, page=page, per_page=per_page,
                             date_from=date_from, date_to=date_to)
     try:
@@ -206,8 +178,8 @@ def search(query, index, date_from, date_to, sort, page, per_page, as_json, **fa
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
         return
-    noun = "document matches" if result.total == 1 else "documents match"
-    click.echo(f"{result.total} {noun} {query!r}"
+    noun = "document" if result.total == 1 else "documents"
+    click.echo(f"{result.total} {noun} {result.verb} {query!r}"
                f" (page {page} of {result.pages}, {result.seconds * 1000:.0f} ms)")
     if result.relaxed:
         click.echo(result.relaxed.sentence)
@@ -283,7 +255,11 @@ def cite(passage_id, index, fmt, base_url):
     if found is None:
         raise click.ClickException(f"No passage with id {passage_id!r}.")
     doc, passage = found
-    base = _settings(base_url=base_url).base_url.rstrip("/")
+    settings = _settings(base_url=base_url)
+    if settings.problem():
+        click.echo(f"Error: {settings.problem()}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    base = settings.base_url.rstrip("/")
     if not base:
         click.echo("Warning: the public address of the archive is unknown, so the permalink is "
                    "relative; pass --base-url or set PRESSCUT_BASE_URL.", err=True)
@@ -295,38 +271,24 @@ def cite(passage_id, index, fmt, base_url):
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print the /api/verify object.")
 def verify(quote, index, as_json):
-    """Check whether QUOTE stands in the archive verbatim, altered, or not at all.
+    """Check whether QUOTE stands in the archive verbatim, altered, contradicted (its
+    meaning reversed), or not at all.
 
-    Exit status: 0 verbatim, 3 altered, 4 not found, 2 a quote that cannot be checked.
+    Exit status: 0 verbatim, 3 altered, 4 not found, 5 contradicted, 2 a quote that
+    cannot be checked (empty, or too long to compare word by word).
     """
+    from presscut import checks
     from search.results import verify_json
     from search.service import BadQuery
-    from search.verify import diff
+    from search.verify import QuoteTooLong
 
     try:
         check = _service(index).check_quote(quote)
-    except BadQuery as exc:
+    except (BadQuery, QuoteTooLong) as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     if as_json:
         click.echo(json.dumps(verify_json(check), indent=2, ensure_ascii=False))
     else:
-        click.echo(VERDICT_LINES[check.verdict])
-        for m in check.matches:
-            click.echo(f"\n{m.doc.metadata.outlet}, {m.doc.metadata.date or 'undated'} "
-                       f"[{m.passage.passage_id}] {m.similarity:.0%} of its words")
-            click.echo("  " + "".join(_diff_marks(op, text) for op, text in diff(quote, m.text)))
-    sys.exit(VERDICT_EXIT[check.verdict])
-
-
-VERDICT_LINES = {
-    "verbatim": "Verbatim: the archive holds these words as quoted.",
-    "altered": "Altered: the archive holds this statement in other words; the differences "
-               "are marked [-quote only-] {+archive only+}.",
-    "not_found": "Not found: no passage of the archive says this.",
-}
-VERDICT_EXIT = {"verbatim": 0, "altered": 3, "not_found": 4}
-
-
-def _diff_marks(op: str, text: str) -> str:
-    return {"-": f"[-{text}-] ", "+": f"{{+{text.rstrip()}+}} "}.get(op, text)
+        click.echo(checks.text(check))
+    sys.exit(checks.EXIT[check.verdict])

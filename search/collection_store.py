@@ -71,6 +71,14 @@ class Collection:
 
 
 @dataclasses.dataclass(frozen=True)
+class Added:
+    """A collection after a passage was cut into it, and whether it was there already."""
+
+    collection: Collection
+    already: bool
+
+
+@dataclasses.dataclass(frozen=True)
 class Listed:
     """A collection in the list of collections."""
 
@@ -151,38 +159,42 @@ class Store:
             return db.execute("DELETE FROM collections WHERE id = ?", (collection_id,)).rowcount > 0
 
     # -- cuttings -------------------------------------------------------------------------
-    def add(self, collection_id: str, passage_id: str, text: str, note: str = "",
-            tags: list[str] | tuple[str, ...] = ()) -> Collection | None:
-        """Cut a passage into the collection (last), or update its note and tags if it is
-        there already; None when there is no such collection."""
-        note, tags_json = _note(note), json.dumps(_tags(tags), ensure_ascii=False)
+    def add(self, collection_id: str, passage_id: str, text: str, note: str | None = None,
+            tags: list[str] | tuple[str, ...] | str | None = None) -> Added | None:
+        """Cut a passage into the collection (last). One already there loses nothing: a
+        note given goes under its note, tags given join its tags. None when there is no
+        such collection."""
+        note, tags = _note(note), _tags(tags or [])
         with self._connection(write=True) as db:
             if not _exists(db, collection_id):
                 return None
-            updated = db.execute(
-                "UPDATE cuttings SET note = ?, tags = ? WHERE collection_id = ? AND passage_id = ?",
-                (note, tags_json, collection_id, passage_id)).rowcount
-            if not updated:
+            there = db.execute("SELECT note, tags FROM cuttings WHERE collection_id = ? AND "
+                               "passage_id = ?", (collection_id, passage_id)).fetchone()
+            if there is None:
                 db.execute(
                     "INSERT INTO cuttings (collection_id, passage_id, position, note, tags, text, added)"
                     " VALUES (?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM cuttings"
                     " WHERE collection_id = ?), ?, ?, ?, ?)",
-                    (collection_id, passage_id, collection_id, note, tags_json, text, _now()))
-            return _read(db, collection_id)
-
-    def annotate(self, collection_id: str, passage_id: str, note: str,
-                 tags: list[str] | tuple[str, ...] | None = None) -> Collection | None:
-        """Change a cutting's note (and tags, if given); None when it is not there."""
-        with self._connection(write=True) as db:
-            if tags is None:
-                changed = db.execute(
-                    "UPDATE cuttings SET note = ? WHERE collection_id = ? AND passage_id = ?",
-                    (_note(note), collection_id, passage_id)).rowcount
+                    (collection_id, passage_id, collection_id, note,
+                     json.dumps(tags, ensure_ascii=False), text, _now()))
             else:
-                changed = db.execute(
-                    "UPDATE cuttings SET note = ?, tags = ? WHERE collection_id = ? AND passage_id = ?",
-                    (_note(note), json.dumps(_tags(tags), ensure_ascii=False), collection_id,
-                     passage_id)).rowcount
+                joined = json.dumps(_tags(json.loads(there[1]) + tags), ensure_ascii=False)
+                db.execute("UPDATE cuttings SET note = ?, tags = ? WHERE collection_id = ? AND "
+                           "passage_id = ?", (_joined(there[0], note), joined, collection_id,
+                                              passage_id))
+            return Added(_read(db, collection_id), there is not None)
+
+    def annotate(self, collection_id: str, passage_id: str, note: str | None,
+                 tags: list[str] | tuple[str, ...] | str | None = None) -> Collection | None:
+        """Change a cutting's note and tags to those given (None: kept); None when it is
+        not there."""
+        note = None if note is None else _note(note)
+        tags_json = None if tags is None else json.dumps(_tags(tags), ensure_ascii=False)
+        with self._connection(write=True) as db:
+            changed = db.execute(
+                "UPDATE cuttings SET note = COALESCE(?, note), tags = COALESCE(?, tags) "
+                "WHERE collection_id = ? AND passage_id = ?",
+                (note, tags_json, collection_id, passage_id)).rowcount
             return _read(db, collection_id) if changed else None
 
     def remove(self, collection_id: str, passage_id: str) -> Collection | None:
@@ -239,6 +251,13 @@ def _note(note: str) -> str:
     if len(note) > MAX_NOTE:
         raise Invalid(f"A note is at most {MAX_NOTE:,} characters.")
     return note
+
+
+def _joined(note: str, more: str) -> str:
+    """A note given again for a cutting: under the note it has, unless that says it."""
+    if not more or more in note:
+        return note
+    return _note(f"{note}\n\n{more}" if note else more)
 
 
 def _tags(tags) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import threading
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +30,8 @@ class Corrections:
         # Each name's type, asked for every facet value of every search: kept per stamp.
         self._kinds: dict[str, str | None] = {}
         self._kinds_stamp: tuple | None = None
+        # The full names of people by surname, of the names last asked about (and stamp).
+        self._surnames: tuple[object, tuple | None, dict[str, list[str]]] = ((), None, {})
 
     @property
     def stamp(self) -> tuple:
@@ -52,22 +54,35 @@ class Corrections:
         """For facet values (by code): the code of what each counts as (-1: dropped), and
         the names those codes stand for."""
         kind = self.kinds()  # (re-reads the file if it changed)
-        persons = [v for v in values if " " in v and kind(v) == "person"]
-        by_surname: dict[str, list[str]] = {}
-        for full in persons:
-            by_surname.setdefault(name_key(full.split()[-1]) or full, []).append(full)
+        by_surname = _by_surname(values, kind)
         names: dict[str, int] = {}
         codes = np.full(len(values), -1, dtype=np.int64)
         for code, value in enumerate(values):
-            target = self.merge.get(value, value)
-            if " " not in target and kind(target) == "person":
-                fulls = by_surname.get(name_key(target) or target, [])
-                if len(fulls) == 1:
-                    target = self.merge.get(fulls[0], fulls[0])
+            target = self._target(value, by_surname, kind)
             if target in self.drop or value in self.drop or kind(target) is None:
                 continue
             codes[code] = names.setdefault(target, len(names))
         return codes, tuple(names)
+
+    def counted_as(self, name: str, names: Sequence[str]) -> str:
+        """The name ``name`` counts as among ``names`` (the mentioned names as counted):
+        the one the file merges it into, or for a surname alone, the one full name of a
+        person among ``names`` that it belongs to; else ``name``. A speaker known by
+        surname ("Tokayev") is so the person the mentions name in full."""
+        kind = self.kinds()
+        known, stamp, by_surname = self._surnames
+        if known is not names or stamp != self._kinds_stamp:
+            by_surname = _by_surname(names, kind)
+            self._surnames = (names, self._kinds_stamp, by_surname)
+        return self._target(name, by_surname, kind)
+
+    def _target(self, value: str, by_surname: dict[str, list[str]], kind) -> str:
+        target = self.merge.get(value, value)
+        if " " not in target and kind(target) == "person":
+            fulls = by_surname.get(name_key(target) or target, [])
+            if len(fulls) == 1:
+                target = self.merge.get(fulls[0], fulls[0])
+        return target
 
     def kind(self, name: str) -> str | None:
         return self.kinds()(name)
@@ -94,6 +109,15 @@ class Corrections:
         if " " in name and self.kind(name) == "person":
             found.add(name.split()[-1])
         return frozenset(found)
+
+
+def _by_surname(values: Sequence[str], kind) -> dict[str, list[str]]:
+    """The full names of people among ``values``, by their surname's key."""
+    found: dict[str, list[str]] = {}
+    for full in values:
+        if " " in full and kind(full) == "person":
+            found.setdefault(name_key(full.split()[-1]) or full, []).append(full)
+    return found
 
 
 def _mtime(path: Path) -> float | None:

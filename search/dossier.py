@@ -54,13 +54,40 @@ def resolve(collection: Collection, service: SearchService) -> list[Entry]:
     return entries
 
 
-def sources(entries: list[Entry]) -> list[Entry]:
-    """One entry per document, in the order they first appear: the list of sources."""
-    seen: dict[str, Entry] = {}
-    for entry in entries:
+@dataclasses.dataclass(frozen=True)
+class Source:
+    """A document the dossier quotes, and its entries there: (number from 1, cut passage id)."""
+
+    entry: Entry  # the first of them
+    cuts: tuple[tuple[int, str], ...]
+
+    @property
+    def numbers(self) -> tuple[int, ...]:
+        return tuple(number for number, _ in self.cuts)
+
+    def cited(self, permalink: Permalink) -> str:
+        """The document as a bibliography entry (its passages are in the entries above)."""
+        entry = self.entry
+        return cite.source(entry.doc, entry.passage, permalink(entry.current_id))
+
+
+def sources(entries: list[Entry]) -> list[Source]:
+    """One per document, in the order they first appear, each with every entry quoting
+    it: the list of sources."""
+    cuts: dict[str, list[tuple[int, str]]] = {}
+    first: dict[str, Entry] = {}
+    for number, entry in enumerate(entries, 1):
         if entry.doc is not None and entry.passage is not None:
-            seen.setdefault(entry.doc.doc_id, entry)
-    return list(seen.values())
+            first.setdefault(entry.doc.doc_id, entry)
+            cuts.setdefault(entry.doc.doc_id, []).append((number, entry.cutting.passage_id))
+    return [Source(entry, tuple(cuts[doc_id])) for doc_id, entry in first.items()]
+
+
+def passages_cut(numbers: tuple[int, ...]) -> str:
+    """"Passage 2" or "Passages 1, 3 and 4": where a source's quotes stand in the dossier."""
+    if len(numbers) == 1:
+        return f"Passage {numbers[0]}"
+    return f"Passages {', '.join(map(str, numbers[:-1]))} and {numbers[-1]}"
 
 
 def bibliography(entries: list[Entry], fmt: str, permalink: Permalink) -> str:
@@ -99,13 +126,13 @@ def markdown(collection: Collection, entries: list[Entry], permalink: Permalink)
             lines.append(f"- Tags: {_md(', '.join(cutting.tags))}")
         lines.append(f"- Permalink: {permalink(cutting.passage_id)}")
         if meta.url:
-            lines.append(f"- Original: {meta.url}")
+            lines.append(f"- Original: {cite.one_line(meta.url)}")
         lines.append("")
     listed = sources(entries)
     if listed:
         lines += ["## Sources", ""]
-        lines += [f"- {_md(cite.cite(e.doc, e.passage, 'chicago', permalink(e.current_id)))}"
-                  for e in listed]
+        lines += [f"- {_md(s.cited(permalink))} {passages_cut(s.numbers)} above."
+                  for s in listed]
         lines.append("")
     return "\n".join(lines)
 
@@ -115,7 +142,9 @@ def _quote(text: str) -> str:
 
 
 def _md(text: str) -> str:
-    """Text from a document, inert in Markdown: no HTML, links or emphasis of its own."""
+    """Text from a document or a note, inert in Markdown: on one line (no heading or list
+    item of its own), and no HTML, links or emphasis."""
+    text = cite.one_line(text)
     for char in "\\`*_[]<>#|":
         text = text.replace(char, "\\" + char)
     return text

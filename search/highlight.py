@@ -13,8 +13,8 @@ import re
 from markupsafe import escape
 
 from core.analysis import WORD, fold, stem
+from core.marks import Highlight
 from core.names import looks_like_name, name_key
-from engines.whoosh.query import Highlight
 
 
 @dataclasses.dataclass(frozen=True)

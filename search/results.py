@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 
+from core.analysis import WORD, fold
 from core.files import format_of
 from core.records import Document, Passage
+from search.alignment import changed_facts
 from search.timeline import Timeline
 from search.verify import Check, Match, diff
+from search.wording import marked_sentences
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,8 +78,8 @@ class FacetValue:
 
 @dataclasses.dataclass(frozen=True)
 class Relaxed:
-    """No document (or too few for a page) holds every word typed: documents with most
-    of them follow those with all of them."""
+    """Too few documents hold every word typed: documents with some of them follow those
+    with all of them."""
 
     words: int  # words that matter (the commonest words typed are left out)
     complete: int  # documents holding all of them
@@ -85,9 +88,12 @@ class Relaxed:
     def sentence(self) -> str:
         if not self.complete:
             return (f"No document has all {self.words} search words; showing documents with "
-                    "most of them.")
+                    "some of them.")
         some = f"{self.complete} document has" if self.complete == 1 else f"{self.complete} documents have"
-        return f"Only {some} all {self.words} search words; documents with most of them follow."
+        return f"Only {some} all {self.words} search words; documents with some of them follow."
+
+    def to_json(self) -> dict:
+        return {"words": self.words, "all_words": self.complete, "message": self.sentence}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,10 +110,28 @@ class SearchResult:
     first_date: str | None = None
     last_date: str | None = None
     timeline: Timeline | None = None
+    # Words whose "?" was read as a question mark though no document has them: (the
+    # word, the query searching the words that begin with it instead).
+    questions: tuple[tuple[str, str], ...] = ()
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.request.per_page))
+
+    @property
+    def verb(self) -> str:
+        """What the count says of the query: "match", or when relaxed, that the documents
+        have some of its words (never that they match every word)."""
+        one = self.total == 1
+        if self.relaxed:
+            return f"{'has' if one else 'have'} some of the words of"
+        return "matches" if one else "match"
+
+    @property
+    def also_searched(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Each alias typed, with the other names it searched (not the one typed again)."""
+        return tuple((typed, tuple(n for n in names if _words(n) != _words(typed)))
+                     for typed, names in self.aliases)
 
     def to_json(self) -> dict:
         """The ``/api/search`` object of the contract."""
@@ -130,20 +154,34 @@ class SearchResult:
             "suggestion": self.suggestion,
             "aliases": [{"typed": typed, "searched": list(names)}
                         for typed, names in self.aliases],
-            "relaxed": None if self.relaxed is None else {
-                "words": self.relaxed.words, "all_words": self.relaxed.complete,
-                "message": self.relaxed.sentence},
+            "relaxed": self.relaxed.to_json() if self.relaxed else None,
             "first_date": self.first_date,
             "last_date": self.last_date,
             "timeline": self.timeline.to_json() if self.timeline else None,
+            "question_marks": [{"word": word, "instead": instead,
+                                "message": question_sentence(word, instead)}
+                               for word, instead in self.questions],
         }
 
     def batch_json(self) -> dict:
-        """One row of ``/api/batch``: how much the archive holds of one query."""
+        """One row of ``/api/batch``: how much the archive holds of one query, counted as
+        its results page counts (``relaxed`` says when that is documents with some of the
+        words)."""
         return {"query": self.request.q, "total": self.total,
                 "outlets": [{"value": v.value, "count": v.count}
                             for v in self.facets.get("outlet", ()) if v.count],
-                "first_date": self.first_date, "last_date": self.last_date}
+                "first_date": self.first_date, "last_date": self.last_date,
+                "relaxed": self.relaxed.to_json() if self.relaxed else None}
+
+
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(fold(word) for word in WORD.findall(name))
+
+
+def question_sentence(word: str, instead: str) -> str:
+    """Why a "?" read as punctuation may not be what was meant, and what to type instead."""
+    return (f"The “?” after {word} was read as a question mark, and no document has the "
+            f"word {word}; for the words that begin with it, search {instead}.")
 
 
 def result_json(r: ResultDoc) -> dict:
@@ -187,24 +225,35 @@ def passage_json(doc: Document, p: Passage, permalink: str, elsewhere: list[Matc
     }
 
 
-def match_json(m: Match, diff: list[tuple[str, str]] | None = None) -> dict:
+def match_json(m: Match, diff: list[tuple[str, str]] | None = None, quote: str = "") -> dict:
     """One entry of ``/api/verify``'s ``matches``; ``text`` is the archived text as
     published, and ``diff`` says which side has which words (``-`` the quote only,
-    ``+`` the archive only, ``=`` both, ``~`` archive text around the quoted stretch)."""
+    ``+`` the archive only, ``=`` both, ``~`` archive text around the quoted stretch;
+    ``fact``: a changed figure or name). A match the quote reverses says what it
+    reverses (``reversed``) and gives the sentence as published with those words marked."""
     meta = m.doc.metadata
     found = {"passage_id": m.passage.passage_id, "doc_id": m.doc.doc_id,
              "passage_ids": [p.passage_id for p in m.passages],
              "outlet": meta.outlet, "title": meta.title, "date": meta.date, "url": meta.url,
-             "similarity": m.similarity, "exact": m.exact, "text": m.text}
+             "similarity": m.similarity, "exact": m.exact, "text": m.text,
+             "reversed": [{"quote": r.quote, "archive": r.archive} for r in m.reversed]}
+    if m.reversed:
+        found["sentences"] = [[{"text": text, "reversed": marked} for text, marked in sentence]
+                              for sentence in marked_sentences(m.text, [(r.start, r.end)
+                                                                        for r in m.reversed])]
     if diff is not None:
-        found["diff"] = [{"op": op, "text": text} for op, text in diff]
+        marks, changes = changed_facts(quote, diff)
+        found["diff"] = [{"op": op, "text": text, **({"fact": marks[k]} if k in marks else {})}
+                         for k, (op, text) in enumerate(diff)]
+        found["changes"] = [{"kind": kind, "quote": quoted, "archive": archived}
+                            for kind, quoted, archived in changes]
     return found
 
 
 def verify_json(check: Check) -> dict:
     """``POST /api/verify``, ``GET /verify`` and ``presscut verify --json``."""
     return {"quote": check.quote, "verdict": check.verdict,
-            "matches": [match_json(m, diff(check.quote, m.text)) for m in check.matches],
+            "matches": [match_json(m, diff(check.quote, m.text), check.quote) for m in check.matches],
             "nearest": [match_json(m) for m in check.nearest]}
 
 
@@ -245,11 +294,12 @@ def person_json(person, permalink) -> dict:
     }
 
 
-def story_json(lines, permalink) -> dict:
-    """``/api/story``: statements carried by several outlets, each with its carriers."""
+def story_json(story, permalink) -> dict:
+    """``/api/story``: statements carried by several outlets, each with its carriers, and
+    how many passages were followed (``complete`` false when the time allowed ran out)."""
     return {"lines": [{"outlets": line.outlets, "carriers": [
         {"passage_id": c.passage.passage_id, "text": c.doc.passage_text(c.passage),
          "doc_id": c.doc.doc_id, "outlet": c.doc.metadata.outlet, "date": c.doc.metadata.date,
          "title": c.doc.metadata.title, "verbatim": c.exact,
          "permalink": permalink(c.passage.passage_id)} for c in line.carriers]}
-        for line in lines]}
+        for line in story.lines], "followed": story.followed, "complete": story.complete}

@@ -9,9 +9,12 @@ import pytest
 
 from core.ids import document_id
 from core.settings import Settings
+from engines import open_engine
 from indexer import build
 from search.service import SearchService
 from webapp import create_app
+
+from .opensearch_fixture import ENGINES, cluster_settings, copy_to_opensearch, drop
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -49,13 +52,51 @@ def seed_index(tmp_path_factory) -> Path:
     return index
 
 
+def pytest_addoption(parser):
+    parser.addoption("--engine", action="append", choices=ENGINES,
+                     help="run the suites on this engine (repeat for several): the app, service "
+                          "and oracle fixtures then use it [default: whoosh; both for the "
+                          "suites that name ON_ENGINES]")
+
+
+def pytest_generate_tests(metafunc):
+    """Each test using ``engine_name`` runs on the --engine engines, else on its module's
+    ``ON_ENGINES``, else on Whoosh alone (its ids then unchanged)."""
+    if "engine_name" in metafunc.fixturenames:
+        names = metafunc.config.getoption("engine") or getattr(metafunc.module, "ON_ENGINES", None)
+        if names:
+            metafunc.parametrize("engine_name", names, indirect=True, scope="session")
+
+
 @pytest.fixture(scope="session")
-def service(seed_index) -> SearchService:
+def engine_name(request) -> str:
+    """The engine the app, service and oracle fixtures use."""
+    return getattr(request, "param", "whoosh")
+
+
+@pytest.fixture(scope="session")
+def seed_cluster(seed_index):
+    """Settings naming the seed corpus's documents in the OpenSearch test cluster."""
+    settings = cluster_settings(index=seed_index, corpus=CORPUS, engine="opensearch")
+    try:  # a copy that fails half-way leaves no index behind either
+        copy_to_opensearch(seed_index, settings)
+        yield settings
+    finally:
+        drop(settings)
+
+
+@pytest.fixture(scope="session")
+def service(seed_index, engine_name, request) -> SearchService:
+    if engine_name == "opensearch":
+        settings = request.getfixturevalue("seed_cluster")
+        return SearchService(seed_index, engine=open_engine(seed_index, "opensearch", settings))
     return SearchService(seed_index)
 
 
 @pytest.fixture(scope="session")
-def app(seed_index):
+def app(seed_index, engine_name, request):
+    if engine_name == "opensearch":
+        return create_app(request.getfixturevalue("seed_cluster"))
     return create_app(Settings.defaults(index=seed_index, corpus=CORPUS))
 
 

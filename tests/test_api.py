@@ -9,6 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from .conftest import SEEDS
+from .opensearch_fixture import ENGINES
+
+ON_ENGINES = ENGINES  # every test here runs on each engine
 
 
 def test_search_has_the_contract_shape(client):
@@ -142,3 +145,35 @@ def test_status_says_how_many_documents_are_searchable(client):
     run = status["last_run"]
     assert (run["documents"], run["skipped"], run["formats"]) == (
         5, [], {"text": {"documents": 5, "skipped": 0, "copies": 0}})
+
+
+def test_verify_says_contradicted_with_the_reversed_words_and_the_sentence_as_published(client):
+    answer = client.post("/api/verify", json={
+        "quote": "President Tokayev does not want to suppress any protest movement."}).get_json()
+    top = answer["matches"][0]
+    assert answer["verdict"] == "contradicted"
+    assert top["reversed"] == [{"quote": "does not want", "archive": "wants"}]
+    [sentence] = top["sentences"]
+    assert "".join(p["text"] for p in sentence) == (
+        "President Tokayev wants to suppress any protest movement.")
+    assert [p["text"] for p in sentence if p["reversed"]] == ["wants"]
+    assert top["text"].startswith("".join(p["text"] for p in sentence))  # as published
+
+
+def test_verify_names_a_changed_figure(client):
+    answer = client.post("/api/verify", json={
+        "quote": "According to President Tokayev, there are 30,000 terrorists in the former "
+                 "economic metropolis of Almaty alone"}).get_json()
+    top = answer["matches"][0]
+    assert answer["verdict"] == "altered" and top["reversed"] == []
+    assert top["changes"] == [{"kind": "figure", "quote": "30,000", "archive": "20,000"}]
+    assert [(d["op"], d["text"].strip()) for d in top["diff"] if d.get("fact")] == [
+        ("-", "30"), ("+", "20,")]
+
+
+def test_verify_refuses_a_quote_too_long_to_compare_with_a_sentence(client):
+    from search import verify
+    words = verify.MAX_WORDS + 100
+    answer = client.post("/api/verify", json={"quote": "Bananas are yellow and sweet. " * (words // 5)})
+    assert answer.status_code == 400
+    assert answer.get_json()["error"].startswith(f"The quote has {words:,} words and is not in the archive")

@@ -7,6 +7,7 @@ import io
 import json
 import threading
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from werkzeug.serving import make_server
@@ -291,17 +292,23 @@ def test_research_views_are_reachable_from_the_search_page(browser, base_url, wi
         columns.nth(busiest).click()
         page.wait_for_selector("li.hit")
         assert page.locator("li.hit").count() == expected
-        for link, heading in (("/speaker/", "as quoted"), ("/entity/", "as mentioned")):
+        for link, section in (("/speaker/", "#quoted"), ("/entity/", "#named")):
             page.goto(base_url + "/?q=CSTO")
             if width < 800:
                 page.click("#filters > summary")
-            page.locator(f"section.facet a.person[href^='{link}']").first.click()
-            page.wait_for_selector("ol.statements > li")
-            assert heading in page.locator("h1").inner_text()
+            person = page.locator(f"section.facet a.person[href^='{link}']").first
+            name = person.get_attribute("href").split("/")[-1]
+            person.click()
+            # A speaker and a name mentioned are each on their person's one page.
+            page.wait_for_selector(f"{section} ol.statements > li")
+            assert "/entity/" in page.url and page.locator("h1").inner_text()
+            if link == "/entity/":
+                assert page.locator("h1").inner_text() == unquote(name)
             assert page.evaluate("document.documentElement.scrollWidth") <= width
+        # No statement of the seed corpus stands in two outlets: no link to an empty story.
         page.goto(base_url + "/?q=CSTO")
-        page.click("text=The story: one statement in several outlets")
-        page.wait_for_selector("h1")
+        assert page.locator("text=The story: one statement in several outlets").count() == 0
+        page.goto(base_url + "/story?q=CSTO")
         assert page.locator("h1").inner_text().startswith("The story")
         page.goto(base_url + "/?q=CSTO")
         feed = page.locator("p.export a[type='application/atom+xml']").get_attribute("href")
@@ -320,3 +327,37 @@ def test_research_views_are_reachable_from_the_search_page(browser, base_url, wi
         raise
     finally:
         context.close()
+
+
+def _check_in_the_page(page, base_url, quote: str) -> str:
+    page.goto(base_url + "/verify")
+    page.fill("#quote", quote)
+    page.click("form.verify button[type=submit]")
+    page.wait_for_selector(".verdict")
+    return page.locator(".verdict").get_attribute("data-verdict")
+
+
+def test_the_issues_three_quotes_get_their_verdicts_in_chromium(browser, base_url):
+    """Issue 32: two reversed statements are contradicted, three consecutive paragraphs
+    pasted exactly are verbatim; on a phone, without JavaScript, nothing wider than it."""
+    from .conftest import CORPUS, SEEDS
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    page = context.new_page()
+    wants = _check_in_the_page(page, base_url,
+                               "President Tokayev does not want to suppress any protest movement.")
+    assert wants == "contradicted"
+    assert page.locator("p.reversal").inner_text() == (
+        "The archive says “wants”, the quote says “does not want”.")
+    assert page.locator("blockquote.published mark").all_inner_texts() == ["wants"]
+    member = _check_in_the_page(page, base_url,
+                                "Kazakhstan is not a member of the Organization of Turkic States.")
+    assert member == "contradicted"
+    assert page.locator("blockquote.published mark").all_inner_texts() == ["is also a member"]
+    lines = [line for line in (CORPUS / SEEDS["vikendi"]).read_text("utf-8").splitlines() if line]
+    spanned = "\n".join(lines[1:4])
+    assert _check_in_the_page(page, base_url, spanned) == "verbatim"
+    assert page.locator("ol.matches del").count() == 0  # nothing struck out as "not in the archive"
+    # The long quote's share link and every passage wrap within the screen.
+    assert page.locator("p.share a").bounding_box()["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()

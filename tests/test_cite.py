@@ -20,6 +20,8 @@ from indexer import build
 from search import citations as cite
 from search.service import SearchService
 
+from .conftest import CORPUS
+
 PERMALINK = "http://127.0.0.1:5000/p/x"
 STYLE = Path(citeproc.__file__).parent / "data" / "styles" / "harvard-cite-them-right.csl"
 
@@ -47,7 +49,9 @@ def test_ris_parses(cited):
     assert (entry["title"], entry["secondary_title"]) == (doc.metadata.title, doc.metadata.outlet)
     assert entry["urls"] == [doc.metadata.url]
     assert entry["date"].startswith(doc.metadata.date.replace("-", "/"))
-    assert list(entry.get("authors", [])) == list(doc.metadata.authors)
+    # RIS names are inverted ("Isayev, Heydar"): Zotero keeps others as one undivided name.
+    assert list(entry.get("authors", [])) == [", ".join(reversed(a.rsplit(" ", 1)))
+                                               for a in doc.metadata.authors]
 
 
 def test_csl_json_renders_with_a_real_style(cited):
@@ -124,3 +128,28 @@ def test_an_archived_copy_from_the_manifest_is_cited(tmp_path, corpus_copy):
     archived = rows[2]["archived_url"]
     for fmt in ("text", "apa", "mla", "chicago", "bibtex", "ris", "csl-json"):
         assert archived in cite.cite(doc, doc.passages[0], fmt, PERMALINK), fmt
+
+
+# The formats a person reads, where the passage stands between “ and ”.
+READ = ("text", "apa", "mla", "chicago")
+
+
+@pytest.mark.parametrize("fmt", READ)
+def test_a_quotation_inside_the_passage_takes_single_marks(seed_docs, fmt):
+    doc = seed_docs["caucasus"]
+    passage = next(p for p in doc.passages if "This is the collapse" in doc.passage_text(p))
+    text = doc.passage_text(passage)
+    assert text.count('"') == 2  # the oracle: the article's own marks, one pair
+    citation = cite.cite(doc, passage, fmt, PERMALINK)
+    nested = text.replace('"', "‘", 1).replace('"', "’", 1)
+    assert f"“{nested}”" in citation and '"' not in citation
+
+
+def test_every_read_format_names_the_authors_the_manifest_gives(seed_docs):
+    doc = seed_docs["eurasianet"]
+    with (CORPUS / "sources.csv").open(encoding="utf-8") as rows:
+        [author] = [r["authors"] for r in csv.DictReader(rows) if r["file"] == doc.relpath]
+    family = author.split()[-1]
+    for fmt in READ:
+        assert family in cite.cite(doc, doc.passages[1], fmt, PERMALINK), fmt
+    assert f"— {author}, Eurasianet, “" in cite.cite(doc, doc.passages[1], "text", PERMALINK)

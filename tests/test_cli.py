@@ -6,7 +6,7 @@ import json
 
 from click.testing import CliRunner
 
-from engines.whoosh import store
+from engines import folder
 from presscut.cli import EXIT_BUSY, main
 
 from .conftest import CORPUS, SEEDS
@@ -54,7 +54,7 @@ def test_bad_query_exits_2_with_a_message(tmp_path):
 
 def test_second_writer_gets_a_distinct_exit_code(tmp_path):
     index = tmp_path / "index"
-    with store.writer_lock(index):
+    with folder.writer_lock(index):
         result = run("index", "--corpus", CORPUS, "--index", index)
     assert result.exit_code == EXIT_BUSY and "being written" in result.output
 
@@ -73,3 +73,23 @@ def test_extract_prints_clean_text_and_json():
     data = json.loads(run("extract", path, "--json").output)
     assert data["outlet"] == "Turan" and data["metadata_sources"]["outlet"] == "manifest"
     assert "Leave a review" in data["removed"]
+
+
+def test_verify_has_its_own_exit_code_for_contradicted_and_readme_lists_them_all(tmp_path):
+    from presscut import checks
+
+    from .conftest import ROOT
+    index = tmp_path / "index"
+    run("index", "--corpus", CORPUS, "--index", index)
+    said = run("verify", "President Tokayev does not want to suppress any protest movement.",
+               "--index", index)
+    assert said.exit_code == 5 and said.output.startswith("Contradicted")
+    assert "The archive says “wants”, the quote says “does not want”." in said.output
+    assert "President Tokayev >>wants<< to suppress any protest movement." in said.output
+    readme = " ".join((ROOT / "README.md").read_text("utf-8").split())
+    listed = readme.split("Exit codes of `verify`: ")[1].split(".")[0]
+    codes = {int(code): words for code, words in
+             (part.strip().split(" ", 1) for part in listed.split(", ") if part[:1].strip().isdigit())}
+    assert {words.split(" (")[0].replace(" ", "_"): code for code, words in codes.items()
+            if code != 2} == checks.EXIT
+    assert 2 in codes

@@ -20,6 +20,7 @@ import rispy
 from bs4 import BeautifulSoup
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
+from werkzeug.http import parse_options_header
 from werkzeug.serving import make_server
 
 from core.settings import Settings
@@ -122,7 +123,7 @@ def test_the_dossiers_quote_verbatim_with_notes_and_sources(client, seed_docs):
         assert f"> {seed_docs[name].passage_text(passage)}".replace("*", "\\*") in markdown
     assert "note 0 \\<b\\>&\\</b\\>" in markdown and "## Sources" in markdown
     page = client.get(f"/collections/{cid}/export.html")
-    assert page.headers["Content-Disposition"].endswith('.html"')
+    assert parse_options_header(page.headers["Content-Disposition"])[1]["filename"].endswith(".html")
     assert "script-src" not in page.headers["Content-Security-Policy"]
     soup = BeautifulSoup(page.get_data(as_text=True), "html.parser")
     quotes = [q.get_text() for q in soup.select("section.cutting blockquote")]
@@ -155,7 +156,7 @@ def test_collections_survive_a_rebuild_and_a_changed_passage_is_flagged(tmp_path
     path.write_text(path.read_text(encoding="utf-8").replace(old, old.replace(".", "!", 1)),
                     encoding="utf-8")
     build.index_corpus(corpus_copy, index)
-    service._checked = float("-inf")  # look for the new generation now, not in a second
+    service.engine._checked = float("-inf")  # look for the new generation now, not in a second
     first, second = client.get(f"/api/collections/{cid}").get_json()["passages"]
     assert (first["changed"], first["successor"]) == (False, None)
     assert second["changed"] is True and second["text"] == old

@@ -23,7 +23,7 @@ from whoosh.multiproc import SubWriterTask
 from core.analysis import WORD, fold, stem
 from engines.whoosh import generation, matching, query, store
 from indexer import build, decisions
-from presscut import cli
+from presscut import runs
 
 from .conftest import CORPUS, seed_paragraphs, shared
 
@@ -31,7 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import first_result  # noqa: E402
 
 ARTICLES = 2000
-START = "from indexer import commits; commits.FIRST_COMMIT = 0.5; from presscut.cli import main; main()"
+START = ("from engines.whoosh import writing; writing.FIRST_COMMIT = 0.5; "
+         "from presscut.cli import main; main()")
 
 
 @pytest.mark.slow
@@ -136,9 +137,11 @@ def test_an_interrupted_build_leaves_no_process_behind(tmp_path, monkeypatch):
             raise KeyboardInterrupt
         return write(run, *args)
     monkeypatch.setattr(decisions.Run, "write", interrupted)
+    # Processes other tests' apps keep (their long requests' process) are not this run's.
+    before = set(multiprocessing.active_children())
     with pytest.raises(KeyboardInterrupt):
         build.index_corpus(corpus, tmp_path / "index", workers=1)
-    left = multiprocessing.active_children()
+    left = [p for p in multiprocessing.active_children() if p not in before]
     for process in left:  # so that a failure here does not hang the test run at its exit
         process.terminate()
         process.join()
@@ -200,7 +203,7 @@ def test_the_processes_a_run_forks_keep_sigterms_default():
     ever (about one pool in a thousand, seen here)."""
     def report() -> None:
         os._exit(0 if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL else 1)
-    with cli._ended_by_kill():
+    with runs.ended_by_kill():
         assert signal.getsignal(signal.SIGTERM) != signal.SIG_DFL
         child = multiprocessing.get_context("fork").Process(target=report)
         child.start()

@@ -23,7 +23,6 @@ from core import files
 from core.records import Document, Skipped
 from core.settings import Settings
 from indexer import build, pipeline
-from indexer.readers import pdf as pdf_format
 from search import citations as cite
 from search.results import SearchRequest
 from search.service import SearchService
@@ -134,12 +133,6 @@ def test_a_pdf_without_text_or_with_a_password_is_skipped_with_its_reason(printe
         writer.write(handle)
     with pytest.raises(Exception, match="encrypted PDF"):
         pipeline.extract(locked)
-
-
-def test_a_paragraph_broken_by_a_page_end_is_one_passage():
-    assert pdf_format._continues("the crowd moved towards", "the square and")
-    assert not pdf_format._continues("It ended.", "the square")
-    assert pdf_format._join_lines("a well-\nknown line\nand more") == "a well-known line and more"
 
 
 # --- Word and OpenDocument ---------------------------------------------------------------

@@ -19,6 +19,7 @@ OPERATIONS = [("/api/search", "GET"), ("/api/documents/{doc_id}", "GET"),
               ("/api/collections", "POST"), ("/api/collections/{collection_id}", "GET"),
               ("/api/collections/{collection_id}/passages", "POST"),
               ("/api/collections/{collection_id}/passages/{passage_id}", "DELETE"),
+              ("/api/collections/{collection_id}/passages/{passage_id}", "PATCH"),
               ("/api/collections/{collection_id}/export", "GET")]
 
 

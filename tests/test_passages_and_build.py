@@ -13,9 +13,10 @@ import textwrap
 import pytest
 
 from core.ids import document_id
-from engines.whoosh import store
+from engines import folder
+from engines.whoosh import store, writing
 from engines.whoosh.schema import stored_document
-from indexer import build, commits, decisions, first_pass, loader, state, state_db
+from indexer import build, decisions, first_pass, loader, state, state_db
 from search.service import SearchRequest, SearchService
 
 from .conftest import CORPUS, SEEDS, shared
@@ -75,7 +76,7 @@ def test_bad_files_are_skipped_with_reasons_and_the_rest_indexed(tmp_path, corpu
     assert "empty" in reasons["empty.txt"] and "binary" in reasons["image.txt"]
     assert "directory" in reasons["folder.html"]
     assert summary.documents == 6
-    report = (tmp_path / "index" / store.REPORT_NAME).read_text()
+    report = (tmp_path / "index" / folder.REPORT_NAME).read_text()
     assert "image.txt" in report
 
 
@@ -115,7 +116,7 @@ def test_rebuild_swaps_generations_and_keeps_the_previous(tmp_path):
 
 def test_a_second_writer_is_refused_with_a_clear_message(tmp_path):
     index = tmp_path / "index"
-    with store.writer_lock(index), pytest.raises(store.IndexBusy, match="being written"):
+    with folder.writer_lock(index), pytest.raises(folder.IndexBusy, match="being written"):
         build.index_corpus(CORPUS, index)
 
 
@@ -148,7 +149,7 @@ def test_server_side_service_sees_a_new_index_without_restart(tmp_path, corpus_c
     build.index_corpus(corpus_copy, index)
     service = SearchService(index)
     assert service.search(SearchRequest(q="Zhanaozen")).total == 1
-    monkeypatch.setattr("search.service.CHECK_EVERY", 0.0)
+    monkeypatch.setattr("engines.whoosh.engine.CHECK_EVERY", 0.0)
     (corpus_copy / "zhanaozen.txt").write_text(
         "Oil workers in Zhanaozen gathered again on Monday, a week after the first protests.\n")
     build.index_corpus(corpus_copy, index, rebuild=True)
@@ -303,16 +304,16 @@ def test_a_first_build_is_searchable_while_it_runs(tmp_path, corpus_copy, monkey
     """With commits due after every article, each one is searchable as soon as it is
     written, the archive says how far it is, and the end result is a normal index."""
     index = tmp_path / "index"
-    monkeypatch.setattr(commits, "FIRST_COMMIT", 0.0)
+    monkeypatch.setattr(writing, "FIRST_COMMIT", 0.0)
     seen = []
-    tick = commits.Commits.tick
+    tick = writing.WhooshWriter.progress
 
     def watching(self, done):
         tick(self, done)
         if store.exists(index):
             seen.append((SearchService(index).status()["documents"], store.progress(index)))
 
-    monkeypatch.setattr(commits.Commits, "tick", watching)
+    monkeypatch.setattr(writing.WhooshWriter, "progress", watching)
     summary = build.index_corpus(corpus_copy, index)
     assert [documents for documents, _ in seen] == [1, 2, 3, 4, 5]
     assert [progress for _, progress in seen] == [{"done": n, "total": 5} for n in range(1, 6)]
@@ -330,13 +331,13 @@ def test_an_interrupted_first_build_keeps_what_it_committed_and_goes_on(
         tmp_path, corpus_copy, monkeypatch):
     index = tmp_path / "index"
     with monkeypatch.context() as patch:
-        patch.setattr(commits, "FIRST_COMMIT", 0.0)
+        patch.setattr(writing, "FIRST_COMMIT", 0.0)
         write = decisions.Run.write
 
-        def interrupted(self, job, outcome, writer, searcher):
+        def interrupted(self, job, outcome, writer):
             if len(self.current) == 3:
                 raise KeyboardInterrupt
-            write(self, job, outcome, writer, searcher)
+            write(self, job, outcome, writer)
 
         patch.setattr(decisions.Run, "write", interrupted)
         with pytest.raises(KeyboardInterrupt):
@@ -350,7 +351,7 @@ def test_an_interrupted_first_build_keeps_what_it_committed_and_goes_on(
 def test_a_state_file_from_another_index_version_is_not_trusted(tmp_path, corpus_copy):
     index = tmp_path / "index"
     build.index_corpus(corpus_copy, index)
-    state_file = index.resolve() / store.STATE_NAME
+    state_file = index.resolve() / folder.STATE_NAME
     data = json.loads(state_file.read_text())
     data["generation"] -= 1  # as if the run died between its commit and this file
     data["documents"] = {}

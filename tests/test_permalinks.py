@@ -20,7 +20,7 @@ def client_for(index):
 
 @pytest.fixture(autouse=True)
 def see_new_indexes_at_once(monkeypatch):
-    monkeypatch.setattr("search.service.CHECK_EVERY", 0.0)
+    monkeypatch.setattr("engines.whoosh.engine.CHECK_EVERY", 0.0)
 
 
 def test_old_permalinks_resolve_after_the_corpus_changes(tmp_path, corpus_copy):

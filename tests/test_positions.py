@@ -19,9 +19,9 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 
 from core.analysis import WORD, common_words, terms
-from engines.whoosh import matching, positions
+from engines.whoosh import matching, positions, writing
 from engines.whoosh.schema import build_schema
-from indexer import build, commits
+from indexer import build
 from search.results import SearchRequest
 from search.service import SearchService
 
@@ -143,7 +143,7 @@ def test_a_first_build_writes_positions_after_each_commit(tmp_path, monkeypatch)
                 break
             article = json.loads(line)
             (corpus / f"bbc-{n}.txt").write_text(f"{article['title']}\n\n{article['text']}\n", "utf-8")
-    monkeypatch.setattr(commits, "FIRST_COMMIT", 0.5)
+    monkeypatch.setattr(writing, "FIRST_COMMIT", 0.5)
     monkeypatch.setattr(positions, "LONG", 40)
     writes = []
     real = positions.write

@@ -41,7 +41,8 @@ def test_the_public_address_is_in_every_permalink_and_citation(seed_index, pid):
 
 def test_without_one_the_request_address_is_used_and_forwarded_headers_are_not_believed(
         seed_index, pid):
-    client = create_app(Settings.defaults(index=seed_index, corpus=CORPUS)).test_client()
+    client = create_app(Settings.defaults(index=seed_index, corpus=CORPUS,
+                                          allowed_hosts="press.example.net")).test_client()
     links = _links(client, pid, base_url="https://press.example.net",
                    headers={"X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "http"})
     assert links["api"] == links["canonical"] == f"https://press.example.net/p/{pid}"
@@ -49,7 +50,8 @@ def test_without_one_the_request_address_is_used_and_forwarded_headers_are_not_b
 
 
 def test_behind_a_trusted_proxy_its_forwarded_address_is_used(seed_index, pid):
-    client = create_app(Settings.defaults(index=seed_index, corpus=CORPUS, trust_proxy=1)).test_client()
+    client = create_app(Settings.defaults(index=seed_index, corpus=CORPUS, trust_proxy=1,
+                                          allowed_hosts="news.example.com")).test_client()
     links = _links(client, pid, headers={"X-Forwarded-Host": "news.example.com",
                                          "X-Forwarded-Proto": "https"})
     assert links["api"] == f"https://news.example.com/p/{pid}"

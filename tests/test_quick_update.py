@@ -14,6 +14,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
+from engines import folder as index_folder
 from engines.whoosh import store
 from indexer import build, dedup, plan, state, state_db
 from indexer import quick as quick_way
@@ -206,7 +207,7 @@ def _comparable(summary: build.Summary, index) -> dict:
     head = {**vars(whole.head), "generation": None}
     return {"report": report, "records": records, "head": head, "body": vars(whole.body),
             "documents": list(whole.documents.items()), "files": whole.files,
-            "counts": whole.counts, "known": known, "copies": store.copies(index.resolve())}
+            "counts": whole.counts, "known": known, "copies": index_folder.copies(index.resolve())}
 
 
 @pytest.mark.parametrize("seed", [18, 7, 3])

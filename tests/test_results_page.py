@@ -30,7 +30,7 @@ def test_every_link_a_results_page_prints_answers(client, url):
     links |= {link["href"] for link in page.select("link[href^='/']")}
     assert any(href.startswith("/export.csv") for href in links)
     for href in sorted(links):
-        with client.get(href) as answer:
+        with client.get(href, follow_redirects=True) as answer:  # a speaker: their page
             assert answer.status_code == 200, href
     export = next(href for href in links if href.startswith("/export.json"))
     kept = {k: v for k, v in parse_qs(urlsplit(url).query).items() if k != "page"}
@@ -50,7 +50,7 @@ def test_plain_words_no_document_holds_together_still_rank(client, service):
     assert data["total"] == sum(1 for n in held.values() if n) and data["results"]
     complete = sum(1 for n in held.values() if n == len(words))
     assert data["relaxed"] == {"words": 5, "all_words": complete, "message": (
-        "No document has all 5 search words; showing documents with most of them." if not complete
+        "No document has all 5 search words; showing documents with some of them." if not complete
         else data["relaxed"]["message"])}
     order = [held[r["doc_id"]] == len(words) for r in data["results"]]
     assert order == sorted(order, reverse=True)  # every document with all words comes first

@@ -23,14 +23,17 @@ from whoosh import query as wq
 from core.analysis import WORD, common_words, fold, stem
 from core.dates import span
 from core.facets import MULTI
-from engines.whoosh import matching, positions, store
+from engines.whoosh import matching, positions, postings, store
 from engines.whoosh.schema import FACET_COLUMNS
 from indexer import build
 from search.results import SearchRequest
 from search.service import SearchService
 
 from .conftest import CORPUS, shared
+from .opensearch_fixture import ENGINES, cluster_settings, copy_to_opensearch, drop
 from .test_positions import both_ways
+
+ON_ENGINES = ENGINES  # the oracle tests on `searched` run on each engine
 
 SAMPLE = 300
 SEED = 20261123
@@ -122,6 +125,21 @@ def news(tmp_path_factory):
     return service, Oracle(service)
 
 
+@pytest.fixture(scope="module")
+def searched(news, engine_name):
+    """The news index on each engine, with the oracle read from it."""
+    if engine_name == "whoosh":
+        yield news
+        return
+    service = news[0]
+    settings = cluster_settings()
+    try:
+        engine = copy_to_opensearch(service.path, settings)
+        yield SearchService(service.path, engine=engine), news[1]
+    finally:
+        drop(settings)
+
+
 def _phrases(oracle: Oracle, rng: random.Random, count: int) -> list[str]:
     """Runs of 2-5 words as they stand in titles and texts, in the case they were written,
     shouted or lowered; half of them with a word from elsewhere put in."""
@@ -142,15 +160,15 @@ def _phrases(oracle: Oracle, rng: random.Random, count: int) -> list[str]:
     return phrases
 
 
-def test_phrases_from_the_issue_find_only_documents_holding_them(news):
-    service, oracle = news
+def test_phrases_from_the_issue_find_only_documents_holding_them(searched):
+    service, oracle = searched
     for text in ("Tokayev in 2019", "Kazakhstan or", "Choice 170bn", "Myron 43m",
                  "Qazaxıstan hökuməti", "CSTO troops", "the Kazakh people"):
         assert found(service, f'"{text}"') == oracle.phrase([fold(w) for w in WORD.findall(text)]), text
 
 
-def test_generated_phrases_match_exactly_where_they_stand(news):
-    service, oracle = news
+def test_generated_phrases_match_exactly_where_they_stand(searched):
+    service, oracle = searched
     rng = random.Random(SEED)
     wrong = []
     for text in _phrases(oracle, rng, 240):
@@ -161,12 +179,19 @@ def test_generated_phrases_match_exactly_where_they_stand(news):
     assert not wrong
 
 
-@pytest.mark.parametrize("built", ["news", "updated"])
-def test_chains_of_common_word_pairs_match_only_where_they_stand(built, request):
+def test_chains_of_common_word_pairs_match_only_where_they_stand(searched):
     """Phrases chained from pairs of one document ("of the" + "the state"...), which holds
     every pair of the chain but mostly not in a row: there the chain must not match. In
-    the news index only the longest lists are written out; in the updated one all are."""
-    service, oracle = request.getfixturevalue(built)
+    Whoosh's news index only the longest lists are written out."""
+    _chains(*searched)
+
+
+def test_chains_match_only_where_they_stand_after_an_update(updated):
+    """As above, in the updated Whoosh index, where all lists are written out."""
+    _chains(*updated)
+
+
+def _chains(service: SearchService, oracle: Oracle) -> None:
     common = common_words()
     rng = random.Random(SEED)
     docs = sorted(oracle.docs)
@@ -194,8 +219,8 @@ def test_chains_of_common_word_pairs_match_only_where_they_stand(built, request)
     assert apart >= 20  # chains whose pairs all stand in one document, apart
 
 
-def test_booleans_of_phrases(news):
-    service, oracle = news
+def test_booleans_of_phrases(searched):
+    service, oracle = searched
     rng = random.Random(SEED + 1)
     phrases = _phrases(oracle, rng, 60)[::2]  # the runs as written: each is found somewhere
     for a, b in zip(phrases, phrases[1:], strict=False):
@@ -206,8 +231,8 @@ def test_booleans_of_phrases(news):
         assert found(service, f'"{a}" NOT "{b}"') == pa - pb, (a, b)
 
 
-def test_words_as_typed_are_always_found_and_every_match_holds_a_form_of_them(news):
-    service, oracle = news
+def test_words_as_typed_are_always_found_and_every_match_holds_a_form_of_them(searched):
+    service, oracle = searched
     rng = random.Random(SEED + 2)
     docs = sorted(oracle.docs)
     for _ in range(60):
@@ -223,8 +248,8 @@ def test_words_as_typed_are_always_found_and_every_match_holds_a_form_of_them(ne
             assert same_stem or hit.explain, (word, doc_id)  # another spelling says so
 
 
-def test_wildcards_find_every_word_starting_so(news):
-    service, oracle = news
+def test_wildcards_find_every_word_starting_so(searched):
+    service, oracle = searched
     rng = random.Random(SEED + 3)
     docs = sorted(oracle.docs)
     for _ in range(25):
@@ -235,8 +260,8 @@ def test_wildcards_find_every_word_starting_so(news):
         assert found(service, f"{start}*") == oracle.prefix(start), start
 
 
-def test_fields_and_filters(news):
-    service, oracle = news
+def test_fields_and_filters(searched):
+    service, oracle = searched
     by = lambda key, value: {i for i, d in oracle.docs.items() if d[key] == value}  # noqa: E731
     assert found(service, 'title:"Kazakhstan"') == oracle.phrase(["kazakhstan"], ("title",))
     assert found(service, "outlet:turan") == by("outlet", "Turan")
@@ -258,22 +283,22 @@ def test_fields_and_filters(news):
     ("date:[2004-03 TO 2004-06-15]", "2004-03", "2004-06-15"),
     ("date:[2004-02-10 TO 2004-04-30]", "2004-02-10", "2004-04-30"),
 ])
-def test_dates_at_their_precision(news, query, low, high):
-    service, oracle = news
+def test_dates_at_their_precision(searched, query, low, high):
+    service, oracle = searched
     assert found(service, query) == oracle.dated(low, high) != set()
     assert found(service, "", date_from=low, date_to=high) == oracle.dated(low, high)
 
 
-def test_seed_dates_as_the_issue_asked(news):
-    service, oracle = news
+def test_seed_dates_as_the_issue_asked(searched):
+    service, oracle = searched
     seeds = {i for i, d in oracle.docs.items() if d["outlet"] != "BBC News"}
     assert len(seeds) == 5
     assert found(service, "date:2022") == seeds == found(service, "date:2022-01")
     assert found(service, "date:[2022-01-01 TO 2022-01-31]") == seeds
 
 
-def test_a_quoted_word_in_a_field_means_that_word(news):
-    service, oracle = news
+def test_a_quoted_word_in_a_field_means_that_word(searched):
+    service, oracle = searched
     for word in ("sales", "profit", "Kazakh"):
         folded = fold(word)
         assert found(service, f'title:"{word}"') == oracle.phrase([folded], ("title",)), word
@@ -282,8 +307,8 @@ def test_a_quoted_word_in_a_field_means_that_word(news):
 
 @pytest.mark.parametrize("query", ['"Kazakhstan" AND date:2021', '"the government" AND date:2003',
                                    '"Generally" AND date:[1990 TO 1991-06]'])
-def test_a_date_nothing_falls_inside_matches_nothing(news, query):
-    service, _ = news
+def test_a_date_nothing_falls_inside_matches_nothing(searched, query):
+    service, _ = searched
     assert found(service, query) == set()
 
 
@@ -323,7 +348,7 @@ def test_a_phrase_asked_again_is_answered_from_its_kept_matches(news, monkeypatc
         assert found(service, f'"{text}"') == first[text] == oracle.phrase(
             [fold(w) for w in WORD.findall(text)]), text
     monkeypatch.undo()
-    monkeypatch.setattr(matching, "PHRASES", 4)
+    monkeypatch.setattr(postings, "PHRASES", 4)
     for text in ("Kazakh people", "CSTO troops", "Tokayev in 2019", "Kazakhstan or"):
         found(service, f'"{text}"')
     # Each phrase is looked for in the title and in the text.

@@ -31,3 +31,92 @@ def test_altered_azerbaijani_quote_shows_the_change(service):
 def test_left_out_words_must_still_come_in_order(service):
     quote = "people in turn have the right […] Everywhere in the world"
     assert service.check_quote(quote).verdict != "verbatim"
+
+
+# Issue 32: a reversed statement is never "held in other words".
+
+def _seed_lines(name: str) -> list[str]:
+    from .conftest import CORPUS, SEEDS
+    return [line for line in (CORPUS / SEEDS[name]).read_text("utf-8").splitlines() if line.strip()]
+
+
+def test_a_negation_added_where_the_archive_says_wants_is_contradicted(service):
+    """The passage's own "has not changed", two sentences on, cancels nothing."""
+    check = service.check_quote("President Tokayev does not want to suppress any protest movement.")
+    top = check.matches[0]
+    assert check.verdict == "contradicted" and top.doc.metadata.outlet == "Vikendi"
+    assert [(r.quote, r.archive) for r in top.reversed] == [("does not want", "wants")]
+    assert top.text[top.reversed[0].start : top.reversed[0].end] == "wants"
+
+
+def test_not_a_member_where_the_archive_says_also_a_member_is_contradicted(service):
+    """The passage's "is not a well-accepted factor", one sentence before, is another clause."""
+    check = service.check_quote("Kazakhstan is not a member of the Organization of Turkic States.")
+    assert check.verdict == "contradicted"
+    assert [(r.quote, r.archive) for r in check.matches[0].reversed] == [
+        ("is not a member", "is also a member")]
+
+
+@pytest.mark.parametrize(("seed", "first", "count"), [("vikendi", 1, 3), ("eurasianet", 6, 4),
+                                                     ("caucasus", 6, 3)])
+def test_consecutive_paragraphs_pasted_exactly_are_one_verbatim_stretch(service, seed, first, count):
+    lines = _seed_lines(seed)
+    check = service.check_quote("\n".join(lines[first : first + count]))
+    top = check.matches[0]
+    assert check.verdict == "verbatim" and top.exact and len(top.passages) == count
+    assert " ".join(top.text.split()) == " ".join(" ".join(lines[first : first + count]).split())
+
+
+def test_an_ellipsis_may_not_skip_a_whole_passage(service):
+    lines = _seed_lines("vikendi")
+    skipping = f"{lines[1].split('.')[0]} … {lines[3].split('.')[0]}"
+    joining = f"{lines[1].split('.')[0]} … {lines[2].split('.')[0]}"
+    assert service.check_quote(joining).verdict == "verbatim"
+    assert service.check_quote(skipping).verdict != "verbatim"
+
+
+def test_two_negations_in_one_clause_cancel(service):
+    check = service.check_quote("I believe that the events in Kazakhstan will not end soon")
+    assert check.verdict == "altered" and not check.matches[0].reversed
+
+
+def test_azerbaijani_there_is_for_there_is_not_is_contradicted(service):
+    quote = ("Qazaxıstan Konstitusiyasına görə, dövlət başçısının hətta öz ordusundan belə xalqa "
+             "qarşı istifadə etmək səlahiyyəti var")
+    check = service.check_quote(quote)
+    assert check.verdict == "contradicted"
+    assert [(r.quote, r.archive) for r in check.matches[0].reversed] == [
+        ("səlahiyyəti var", "səlahiyyəti yoxdur")]
+
+
+def test_a_short_quote_must_keep_its_order(service):
+    """Four content words or fewer: their order is the statement."""
+    assert service.check_quote("Putin controls this alliance").verdict == "verbatim"
+    assert service.check_quote("This alliance controls Putin").verdict == "not_found"
+
+
+def test_a_long_quote_is_verbatim_at_any_length_or_refused_with_the_reason(service, monkeypatch):
+    lines = _seed_lines("eurasianet")
+    monkeypatch.setattr(verify, "MAX_WORDS", 40)
+    spanned = "\n".join(lines[6:10])
+    assert len(verify.words(spanned)) > 40 and service.check_quote(spanned).verdict == "verbatim"
+    with pytest.raises(verify.QuoteTooLong, match=r"has \d+ words .* up to 40 words"):
+        service.check_quote(spanned.replace("Hasrat", "Hasratov"))
+
+
+def test_a_quote_with_a_clause_no_passage_holds_is_not_found(service):
+    """Most of its words stand in one passage (Turan's), but its second clause, from
+    another article (Eurasianet's), does not: stitched, not altered."""
+    quote = ("The leader of the Party of People's Front of Azerbaijan, Ali Kerimli, also believes "
+             "that Russia has made another mistake: Azerbaijan fought a war in 2020.")
+    check = service.check_quote(quote)
+    assert check.verdict == "not_found" and check.nearest[0].similarity >= verify.ALTERED_SHARE
+
+
+def test_a_passage_that_keeps_the_wording_holds_a_quote_with_synonyms(service):
+    quote = ("The riots were started by state-controlled criminal gangs and agitators to provide "
+             "the authorities with a pretext to brutally suppress peaceful demonstrations")
+    check = service.check_quote(quote)
+    top = check.matches[0]
+    assert check.verdict == "altered" and top.doc.metadata.outlet == "Vikendi"
+    assert top.similarity < verify.ALTERED_SHARE  # three content words of eleven changed

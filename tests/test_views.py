@@ -16,7 +16,8 @@ from werkzeug.datastructures import MultiDict
 
 from core.facets import BY_NAME
 from core.settings import Settings
-from indexer import build, commits
+from engines.whoosh import writing
+from indexer import build
 from webapp import create_app
 from webapp.params import path_urls, toggle_urls, url_with
 from webapp.views import FACET_SHOWN, PEOPLE
@@ -192,7 +193,7 @@ def test_security_headers(client, url):
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     assert "unsafe-inline" not in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Referrer-Policy"] == "same-origin"  # none to other sites
 
 
 def test_document_and_passage_pages_name_the_language(client, seed_docs):
@@ -209,10 +210,10 @@ def test_pages_say_how_far_a_first_build_is_while_it_runs(tmp_path, corpus_copy,
     the results are exactly those, and once the build ends the notice is gone."""
     index = tmp_path / "index"
     client = create_app(Settings.defaults(index=index, corpus=corpus_copy)).test_client()
-    monkeypatch.setattr(commits, "FIRST_COMMIT", 0.0)
-    monkeypatch.setattr("search.service.CHECK_EVERY", 0.0)
+    monkeypatch.setattr(writing, "FIRST_COMMIT", 0.0)
+    monkeypatch.setattr("engines.whoosh.engine.CHECK_EVERY", 0.0)
     seen = []
-    tick = commits.Commits.tick
+    tick = writing.WhooshWriter.progress
 
     def watching(self, done):
         if not seen:
@@ -225,7 +226,7 @@ def test_pages_say_how_far_a_first_build_is_while_it_runs(tmp_path, corpus_copy,
         seen.append((status["indexing"], status["documents"], total,
                      page.select_one("p.building").get_text(" ", strip=True)))
 
-    monkeypatch.setattr(commits.Commits, "tick", watching)
+    monkeypatch.setattr(writing.WhooshWriter, "progress", watching)
     build.index_corpus(corpus_copy, index)
     assert seen[0] == (503, "The archive is being indexed: its first documents become "
                             "searchable within a minute.")
@@ -325,3 +326,38 @@ def test_the_count_reads_as_a_sentence(client, q):
     shown = BeautifulSoup(client.get("/", query_string={"q": q}).data, "html.parser").select_one(
         "#results-heading q, #results-heading code.query")
     assert shown.text == q and (shown.name == "q") == ('"' not in q)
+
+
+def test_verify_page_explains_the_four_verdicts(client):
+    soup = BeautifulSoup(client.get("/verify").data, "lxml")
+    assert [dt.get_text() for dt in soup.select(".verdicts dt")] == [
+        "Verbatim", "Altered", "Contradicted", "Not found"]
+
+
+def test_verify_page_shows_what_a_contradicted_quote_reverses(client):
+    quote = "Kazakhstan is not a member of the Organization of Turkic States."
+    soup = BeautifulSoup(client.get("/verify", query_string={"quote": quote}).data, "lxml")
+    assert soup.select_one(".verdict")["data-verdict"] == "contradicted"
+    assert soup.select_one("p.reversal").get_text() == (
+        "The archive says “is also a member”, the quote says “is not a member”.")
+    published = soup.select_one("blockquote.published")
+    assert published.get_text() == "Kazakhstan is also a member of the Organization of Turkic States."
+    assert [m.get_text() for m in published.select("mark")] == ["is also a member"]
+
+
+def test_verify_page_puts_a_changed_figure_first(client):
+    quote = "According to President Tokayev, there are 30,000 terrorists in Almaty alone"
+    soup = BeautifulSoup(client.get("/verify", query_string={"quote": quote}).data, "lxml")
+    assert soup.select_one(".verdict")["data-verdict"] == "altered"
+    fact = soup.select_one("p.fact.figure")
+    assert fact.get_text() == "Figure changed: the quote says “30,000”, the archive says “20,000”."
+    assert fact.find_next("blockquote").select_one("del.fact").get_text() == "30"
+
+
+def test_verify_page_says_plainly_when_a_quote_is_too_long(client):
+    from search import verify
+    words = verify.MAX_WORDS + 100  # checks run in their own process: the real limit
+    page = client.post("/verify", data={"quote": "Bananas are yellow and sweet. " * (words // 5)})
+    soup = BeautifulSoup(page.data, "lxml")
+    assert page.status_code == 400 and not soup.select(".verdict")
+    assert soup.select_one("p.error").get_text().startswith(f"The quote has {words:,} words")

@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core.facets import LANGUAGES
 from core.settings import Settings
+from search.citations import one_line
 from search.collection_store import Store
 from search.service import SearchService
 
@@ -30,23 +31,27 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     app.extensions["presscut.collections"] = Store(settings.collections_file())
 
-    from webapp import access, api, errors, views
+    from webapp import access, api, errors, hosts, limits, references, views
     from webapp import collection_views as collections
     from webapp.params import url_with
 
     app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.filters["one_line"] = one_line
     app.jinja_env.globals["languages"] = LANGUAGES
     app.jinja_env.globals["collection_choices"] = collections.choices
     # A first build still running: every page says how far it is.
     app.jinja_env.globals["indexing"] = lambda: app.extensions["presscut.search"].indexing()
 
+    hosts.init_app(app, settings)  # first: a request for another host gets nothing else
     access.init_app(app, settings)
+    limits.init_app(app, settings)
     # Reads that take a body (a quote, a list of names) change nothing: no form token.
     access.csrf.exempt(api.bp)
     access.csrf.exempt(views.verify)
     access.csrf.exempt(views.batch)
     app.register_blueprint(api.bp)
     app.register_blueprint(views.bp)
+    app.register_blueprint(references.bp)
     app.register_blueprint(collections.api)
     app.register_blueprint(collections.pages)
     errors.init_app(app)
@@ -67,7 +72,9 @@ SECURITY_HEADERS = {
     "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
     "form-action 'self'",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # Nothing to other sites; this site's own forms do send it: over HTTPS, Flask-WTF refuses
+    # a form without a Referer of this host ("no-referrer" made every login fail there).
+    "Referrer-Policy": "same-origin",
 }
 
 

@@ -2,22 +2,29 @@
 
 With ``PRESSCUT_TOKEN`` set, a write needs ``Authorization: Bearer <token>`` (the API) or
 the signed session cookie the login page sets (the pages, whose forms carry Flask-WTF's
-CSRF token). Without a token, writes are allowed only when the server listens on a
-loopback address: only this machine can reach it. Elsewhere it serves read-only.
+CSRF token). The cookie names a login kept on the server (:mod:`webapp.logins`), which
+/logout ends, and carries the token's generation: a new token ends every login made with
+the old one. Without a token, writes are allowed only when the server listens on a
+loopback address and trusts no proxy: only this machine can reach it, and behind a proxy
+every request comes from the proxy's address. Elsewhere it serves read-only.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import ipaddress
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
 from core.settings import Settings
+from webapp.logins import Logins
 
 bp = Blueprint("access", __name__)
 csrf = CSRFProtect()
@@ -33,6 +40,10 @@ def init_app(app, settings: Settings) -> None:
     app.config["WTF_CSRF_TIME_LIMIT"] = None
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.session_interface = _Sessions()
+    app.extensions["presscut.logins"] = Logins(
+        settings.collections_file().parent / "logins.sqlite3",
+        app.permanent_session_lifetime.total_seconds())
     csrf.init_app(app)
     app.jinja_env.globals["can_write"] = can_write
     app.jinja_env.globals["write_mode"] = write_mode
@@ -64,18 +75,28 @@ def is_loopback(host: str) -> bool:
 
 
 def write_mode(settings: Settings | None = None) -> str:
-    """``token`` (writes need it), ``local`` (loopback, open) or ``read-only``."""
+    """``token`` (writes need it), ``local`` (loopback, no proxy: open) or ``read-only``."""
     settings = settings or current_app.config["PRESSCUT"]
     if settings.token:
         return "token"
-    return "local" if is_loopback(settings.host) else "read-only"
+    return "local" if is_loopback(settings.host) and not settings.trust_proxy else "read-only"
+
+
+def read_only_reason(settings: Settings) -> str:
+    """Why a server without a token refuses writes, in a sentence."""
+    if settings.trust_proxy:
+        return ("This archive is served read-only: it trusts a proxy in front of it "
+                "(PRESSCUT_TRUST_PROXY), so every request comes from the proxy's address and "
+                "anyone who reaches the proxy could write; writes need PRESSCUT_TOKEN.")
+    return ("This archive is served read-only: writes need PRESSCUT_TOKEN to be set on the "
+            "server, or a server that listens on this machine only.")
 
 
 def can_write() -> bool:
     """Whether this request may write (pages show their forms only then)."""
     mode = write_mode()
     if mode == "token":
-        return bool(session.get("writer")) or _bearer() == "right"
+        return _logged_in() or _bearer() == "right"
     return mode == "local"
 
 
@@ -84,12 +105,11 @@ def require_write() -> None:
     this request may write."""
     mode = write_mode()
     if mode == "read-only":
-        abort(403, "This archive is served read-only: writes need PRESSCUT_TOKEN to be set "
-                   "on the server, or a server that listens on this machine only.")
+        abort(403, read_only_reason(current_app.config["PRESSCUT"]))
     if mode == "local":
         return
     bearer = _bearer()
-    if bearer == "right" or (bearer is None and session.get("writer")):
+    if bearer == "right" or (bearer is None and _logged_in()):
         return
     if bearer == "wrong":
         abort(403, "The token given is not this archive's.")
@@ -121,7 +141,8 @@ def login():
         token = current_app.config["PRESSCUT"].token
         if hmac.compare_digest(given.encode(), token.encode()):
             session.clear()
-            session["writer"] = True
+            session["writer"] = _logins().start()
+            session["generation"] = _generation()
             return redirect(target)
         error = "That is not this archive's token."
     return render_template("login.html", error=error, target=target), 401 if error else 200
@@ -129,12 +150,44 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    session.pop("writer", None)
+    """The login ends on the server too: a copy of the cookie no longer writes."""
+    _logins().end(session.get("writer"))
+    session.clear()
     return redirect(url_for("views.search"))
 
 
+def _logins() -> Logins:
+    return current_app.extensions["presscut.logins"]
+
+
+def _generation() -> str:
+    """The token's generation: changes with the token, and tells nothing of it."""
+    key, token = current_app.secret_key, current_app.config["PRESSCUT"].token
+    return hmac.new(str(key).encode(), token.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _logged_in() -> bool:
+    """A session of a login that is still live, made with the token as it is now."""
+    generation = session.get("generation")
+    return (isinstance(generation, str) and hmac.compare_digest(generation, _generation())
+            and _logins().live(session.get("writer")))
+
+
 def _local(target: str) -> str:
-    """Only a path of this site is a place to go back to (no open redirect)."""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only a path of this site is a place to go back to (no open redirect): browsers
+    drop tabs and line breaks from a URL and read a backslash as a slash, so a slash, a
+    tab and a slash, or a backslash, would lead off the site."""
+    if (target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and target.isprintable() and not any(c.isspace() for c in target)
+            and not urlsplit(target).netloc):
         return target
     return url_for("views.search")
+
+
+class _Sessions(SecureCookieSessionInterface):
+    """The session cookie gets ``Secure`` when served over HTTPS: the request's own scheme
+    (as a trusted proxy reports it) or the public address's."""
+
+    def get_cookie_secure(self, app) -> bool:
+        return (super().get_cookie_secure(app) or request.is_secure
+                or app.config["PRESSCUT"].base_url.startswith("https://"))

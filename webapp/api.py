@@ -12,8 +12,16 @@ from search import citations, people
 from search import story as stories
 from search.results import document_json, passage_json, person_json, story_json, verify_json
 from search.service import BadQuery, SearchService
+from webapp.downloads import attachment
+from webapp.limits import long_requests
 from webapp.links import permalink
-from webapp.params import BadParameter, batch_queries, filters_from_json, search_request
+from webapp.params import (
+    BadParameter,
+    batch_queries,
+    filters_from_json,
+    quote_to_check,
+    search_request,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -78,15 +86,16 @@ def cite(passage_id: str):
     fmt = request.args.get("format", "text") or "text"
     doc, p = find_passage(passage_id)
     try:
-        body = citations.cite(doc, p, fmt, permalink(passage_id))
+        body = citations.cite(doc, p, fmt, permalink(passage_id),
+                              current_app.config["PRESSCUT"].archive_name)
     except citations.UnknownFormat as exc:
         raise BadParameter(str(exc)) from None
-    mimetype = citations.MEDIA_TYPES.get(fmt, "text/plain; charset=utf-8")
+    content_type = citations.MEDIA_TYPES.get(fmt, "text/plain; charset=utf-8")
     headers = {}
     if request.args.get("download"):
         name = f"presscut-{passage_id}-{fmt}.{citations.EXTENSIONS.get(fmt, 'txt')}"
-        headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return Response(body, mimetype=mimetype, headers=headers)
+        headers["Content-Disposition"] = attachment(name, name)
+    return Response(body, content_type=content_type, headers=headers)
 
 
 @bp.get("/speakers/<path:name>")
@@ -97,14 +106,18 @@ def speaker(name: str):
 
 @bp.get("/story")
 def story():
-    lines = stories.lines(service(), search_request(request.args))
-    return jsonify(story_json(lines, permalink))
+    return jsonify(story_json(stories.follow(service(), search_request(request.args)),
+                              permalink))
 
 
 @bp.get("/entities/<path:name>")
 def entity(name: str):
+    """The passages naming them and, as ``quoted``, what they are quoted saying (under
+    any speaker name of theirs: ``/api/speakers/<name>``'s object, or null)."""
     person = people.mentioned(service(), name) or abort(404, f"No document mentions {name!r}.")
-    return jsonify(person_json(person, permalink))
+    said = people.quoted(service(), person.name)
+    return jsonify({**person_json(person, permalink),
+                    "quoted": person_json(said, permalink) if said else None})
 
 
 @bp.post("/batch")
@@ -116,15 +129,17 @@ def batch():
                            "filters beside it.")
     queries = batch_queries(body["queries"])
     template = search_request(filters_from_json(body))
-    return jsonify({"results": [batch_row(row, q) for row, q in
-                                zip(service().batch(queries, template), queries, strict=True)]})
+    long = long_requests()
+    with long.turn():
+        found = long.batch(queries, template)
+    return jsonify({"results": [batch_row(row, q) for row, q in zip(found, queries, strict=True)]})
 
 
 def batch_row(row, query: str) -> dict:
     """A batch result as JSON; a query that cannot be read says why, with no count."""
     if isinstance(row, BadQuery):
         return {"query": query, "total": 0, "outlets": [], "first_date": None,
-                "last_date": None, "error": str(row)}
+                "last_date": None, "relaxed": None, "error": str(row)}
     return row.batch_json()
 
 
@@ -133,5 +148,9 @@ def verify():
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict) or not isinstance(payload.get("quote"), str):
         raise BadParameter('Send JSON like {"quote": "the words to check"}.')
-    return jsonify(verify_json(service().check_quote(payload["quote"])))
+    quote = quote_to_check(payload["quote"])
+    long = long_requests()
+    with long.turn():
+        check = long.check_quote(quote)
+    return jsonify(verify_json(check))
 

@@ -5,6 +5,7 @@ resolved against the archive (:func:`indexer.dossier.resolve`)."""
 from __future__ import annotations
 
 import io
+import unicodedata
 import zipfile
 
 from flask import (
@@ -20,13 +21,13 @@ from flask import (
     url_for,
 )
 
-from search import citations as cite
 from search import dossier
 from search.collection_store import Collection, Invalid, Store
 from search.results import collection_json
 from search.service import PassageGone
 from webapp.access import csrf, require_write
 from webapp.api import service
+from webapp.downloads import attachment
 from webapp.links import permalink
 from webapp.params import BadParameter
 
@@ -121,21 +122,43 @@ def show(collection_id: str):
     return jsonify(_as_json(_collection(collection_id)))
 
 
+ALREADY = ("This passage was already in the collection: its note and tags are kept, and a "
+           "note or tags given are added to them.")
+
+
 @api.post("/<collection_id>/passages")
 def add(collection_id: str):
+    """Cut a passage into a collection: 201, or 200 when it was there already (its note
+    and tags kept, those given added to them)."""
     require_write()
     body = _json_body()
     passage_id = _field(body, "passage_id", default="")
     _collection(collection_id)
-    tags = body.get("tags", [])
     try:
-        collection = store().add(collection_id, passage_id, _passage_text(passage_id),
-                                 _field(body, "note", default=""), tags)
+        added = store().add(collection_id, passage_id, _passage_text(passage_id),
+                            _field(body, "note"), body.get("tags"))
+    except Invalid as exc:
+        raise BadParameter(str(exc)) from None
+    if added is None:
+        abort(404, f"No collection with id {collection_id!r}.")
+    said = {"already_there": added.already, **({"message": ALREADY} if added.already else {})}
+    return jsonify({**_as_json(added.collection), **said}), 200 if added.already else 201
+
+
+@api.patch("/<collection_id>/passages/<passage_id>")
+def annotate(collection_id: str, passage_id: str):
+    """Change a cutting's note or tags: those given replace what it had."""
+    require_write()
+    body = _json_body()
+    _collection(collection_id)
+    try:
+        collection = store().annotate(collection_id, passage_id, _field(body, "note"),
+                                      body.get("tags"))
     except Invalid as exc:
         raise BadParameter(str(exc)) from None
     if collection is None:
-        abort(404, f"No collection with id {collection_id!r}.")
-    return jsonify(_as_json(collection)), 201
+        abort(404, f"Passage {passage_id!r} is not in this collection.")
+    return jsonify(_as_json(collection))
 
 
 @api.delete("/<collection_id>/passages/<passage_id>")
@@ -158,8 +181,9 @@ def exported(collection: Collection, fmt: str) -> Response:
     if fmt not in EXPORTS:
         raise BadParameter(f"Unknown export format {fmt!r}; use one of {', '.join(EXPORTS)}.")
     entries = dossier.resolve(collection, service())
-    extension, mimetype = EXPORTS[fmt]
-    headers = {"Content-Disposition": f'attachment; filename="{_file_name(collection)}.{extension}"'}
+    extension, content_type = EXPORTS[fmt]
+    name, ascii_name = _file_names(collection)
+    headers = {"Content-Disposition": attachment(f"{name}.{extension}", f"{ascii_name}.{extension}")}
     if fmt == "zip":
         body = io.BytesIO()
         with zipfile.ZipFile(body, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -167,8 +191,9 @@ def exported(collection: Collection, fmt: str) -> Response:
                 if name != "zip":
                     archive.writestr(f"{_file_name(collection)}.{EXPORTS[name][0]}",
                                      _render(collection, entries, name))
-        return Response(body.getvalue(), mimetype=mimetype, headers=headers)
-    response = Response(_render(collection, entries, fmt), mimetype=mimetype, headers=headers)
+        return Response(body.getvalue(), content_type=content_type, headers=headers)
+    response = Response(_render(collection, entries, fmt), content_type=content_type,
+                        headers=headers)
     if fmt == "html":
         response.headers["Content-Security-Policy"] = DOSSIER_CSP
     return response
@@ -179,18 +204,22 @@ def _render(collection: Collection, entries: list[dossier.Entry], fmt: str) -> s
         return dossier.markdown(collection, entries, permalink)
     if fmt == "html":
         return render_template("dossier.html", collection=collection, entries=entries,
-                               sources=dossier.sources(entries), permalink=permalink,
-                               chicago=_chicago)
+                               sources=dossier.sources(entries), permalink=permalink)
     return dossier.bibliography(entries, fmt, permalink)
-
-
-def _chicago(entry: dossier.Entry) -> str:
-    return cite.cite(entry.doc, entry.passage, "chicago", permalink(entry.current_id))
 
 
 def _file_name(collection: Collection) -> str:
     slug = "".join(ch if ch.isalnum() else "-" for ch in collection.name.lower()).strip("-")
     return f"presscut-{'-'.join(filter(None, slug.split('-')))[:60] or collection.id}"
+
+
+def _file_names(collection: Collection) -> tuple[str, str]:
+    """The export's name in the collection's own letters ("presscut-türkiyə"), and one in
+    ASCII for clients that read only that: without accents where that is all it takes
+    ("presscut-merida"), else the collection's id."""
+    name = _file_name(collection)
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return name, plain if plain.isascii() else f"presscut-{collection.id}"
 
 
 # -- pages (forms work without JavaScript) ---------------------------------------------
@@ -215,7 +244,8 @@ def page(collection_id: str):
     collection = _collection(collection_id)
     entries = dossier.resolve(collection, service())
     return render_template("collection.html", collection=collection, entries=entries,
-                           exports=EXPORTS, json_url=url_for("collections_api.show",
+                           exports=EXPORTS, already=request.args.get("already"),
+                           already_said=ALREADY, json_url=url_for("collections_api.show",
                                                              collection_id=collection_id))
 
 
@@ -228,14 +258,18 @@ def add_page():
     collection_id = request.form.get("collection", "")
     try:
         if collection_id in ("", "new"):
-            collection_id = store().create(request.form.get("name") or "Untitled collection").id
-        collection = store().add(collection_id, passage_id, text, request.form.get("note", ""),
-                                 request.form.get("tags", ""))
+            if not request.form.get("name", "").strip():
+                raise BadParameter("Name the new collection (or choose one of yours) and add "
+                                   "the passage again.")
+            collection_id = store().create(request.form["name"]).id
+        added = store().add(collection_id, passage_id, text, request.form.get("note"),
+                            request.form.get("tags"))
     except Invalid as exc:
         raise BadParameter(str(exc)) from None
-    if collection is None:
+    if added is None:
         abort(404, f"No collection with id {collection_id!r}.")
     return redirect(url_for("collections.page", collection_id=collection_id,
+                            already=passage_id if added.already else None,
                             _anchor=f"c-{passage_id}"), 303)
 
 

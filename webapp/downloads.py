@@ -1,5 +1,7 @@
 """Results exports (CSV, JSON), streamed page by page: a request never holds more than
-one page of documents, and stops at EXPORT_LIMIT documents."""
+one page of documents, and stops at EXPORT_LIMIT documents. The first page is searched
+before anything is streamed, so that a query the search page refuses is refused here too
+(a 400 with its sentence), not broken off inside a response already sent as 200."""
 
 from __future__ import annotations
 
@@ -8,8 +10,10 @@ import dataclasses
 import io
 import json
 from collections.abc import Callable, Iterator
+from urllib.parse import quote
 
 from flask import Response
+from werkzeug.http import dump_options_header
 
 from search.results import ResultDoc, SearchRequest, SearchResult, result_json
 from search.service import SearchService
@@ -20,6 +24,25 @@ PAGE = 100
 CSV_COLUMNS = ("doc_id", "title", "outlet", "date", "language", "url", "score",
                "passage_id", "permalink", "passage")
 Permalink = Callable[[str], str]
+# A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value):
+    """A CSV cell a spreadsheet shows rather than runs: text that would start a formula
+    (``=HYPERLINK(...)`` in a document's title) gets a leading apostrophe, as OWASP advises."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def attachment(name: str, fallback: str) -> str:
+    """The Content-Disposition of a download called ``name`` (RFC 6266): a name beyond
+    ASCII goes in ``filename*`` as UTF-8 (RFC 5987), which browsers read, beside the ASCII
+    ``fallback`` in ``filename``; a header is Latin-1 at most, and gunicorn refuses any
+    other (the encoding is werkzeug's ``send_file``'s)."""
+    if name.isascii():
+        return dump_options_header("attachment", {"filename": name})
+    return dump_options_header("attachment", {
+        "filename": fallback, "filename*": "UTF-8''" + quote(name, safe="!#$&+-.^_`|~")})
 
 
 def _pages(service: SearchService, req: SearchRequest) -> tuple[SearchResult, Iterator[ResultDoc]]:
@@ -41,13 +64,17 @@ def _pages(service: SearchService, req: SearchRequest) -> tuple[SearchResult, It
 def as_csv(service: SearchService, req: SearchRequest, permalink: Permalink) -> Iterator[str]:
     """One row per passage shown for each document, with the passage's permalink."""
     _, documents = _pages(service, req)
+    return _csv_rows(documents, permalink)
+
+
+def _csv_rows(documents: Iterator[ResultDoc], permalink: Permalink) -> Iterator[str]:
     out = io.StringIO()
     writer = csv.writer(out)
 
     def row(values) -> str:
         out.seek(0)
         out.truncate()
-        writer.writerow(values)
+        writer.writerow([cell(v) for v in values])
         return out.getvalue()
 
     yield row(CSV_COLUMNS)
@@ -60,6 +87,11 @@ def as_csv(service: SearchService, req: SearchRequest, permalink: Permalink) -> 
 def as_json(service: SearchService, req: SearchRequest, permalink: Permalink) -> Iterator[str]:
     """The ``/api/search`` object with every exported document in ``results``."""
     first, documents = _pages(service, req)
+    return _json_parts(first, documents, permalink)
+
+
+def _json_parts(first: SearchResult, documents: Iterator[ResultDoc],
+                permalink: Permalink) -> Iterator[str]:
     head = first.to_json()
     head.update(page=1, per_page=min(first.total, EXPORT_LIMIT), limit=EXPORT_LIMIT,
                 truncated=first.total > EXPORT_LIMIT, results=[])
@@ -78,7 +110,9 @@ FORMATS = {"csv": as_csv, "json": as_json}
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
-BATCH_COLUMNS = ("query", "documents", "first_date", "last_date", "outlets", "results_url", "error")
+# "relaxed": why "documents" counts those with some of the words, when it does.
+BATCH_COLUMNS = ("query", "documents", "first_date", "last_date", "outlets", "results_url", "error",
+                 "relaxed")
 
 
 def batch_csv(rows: list[dict]) -> Response:
@@ -88,7 +122,8 @@ def batch_csv(rows: list[dict]) -> Response:
     writer.writerow(BATCH_COLUMNS)
     for r in rows:
         outlets = "; ".join(f"{o['value']}: {o['count']}" for o in r["outlets"])
-        writer.writerow((r["query"], r["total"], r["first_date"] or "", r["last_date"] or "",
-                         outlets, absolute(r["url"]), r.get("error", "")))
-    return Response(out.getvalue(), mimetype="text/csv; charset=utf-8", headers={
-        "Content-Disposition": 'attachment; filename="presscut-batch.csv"'})
+        writer.writerow([cell(v) for v in (
+            r["query"], r["total"], r["first_date"] or "", r["last_date"] or "", outlets,
+            absolute(r["url"]), r.get("error", ""), (r["relaxed"] or {}).get("message", ""))])
+    return Response(out.getvalue(), content_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": attachment("presscut-batch.csv", "presscut-batch.csv")})

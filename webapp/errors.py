@@ -7,8 +7,9 @@ import logging
 from flask import Flask, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from core.errors import IndexMissing
+from core.errors import EngineUnavailable, IndexMissing
 from search.service import BadQuery, PassageGone
+from search.verify import QuoteTooLong
 from webapp.params import BadParameter
 
 log = logging.getLogger(__name__)
@@ -16,15 +17,20 @@ log = logging.getLogger(__name__)
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(BadQuery, lambda exc: _answer(400, str(exc)))
+    app.register_error_handler(QuoteTooLong, lambda exc: _answer(400, str(exc)))
     app.register_error_handler(BadParameter, lambda exc: _answer(400, str(exc)))
     app.register_error_handler(IndexMissing, lambda exc: _answer(503, str(exc)))
+    app.register_error_handler(EngineUnavailable, lambda exc: _answer(503, str(exc)))
     app.register_error_handler(PassageGone, _gone)
     app.register_error_handler(HTTPException, _http)
     app.register_error_handler(Exception, _unexpected)
 
 
 def _http(exc: HTTPException):
-    return _answer(exc.code or 500, exc.description or exc.name)
+    response, status = _answer(exc.code or 500, exc.description or exc.name)
+    # What the exception says besides its page: Retry-After of a 503, Allow of a 405.
+    headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
+    return response, status, headers
 
 
 def _gone(exc: PassageGone):

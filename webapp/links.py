@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from flask import current_app, request, url_for
 
+# Bytes of a request line ("GET /?q=... HTTP/1.1") the server takes: gunicorn's largest
+# bounded value (webapp/server.py); a longer link is not offered.
+LONGEST_REQUEST_LINE = 8190
+
 
 def external(endpoint: str, **values) -> str:
     """The absolute URL of ``endpoint`` as the world reaches it."""

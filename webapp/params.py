@@ -28,8 +28,8 @@ def search_request(args: MultiDict) -> SearchRequest:
         values = tuple(dict.fromkeys(facet.value_of(v) for v in args.getlist(facet.param)
                                      if v.strip()))
         for value in values:
-            if facet.pattern and not facet.pattern.match(value):
-                raise BadParameter(f"{facet.param} must look like {facet.example}, not {value!r}.")
+            if facet.refusal(value):
+                raise BadParameter(facet.refusal(value))
         if values:
             filters.append((facet.name, values))
     sort = args.get("sort", "relevance") or "relevance"
@@ -127,19 +127,26 @@ def _query(grouped) -> str:
                      safe=QUERY_SAFE)
 
 
-# A batch is at most this many queries (a list of names for a story, not a crawl).
-MAX_BATCH = 1000
-
-
 def batch_queries(lines) -> list[str]:
     """The queries of a batch: one a line (or CSV row's first cell), blanks and repeats
-    dropped, at most MAX_BATCH."""
+    dropped, at most ``PRESSCUT_MAX_BATCH`` (a list of names for a story, not a crawl)."""
     queries = list(dict.fromkeys(q.strip() for q in lines if isinstance(q, str) and q.strip()))
     if not queries:
         raise BadParameter("Give at least one name or term, one a line.")
-    if len(queries) > MAX_BATCH:
-        raise BadParameter(f"At most {MAX_BATCH:,} names or terms at once, not {len(queries):,}.")
+    most = current_app.config["PRESSCUT"].max_batch
+    if len(queries) > most:
+        raise BadParameter(f"At most {most:,} names or terms at once, not {len(queries):,}: "
+                           "send them in several batches.")
     return queries
+
+
+def quote_to_check(text: str) -> str:
+    """A quote no longer than ``PRESSCUT_MAX_QUOTE_LENGTH`` (a check's cost grows with it)."""
+    most = current_app.config["PRESSCUT"].max_quote_length
+    if len(text) > most:
+        raise BadParameter(f"The quote is {len(text):,} characters long; a check takes at "
+                           f"most {most:,}. Check it a paragraph at a time.")
+    return text
 
 
 def filters_from_json(body: dict) -> MultiDict:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-import re
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
 from core.facets import BY_NAME, SORTS
 from core.files import FORMAT_LABELS
@@ -17,27 +16,29 @@ from search import citations, people
 from search import story as stories
 from search.results import SearchResult, document_json, match_json, verify_json
 from search.service import BadQuery
+from search.verify import MAX_WORDS, QuoteTooLong
 from webapp import downloads as exports
+from webapp import feeds
 from webapp.api import batch_row, find_passage, service
-from webapp.links import absolute, external, permalink
+from webapp.limits import long_requests
+from webapp.links import LONGEST_REQUEST_LINE, external, permalink
 from webapp.params import (
     BadParameter,
     batch_queries,
     path_urls,
+    quote_to_check,
     search_request,
     toggle_url,
     toggle_urls,
     url_with,
 )
+from webapp.references import archive_name, head_tags
 
 bp = Blueprint("views", __name__)
 # Skipped files and copies listed on /status; /api/status has them all.
 STATUS_LIST = 200
 # Values of a facet shown before "N more" (the API has them all).
 FACET_SHOWN = 12
-# Entries of a search's Atom feed: the newest matching documents.
-FEED_ENTRIES = 50
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @bp.get("/")
@@ -49,14 +50,36 @@ def search():
     try:
         result = service().search(req)
     except BadQuery as exc:
+        # A paragraph pasted as a query: the quote checker takes it (by POST, as long as it is).
+        long_quote = len(req.q) > current_app.config["PRESSCUT"].max_query_length
         return render_template("search.html", req=req, result=None, error=str(exc),
                                facets=[], selected=[], charts=None, sorts=SORTS,
-                               hidden_filters=hidden), 400
+                               hidden_filters=hidden, long_quote=long_quote), 400
     return render_template("search.html", req=req, result=result, error=None, FACET_SHOWN=FACET_SHOWN,
                            facets=facet_views(result), selected=selected_views(result),
                            charts=chart_views(result), hidden_filters=hidden, sorts=SORTS,
-                           json_url=url_with("api.search"),
-                           pages=page_links(result))
+                           json_url=url_with("api.search"), pages=page_links(result),
+                           story=stories.likely(service(), result.results[:5]),
+                           unquoted=unquoted_offer(result))
+
+
+def unquoted_offer(result: SearchResult) -> dict | None:
+    """A quoted phrase no document holds: the same words unquoted, when some document has
+    all of them (``{"q", "url", "count"}``), else None."""
+    req = result.request
+    if result.total or '"' not in req.q:
+        return None
+    words = " ".join(req.q.replace('"', " ").split())
+    try:
+        found = service().search(dataclasses.replace(req, q=words, page=1, per_page=0,
+                                                     facets=()))
+    except BadQuery:
+        return None
+    # The documents with every word, not those a relaxed search adds with some of them.
+    every = found.relaxed.complete if found.relaxed else found.total
+    if not every:
+        return None
+    return {"q": words, "url": url_with(q=words, page=None), "count": every}
 
 
 # The page of each value of these facets: what a speaker is quoted saying, where a name is.
@@ -156,9 +179,11 @@ def export(fmt: str):
     if fmt not in exports.FORMATS:
         abort(404, "Export as .csv or .json.")
     req = search_request(request.args)
-    body = exports.FORMATS[fmt](service(), req, permalink)
-    return Response(stream_with_context(body), mimetype=exports.MEDIA_TYPES[fmt], headers={
-        "Content-Disposition": f'attachment; filename="presscut-results.{fmt}"'})
+    long = long_requests()
+    name = f"presscut-results.{fmt}"
+    return long.streaming(lambda: exports.FORMATS[fmt](long, req, permalink),
+                          content_type=exports.MEDIA_TYPES[fmt],
+                          headers={"Content-Disposition": exports.attachment(name, name)})
 
 
 @bp.get("/doc/<doc_id>")
@@ -170,9 +195,11 @@ def document(doc_id: str):
         error = None
     except BadQuery as exc:
         passages, error = service().marked_passages(doc, ""), str(exc)
+    link = external("views.document", doc_id=doc_id)
     return render_template("document.html", doc=doc, meta=doc.metadata, passages=passages,
                            q=q, error=error, json=document_json(doc, service().copies_of(doc)),
-                           json_url=url_for("api.document", doc_id=doc_id))
+                           json_url=url_for("api.document", doc_id=doc_id), permalink=link,
+                           head_tags=head_tags(doc, None, link))
 
 
 @bp.get("/p/<passage_id>")
@@ -181,7 +208,7 @@ def passage(passage_id: str):
     index = doc.passages.index(p)
     link = permalink(passage_id)
     cites = [{"format": fmt, "label": citations.LABELS[fmt],
-              "text": citations.cite(doc, p, fmt, link),
+              "text": citations.cite(doc, p, fmt, link, archive_name()),
               "download": url_for("api.cite", passage_id=passage_id, format=fmt, download=1)}
              for fmt in citations.FORMATS]
     return render_template(
@@ -189,6 +216,7 @@ def passage(passage_id: str):
         before=[doc.passage_text(x) for x in doc.passages[max(0, index - 1) : index]],
         after=[doc.passage_text(x) for x in doc.passages[index + 1 : index + 2]],
         cites=cites, permalink=link, fragment_url=fragment_url(doc, p),
+        head_tags=head_tags(doc, p, link), unapi=external("references.unapi"),
         elsewhere=[match_json(m) for m in service().elsewhere(doc, p)],
         json_url=url_for("api.passage", passage_id=passage_id))
 
@@ -226,12 +254,18 @@ def verify():
     check, error = None, None
     if quote_text.strip():
         try:
-            check = verify_json(service().check_quote(quote_text))
-        except BadQuery as exc:
+            quote_to_check(quote_text)
+            long = long_requests()
+            with long.turn():
+                check = verify_json(long.check_quote(quote_text))
+        except (BadQuery, BadParameter, QuoteTooLong) as exc:
             error = str(exc)
+    share_url = external("views.verify", quote=quote_text) if check else None
+    if share_url and len(share_url.encode()) > LONGEST_REQUEST_LINE - 100:
+        share_url = None  # the page says to cite the passages instead
     return render_template("verify.html", quote=quote_text, check=check, error=error,
-                           share_url=external("views.verify", quote=quote_text)
-                           if check else None), 400 if error else 200
+                           max_words=f"{MAX_WORDS:,}",
+                           share_url=share_url), 400 if error else 200
 
 
 @bp.get("/status")
@@ -261,8 +295,10 @@ def batch():
         template = search_request(request.form)
     except BadParameter as exc:
         return render_template("batch.html", rows=None, text=text, error=str(exc)), 400
-    rows = [_batch_view(row, q, template) for row, q in
-            zip(service().batch(queries, template), queries, strict=True)]
+    long = long_requests()
+    with long.turn():
+        found = long.batch(queries, template)
+    rows = [_batch_view(row, q, template) for row, q in zip(found, queries, strict=True)]
     if request.form.get("format") == "csv":
         return exports.batch_csv(rows)
     top = max((r["total"] for r in rows), default=0) or 1
@@ -289,69 +325,48 @@ def _batch_view(row, query: str, template) -> dict:
 
 @bp.get("/speaker/<path:name>")
 def speaker(name: str):
-    """Everything one person or body is quoted saying, by date, with a timeline."""
-    return _person(people.quoted(service(), name) or abort(
-        404, f"No passage of the archive quotes {name!r}."), "api.speaker")
+    """What one person or body is quoted saying: on their one page (``entity``)."""
+    return redirect(url_for("views.entity", name=people.name_of(service(), name),
+                            _anchor="quoted"))
 
 
 @bp.get("/entity/<path:name>")
 def entity(name: str):
-    """Every passage naming one person, organisation or place, by date, with a timeline."""
-    return _person(people.mentioned(service(), name) or abort(
-        404, f"No document of the archive mentions {name!r}."), "api.entity")
-
-
-def _person(person, api_endpoint: str):
+    """One person's (organisation's, place's) page, whichever way the archive has them:
+    what they are quoted saying, then every other passage naming them, by date."""
+    known = people.name_of(service(), name)
+    if known != name:  # "Tokayev" is Kasym Jomart Tokayev: one person, one page
+        return redirect(url_for("views.entity", name=known))
+    page = people.page(service(), name) or abort(
+        404, f"No passage of the archive quotes or names {name!r}.")
+    person = page.person
+    # The documents behind the page: those naming them, else those quoting them.
+    within = {"mentioned": person.name} if page.named else {"speaker": list(page.spoken_as)}
     top = max((n for _, n in person.months), default=0) or 1
     timeline = [{"label": month, "count": n, "percent": round(100 * n / top),
-                 "url": url_for("views.search", **{person.facet: person.name}, month=month)}
+                 "url": url_for("views.search", **within, month=month)}
                 for month, n in person.months]
-    return render_template("person.html", person=person, timeline=timeline,
-                           json_url=url_for(api_endpoint, name=person.name))
+    return render_template("person.html", page=page, timeline=timeline, search_within=within,
+                           json_url=url_for("api.entity" if page.named else "api.speaker",
+                                            name=person.name))
 
 
 @bp.get("/story")
 def story():
     """The same statement in several outlets, one line each: who carried it, and when."""
     req = search_request(request.args)
-    lines = stories.lines(service(), req)
-    return render_template("story.html", req=req, lines=lines,
+    return render_template("story.html", req=req, story=stories.follow(service(), req),
                            json_url=url_with("api.story"))
 
 
 @bp.get("/feed.atom")
 def feed():
-    """The search as an Atom 1.0 feed of its newest matching documents, for a feed reader;
-    the feed is as new as the last indexing run."""
-    req = dataclasses.replace(search_request(request.args), sort="-date", page=1,
-                              per_page=FEED_ENTRIES)
-    result = service().search(req)
-    built = service().status()["last_run"].get("finished") or "1970-01-01T00:00:00+00:00"
-    entries = [{"id": external("views.document", doc_id=r.doc_id), "title": r.title,
-                "url": r.url, "outlet": r.outlet, "authors": r.authors or (r.outlet,),
-                "updated": _atom_time(r.date) or built,
-                "summary": r.passages[0].text if r.passages else ""} for r in result.results]
-    filters = ", ".join(f"{BY_NAME[f].label}: {' or '.join(map(BY_NAME[f].label_of, v))}"
-                        for f, v in req.filters)
-    title = " · ".join(filter(None, [f"“{req.q}”" if req.q else "All documents", filters]))
-    xml = render_template("feed.xml", title=f"{title} — Presscut", entries=entries,
-                          self_url=absolute(url_with("views.feed", page=None)),
-                          page_url=absolute(url_with("views.search", page=None)),
-                          updated=built)
-    return Response(xml, mimetype="application/atom+xml")
+    """The search as an Atom 1.0 feed of its newest matching documents (``feeds``)."""
+    return Response(feeds.atom(service(), search_request(request.args)),
+                    mimetype="application/atom+xml")
 
 
-def _atom_time(date: str | None) -> str | None:
-    """An article's date as an Atom timestamp; a month-dated one stands at the 1st."""
-    if not date:
-        return None
-    return (date if len(date) == 10 else f"{date}-01") + "T00:00:00Z"
-
-
-@bp.app_template_filter("xml_text")
-def xml_text(value: str) -> str:
-    """Text with the control characters XML 1.0 forbids taken out (a corpus may hold them)."""
-    return _XML_FORBIDDEN.sub("", str(value))
+bp.app_template_filter("xml_text")(feeds.xml_text)
 
 
 @bp.get("/opensearch.xml")

@@ -15,8 +15,10 @@ import numpy as np
 from whoosh.index import TOC, FileIndex
 from whoosh.searching import Searcher
 
-from core.facets import MULTI
+from core.facets import BY_NAME, MULTI
+from engines import folder
 from engines.whoosh import matching, query, store
+from engines.whoosh.postings import Postings
 from engines.whoosh.schema import FACET_COLUMNS
 
 # Tries at opening the latest commit while a build may be replacing it.
@@ -45,13 +47,13 @@ class Generation:
             self.live[list(reader.all_doc_ids())] = True
             # An index without documents has no columns to read (Whoosh raises).
             empty = not self.live.any()
-            self.facets = {facet: FacetArrays.read(reader, column, empty)
+            self.facets = {facet: FacetArrays.read(reader, column, empty, BY_NAME[facet].missing)
                            for facet, column in FACET_COLUMNS.items()}
             self.days, self.dates = _date_order(reader, self.size, empty)
             self.variants = query.stem_variants(reader)
-        self.postings = matching.Postings(self.size)
+        self.postings = Postings(self.size)
         # Facets as a corpus's corrections count them, by the corrections' file stamp.
-        self.corrected: dict[tuple, dict[str, FacetArrays]] = {}
+        self.corrected: dict[tuple, FacetArrays] = {}
         self.warmed = threading.Event()
         self.retired = threading.Event()
         if self.size >= WARM_FROM:
@@ -63,7 +65,7 @@ class Generation:
         # answer instead of walking the vocabulary too (seconds each at 100,000 articles).
         self.suggesting = threading.Lock()
         self.copies: dict[str, list[str]] = defaultdict(list)
-        for copy, known in store.copies(path.resolve()).items():
+        for copy, known in folder.copies(path.resolve()).items():
             self.copies[known["original"]].append(copy)
 
     def searcher(self):
@@ -164,12 +166,13 @@ class FacetArrays:
     starts: np.ndarray  # document d's pairs are [starts[d], starts[d + 1])
 
     @classmethod
-    def read(cls, reader, column: str, empty: bool = False) -> FacetArrays:
+    def read(cls, reader, column: str, empty: bool = False, missing: str = "") -> FacetArrays:
+        """The column's values; a document without one holds ``missing`` (if any)."""
         codes: dict[str, int] = {}
         owner, code = [], []
         stored = None if empty else reader.column_reader(column)
         for docnum in () if empty else reader.all_doc_ids():
-            for value in str(stored[docnum]).split(MULTI):
+            for value in [v for v in str(stored[docnum]).split(MULTI) if v] or [missing]:
                 if value:
                     owner.append(docnum)
                     code.append(codes.setdefault(value, len(codes)))

@@ -20,40 +20,24 @@ from whoosh import query as wq
 
 from core import dates
 from core.aliases import AliasTable, Expansion
-from core.analysis import common_words, fold, stem
+from core.analysis import WORD, common_words, fold, stem
+from core.errors import BadQuery
+from core.marks import Highlight
 from engines.whoosh import words
 from engines.whoosh.schema import FIELD_ALIASES, QUERYABLE
 
 MAX_EXPANSIONS = 200
 
 
-class BadQuery(ValueError):
-    """A query that cannot be searched; the message tells a person what to change."""
-
-
-@dataclasses.dataclass(frozen=True)
-class Highlight:
-    """What to mark in passage text: stems of plain words, exact words, word patterns,
-    and phrases (which light up only where the whole phrase stands)."""
-
-    stems: frozenset[str] = frozenset()
-    words: frozenset[str] = frozenset()
-    patterns: tuple[re.Pattern[str], ...] = ()
-    phrases: tuple[tuple[str, ...], ...] = ()
-    # Name keys, each with the word typed for it: "karimli" <- "Kerimli".
-    names: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def empty(self) -> bool:
-        return not (self.stems or self.words or self.patterns or self.phrases or self.names)
-
-
 @dataclasses.dataclass(frozen=True)
 class ParsedQuery:
-    text: str  # as typed
+    text: str  # as typed, a question's "?" read as punctuation (:func:`read_questions`)
     query: wq.Query  # what is searched
     searched: str = ""  # the text with aliases spelled out (what ``query`` was parsed from)
     aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (as typed, the group's names)
+    # Words whose "?" was read as punctuation where that matters: the archive has no such
+    # word, so a wildcard may have been meant. (word, the query with "word*" instead)
+    questions: tuple[tuple[str, str], ...] = ()
 
     @property
     def has_terms(self) -> bool:
@@ -105,6 +89,7 @@ def parse(text: str, schema, max_length: int = 1000, aliases: AliasTable | None 
     text = text.strip()
     if len(text) > max_length:
         raise BadQuery(f"The query is {len(text)} characters long; the limit is {max_length}.")
+    text, marks = read_questions(text)
     if not text:
         return ParsedQuery("", wq.Every())
     _check_balanced(text)
@@ -122,7 +107,42 @@ def parse(text: str, schema, max_length: int = 1000, aliases: AliasTable | None 
         ranked = words.rewrite(typed, expansion.text, variants or {}, date_values).normalize()
     except dates.BadDate as exc:
         raise BadQuery(str(exc)) from None
-    return ParsedQuery(text, ranked, expansion.text, expansion.used)
+    return ParsedQuery(text, ranked, expansion.text, expansion.used,
+                       _unknown_before(text, marks, variants) if variants else ())
+
+
+# A "?" ending a word, at the end of the query or before a space or punctuation, ends a
+# question ("Why did Tokayev invite the CSTO?"); inside a word ("Tok?yev") it stands for
+# one letter. The "*", "~" and "^" after a word are syntax, not punctuation.
+_QUESTION_MARK = re.compile(r"(?<![\w*?])([\w*?]*\w)\?+(?![\w*?~^])")
+
+
+def read_questions(text: str) -> tuple[str, tuple[tuple[str, int], ...]]:
+    """``text`` with the question marks that end a word read as punctuation (left out),
+    and each word they ended with where it starts in the text returned."""
+    marks: list[tuple[str, int]] = []
+    read, end = "", 0
+    for match in _QUESTION_MARK.finditer(text):
+        read += text[end:match.start(1)]
+        marks.append((match.group(1), len(read)))
+        read += match.group(1)
+        end = match.end()
+    return read + text[end:], tuple(marks)
+
+
+def _unknown_before(text: str, marks, variants: Variants) -> tuple[tuple[str, str], ...]:
+    """The words of ``marks`` the archive does not hold, each with ``text`` searching it
+    as a prefix instead; not a field's value, a word in a phrase, or a single letter."""
+    unknown = []
+    for word, start in marks:
+        if (len(word) < 2 or _SYNTAX.search(word) or text[start - 1 : start] == ":"
+                or text[:start].count('"') % 2):
+            continue
+        folded = [fold(w) for w in WORD.findall(word)]
+        if any(w not in variants.get(stem(w), ()) for w in folded):
+            end = start + len(word)
+            unknown.append((word, f"{text[:end]}*{text[end:]}"))
+    return tuple(unknown)
 
 
 _SYNTAX = re.compile(r'["():*?~\[\]^]|\b(?:AND|OR|NOT|TO)\b')

@@ -1,9 +1,13 @@
 """PDF files (clippings, database exports, pages printed to PDF) through pdfminer.six,
-whose layout analysis groups a page's lines into text boxes: a box is a paragraph.
+read as a person reads the printed page.
 
-The page each paragraph starts on is kept, so a passage is cited with its page. Lines
-that come back on most pages (running headers, "3/7" footers, the printed page's URL)
-are page furniture, not article text.
+pdfminer finds the printed lines (:mod:`~indexer.readers.pdflayout` puts them in reading
+order, column by column); page furniture (running heads, page numbers, what a browser
+prints in the margins) is found per document and set apart
+(:mod:`~indexer.readers.pdfprint`); the lines are joined into paragraphs by their layout,
+also across page and column ends (:mod:`~indexer.readers.pdftext`). The page each
+paragraph starts on is kept, so a passage is cited with its page. The date and address
+printed on the page are read back whole.
 """
 
 from __future__ import annotations
@@ -11,36 +15,32 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from collections import Counter
 from typing import BinaryIO
 
 from pdfminer.converter import PDFPageAggregator
-from pdfminer.layout import LAParams, LTPage, LTTextContainer
+from pdfminer.layout import LAParams, LTPage
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser, PDFSyntaxError
+from pdfminer.pdftypes import PDFException, resolve1
 from pdfminer.psparser import PSException
 from pdfminer.utils import decode_text
 
 from core.records import LoadedFile, NotAnArticle
 from core.settings import ReadLimits
-from indexer.readers import expanded_past
+from indexer.readers import expanded_past, pdflayout, pdfprint, pdftext
 
 _SPACE = re.compile(r"\s+")
-_DIGITS = re.compile(r"\d+")
-_SENTENCE_END = re.compile(r"[.!?:;\"”»)]$")
-# What a browser prints around a page even when only one page: its address, "2/5" and
-# the time of printing.
-_PRINTED = re.compile(r"^(?:https?://\S+|\d+\s*/\s*\d+|\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}"
-                      r"(?:\s*[AP]M)?(?:\s.{0,200})?)$")
 NO_TEXT = ("has no text layer (a scanned page?); Presscut reads text PDFs only, "
            "see README on OCR")
-# A page of more text lines, or blocks of them, is not laid out: pdfminer's layout
-# analysis grows with their square (a 2.4 KB PDF of 8,000 lines reached 10.8 GB, issue
-# 35). A dense newspaper page has a few hundred lines in a hundred or so blocks.
+# Lines are what is used of pdfminer's layout analysis; its grouping of text boxes into
+# a hierarchy (boxes_flow) is not, and costs time.
+LAYOUT = LAParams(boxes_flow=None)
+# A page of more text lines is not laid out: pdfminer's grouping of lines grows with their
+# square (a 2.4 KB PDF of 8,000 lines reached 10.8 GB, issue 35). A dense newspaper page
+# has a few hundred lines.
 MAX_PAGE_LINES = 5000
-MAX_PAGE_BOXES = 500
 # Characters one page may show: each is an object of about a kilobyte until the page is
 # laid out (a short stream can repeat one character millions of times).
 MAX_PAGE_CHARS = 200_000
@@ -53,68 +53,60 @@ class _TooMuch(Exception):
 def read(file: BinaryIO, relpath: str, fmt: str, limits: ReadLimits) -> list[LoadedFile]:
     data = file.read()
     try:
-        info = _info(io.BytesIO(data))
-        pages = _pages(io.BytesIO(data), limits.expanded)
+        info, pages, heights, links = _pages(io.BytesIO(data), limits.expanded)
     except _TooMuch as exc:
         raise NotAnArticle(str(exc)) from exc
     except (PDFEncryptionError, PDFPasswordIncorrect) as exc:
         raise NotAnArticle("is an encrypted PDF that needs a password") from exc
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
+    except (PDFSyntaxError, PSException, PDFException, ValueError, KeyError, TypeError) as exc:
         raise NotAnArticle(f"is not a readable PDF ({type(exc).__name__}: {exc})") from exc
-    furniture = _furniture(pages)
-    blocks: list[tuple[str, int]] = []
-    for number, boxes in enumerate(pages, 1):
-        for box in boxes:
-            if _shape(box) in furniture:
-                continue
-            if blocks and number > blocks[-1][1] and _continues(blocks[-1][0], box):
-                # A paragraph broken by the page end is one paragraph (cited from its start).
-                blocks[-1] = (f"{blocks[-1][0]} {box}", blocks[-1][1])
-            else:
-                blocks.append((box, number))
-    if not blocks:
+    furniture = pdfprint.furniture(pages, heights, info.get("title", ""))
+    margins = [line.text for lines in pages for line in lines if id(line) in furniture]
+    ordered = [line for lines in pages
+               for line in pdflayout.reading_order([x for x in lines if id(x) not in furniture])]
+    uris = frozenset(uri for page in links for uri, _ in page)
+    paragraphs, around = pdfprint.around_article(pdftext.paragraphs(ordered, uris))
+    if not paragraphs:
         raise NotAnArticle(NO_TEXT)
     meta = {f"pdf:{key}": value for key, value in info.items()}
-    removed = tuple(_furniture_lines(pages, furniture))
-    # A browser shortens an address too long for the footer with "…": no use as a link.
-    urls = [box for box in removed if box.startswith(("http://", "https://")) and "…" not in box]
-    if urls:
-        meta["pdf:url"] = urls[0]
+    headline = pdfprint.headline(paragraphs)
+    if headline is not None:
+        meta["pdf:headline"] = paragraphs[headline].text
+    date, date_line = pdfprint.printed_date(paragraphs)
+    if date:
+        meta["pdf:date"] = date
+    if date_line:
+        paragraphs = [p for p in paragraphs if p is not date_line]
+        around.append(date_line)
+    url = pdfprint.printed_url(margins, uris, paragraphs)
+    if url:
+        meta["pdf:url"] = url
+    removed = tuple(dict.fromkeys([*margins, *(p.text for p in around)]))
     return [LoadedFile(relpath, "text", "pdf", hashlib.sha256(data).hexdigest(),
-                       "\n".join(text for text, _ in blocks), meta, removed, format=fmt,
-                       block_pages={text: page for text, page in blocks})]
+                       "\n".join(p.text for p in paragraphs), meta, removed, format=fmt,
+                       block_pages={p.text: p.page for p in reversed(paragraphs)})]
 
 
-def _info(file: BinaryIO) -> dict[str, str]:
-    """Title and author from the document information dictionary (a creation date is
-    when it was printed, not when the article appeared: not used)."""
-    document = PDFDocument(PDFParser(file))
-    found: dict[str, str] = {}
-    for info in document.info:
-        for key in ("Title", "Author"):
-            value = info.get(key)
-            if isinstance(value, bytes) and key.lower() not in found:
-                text = _SPACE.sub(" ", decode_text(value)).strip()
-                if text:
-                    found[key.lower()] = text
-    return found
-
-
-def _pages(file: BinaryIO, limit: int) -> list[list[str]]:
-    """Each page's text boxes, as pdfminer's ``extract_pages`` lays them out, within the
-    bounds above and ``limit`` characters of text in all."""
-    manager = PDFResourceManager()
-    device = _Device(manager, laparams=LAParams())
-    interpreter = PDFPageInterpreter(manager, device)
-    pages, size = [], 0
-    for page in PDFPage.get_pages(file):
+def _pages(handle: BinaryIO, limit: int):
+    """The document's title and author, each page's lines and height, and each page's
+    links (address and box), within the bounds above and ``limit`` characters of text."""
+    pages, heights, links, size = [], [], [], 0
+    document = PDFDocument(PDFParser(handle))
+    info = _info(document)
+    resources = PDFResourceManager()
+    device = _Device(resources, laparams=LAYOUT)
+    interpreter = PDFPageInterpreter(resources, device)
+    for number, page in enumerate(PDFPage.create_pages(document), 1):
         interpreter.process_page(page)
-        boxes = _boxes(device.get_result())
-        size += sum(len(box) for box in boxes)
+        layout = device.get_result()
+        found = _links(page)
+        links.append(found)
+        pages.append(pdflayout.lines_of(layout, number, [box for _, box in found]))
+        heights.append(layout.height)
+        size += sum(len(line.text) for line in pages[-1])
         if size > limit:
             raise _TooMuch(f"has text of {expanded_past(limit)}")
-        pages.append(boxes)
-    return pages
+    return info, pages, heights, links
 
 
 class _Device(PDFPageAggregator):
@@ -134,7 +126,7 @@ class _Device(PDFPageAggregator):
 
 
 class _Page(LTPage):
-    """A page that refuses to lay out more lines or boxes than the bounds above."""
+    """A page that refuses to lay out more lines than the bound above."""
 
     def group_textlines(self, laparams, lines):
         if len(lines) > MAX_PAGE_LINES:
@@ -142,58 +134,30 @@ class _Page(LTPage):
                            f"{MAX_PAGE_LINES:,} Presscut lays out")
         return super().group_textlines(laparams, lines)
 
-    def group_textboxes(self, laparams, boxes):
-        if len(boxes) > MAX_PAGE_BOXES:
-            raise _TooMuch(f"has a page of {len(boxes):,} blocks of text, more than the "
-                           f"{MAX_PAGE_BOXES:,} Presscut lays out")
-        return super().group_textboxes(laparams, boxes)
+
+def _links(page: PDFPage) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """The page's links to web addresses, with the box each covers."""
+    found = []
+    for annotation in resolve1(page.annots) or []:
+        annotation = resolve1(annotation)
+        action = resolve1(annotation.get("A")) if isinstance(annotation, dict) else None
+        uri = resolve1(action.get("URI")) if isinstance(action, dict) else None
+        box = resolve1(annotation.get("Rect")) if isinstance(annotation, dict) else None
+        if isinstance(uri, bytes) and isinstance(box, list) and len(box) == 4:
+            x0, y0, x1, y1 = (float(resolve1(v)) for v in box)
+            found.append((decode_text(uri), (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))))
+    return found
 
 
-def _boxes(page) -> list[str]:
-    boxes = []
-    for element in page:
-        if isinstance(element, LTTextContainer):
-            text = _join_lines(element.get_text())
-            if text:
-                boxes.append(text)
-    return boxes
-
-
-def _join_lines(text: str) -> str:
-    """A box's lines as one paragraph; a word broken at a line end keeps its hyphen."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    joined = ""
-    for line in lines:
-        if joined.endswith("-") and line[:1].islower():
-            joined += line
-        else:
-            joined = f"{joined} {line}" if joined else line
-    return _SPACE.sub(" ", joined).strip()
-
-
-def _continues(previous: str, box: str) -> bool:
-    return not _SENTENCE_END.search(previous) and box[:1].islower()
-
-
-def _shape(box: str) -> str:
-    return _DIGITS.sub("0", box.casefold())
-
-
-def _furniture(pages: list[list[str]]) -> set[str]:
-    """Lines, digits aside, that come back on at least half the pages (and two), and
-    what a browser prints around every page."""
-    printed = {_shape(box) for boxes in pages for box in boxes if _PRINTED.match(box)}
-    if len(pages) < 2:
-        return printed
-    counts = Counter(shape for boxes in pages for shape in {_shape(box) for box in boxes})
-    return printed | {shape for shape, n in counts.items() if n >= max(2, len(pages) / 2)}
-
-
-def _furniture_lines(pages: list[list[str]], furniture: set[str]) -> list[str]:
-    """The furniture as printed on the first page that has it."""
-    seen: dict[str, str] = {}
-    for boxes in pages:
-        for box in boxes:
-            if _shape(box) in furniture:
-                seen.setdefault(_shape(box), box)
-    return list(seen.values())
+def _info(document: PDFDocument) -> dict[str, str]:
+    """Title and author from the document information dictionary (a creation date is
+    when it was printed, not when the article appeared: not used)."""
+    found: dict[str, str] = {}
+    for info in document.info:
+        for key in ("Title", "Author"):
+            value = resolve1(info.get(key))
+            if isinstance(value, bytes) and key.lower() not in found:
+                text = pdflayout.normalise(_SPACE.sub(" ", decode_text(value)))
+                if text:
+                    found[key.lower()] = text
+    return found

@@ -1,0 +1,106 @@
+"""A quote's words and an archived text's words, as the quote checker compares them:
+folded (quote-mark style, dashes, spacing and case no longer count), each with where it
+stands in the text it comes from, so that what is shown is the text as written."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+
+from core.analysis import WORD, common_words, fold, stem
+
+_ELLIPSIS = re.compile(r"\[\s*(?:…|\.\.\.)\s*\]|…|\.{3}")
+# Quoted speech inside a paragraph, six words or more.
+_QUOTATION = re.compile(r'[“"«„]([^“”"«»„]{30,}?)[”"»“]')
+_SENTENCE_END = re.compile(r"[.!?]")
+# What is left of "don't", "didn't", "can't"... once "'t" is cut off: no content of its own.
+_CONTRACTED = frozenset({"don", "doesn", "didn", "isn", "aren", "wasn", "weren", "hasn",
+                         "haven", "hadn", "wouldn", "couldn", "shouldn", "ain"})
+
+
+@dataclasses.dataclass(frozen=True)
+class Token:
+    """One word: as written (``raw``), folded (``word``), its stem (``key``, what two
+    words must share to stand for each other), and its place in its text."""
+
+    raw: str
+    word: str
+    key: str
+    start: int
+    end: int
+
+
+def tokens(text: str) -> list[Token]:
+    """The words of ``text`` with their offsets in it."""
+    found = []
+    for m in WORD.finditer(text):
+        word = fold(unicodedata.normalize("NFKC", m.group()))
+        found.append(Token(m.group(), word, stem(word), m.start(), m.end()))
+    return found
+
+
+def words(text: str) -> list[str]:
+    """Folded words: quote-mark style, dashes, spacing and case no longer count."""
+    return [fold(w) for w in WORD.findall(unicodedata.normalize("NFKC", text))]
+
+
+def segments(quote: str) -> list[list[str]]:
+    """The quote's runs of words between ellipses (which stand for left-out words)."""
+    return [w for w in (words(part) for part in _ELLIPSIS.split(quote)) if w]
+
+
+def quotations(text: str) -> list[str]:
+    """The quoted statements inside ``text`` (long enough to be worth tracing)."""
+    return [q for q in _QUOTATION.findall(text) if len(q.split()) >= 6]
+
+
+def content_words(quote: str) -> list[str]:
+    """The quote's words as typed, less the commonest words of its language."""
+    return [w for w in WORD.findall(unicodedata.normalize("NFKC", quote)) if is_content(w)]
+
+
+def is_content(word: str) -> bool:
+    """Whether a word (as typed) says something: not one of the commonest words, and a
+    number only as a year ("in 2019" says something, "3" rarely alone)."""
+    if word.isdigit():
+        return len(word) == 4
+    return fold(word) not in common_words() | _CONTRACTED
+
+
+def sentence_ends(text: str, spans: list[tuple[int, int]], marks: re.Pattern = _SENTENCE_END
+                  ) -> set[int]:
+    """Numbers of the words (``spans``: where each stands in ``text``) a sentence ends after
+    (or, with other ``marks``, a clause); a point between digits ends nothing (6.8bn)."""
+    return {k for k in range(len(spans) - 1)
+            if marks.search(between := text[spans[k][1] : spans[k + 1][0]])
+            and not (between in ".," and text[spans[k][1] - 1].isdigit()
+                     and text[spans[k + 1][0]].isdigit())}
+
+
+# Where a sentence ends in published text: its mark, closing quotes or brackets, a space.
+_SENTENCE_BREAK = re.compile(r"[.!?…][\"”»’)\]]*\s+|\n+")
+
+
+def marked_sentences(text: str, spans: list[tuple[int, int]]) -> list[list[tuple[str, bool]]]:
+    """The sentences of ``text`` holding ``spans``, as published, each cut into pieces
+    (text, whether it is inside a span)."""
+    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text)]
+    bounds: list[list[int]] = []
+    for start, end in sorted(spans):
+        first = max((b for b in breaks if b <= start), default=0)
+        last = min((b for b in breaks if b >= end), default=len(text))
+        if bounds and first < bounds[-1][1]:
+            bounds[-1][1] = max(bounds[-1][1], last)
+        else:
+            bounds.append([first, last])
+    sentences = []
+    for first, last in bounds:
+        pieces, at = [], first
+        for start, end in sorted(spans):
+            if first <= start and end <= last:
+                pieces += [(text[at:start], False), (text[start:end], True)]
+                at = end
+        pieces.append((text[at:last].rstrip(), False))
+        sentences.append([p for p in pieces if p[0]])
+    return sentences
