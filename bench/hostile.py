@@ -52,8 +52,11 @@ FILES = {
     "nested.jsonl": lambda corpus, name: hostile.nested_jsonl(corpus / name, ROWS),
     "loop.pdf": lambda corpus, name: hostile.looping_pdf(corpus / name),
     "lines.pdf": lambda corpus, name: hostile.many_lines_pdf(corpus / name, 8000),
+    "lines-2-pages.pdf": lambda corpus, name: hostile.many_lines_pdf(corpus / name, 4000, 2),
+    "40000-lines.pdf": lambda corpus, name: hostile.many_lines_pdf(corpus / name, 40000),
     "100mb.docx": lambda corpus, name: hostile.expanding_docx(corpus / name, 100),
     "50mb-page.warc.gz": lambda corpus, name: hostile.big_page_warc(corpus / name, 50),
+    "50mb-page.wacz": lambda corpus, name: hostile.big_page_wacz(corpus / name, 50),
     "200mb-line.jsonl": lambda corpus, name: hostile.long_line_jsonl(corpus / name, ROWS, 200),
     "twice.wacz": lambda corpus, name: hostile.twice_captured_wacz(corpus / name, PARAGRAPHS),
 }

@@ -122,13 +122,22 @@ def twice_captured_wacz(path: Path, paragraphs: list[str]) -> Path:
                         "b.warc.gz": _warc([capture], gzipped=True)})
 
 
-def big_page_warc(path: Path, megabytes: float) -> Path:
-    """A small .warc.gz whose one page expands to ``megabytes`` MB (the issue's: 50)."""
+def _big_page_warc(megabytes: float) -> bytes:
     paragraph = f"<p>{ARTICLE}</p>".encode()
     body = page([ARTICLE]).replace(b"</article>", paragraph * int(megabytes * 2**20 / len(paragraph))
                                    + b"</article>")
-    path.write_bytes(_warc([("https://news.example/big", body, "2022-01-07T10:00:00Z")], True))
+    return _warc([("https://news.example/big", body, "2022-01-07T10:00:00Z")], True)
+
+
+def big_page_warc(path: Path, megabytes: float) -> Path:
+    """A small .warc.gz whose one page expands to ``megabytes`` MB (the issue's: 50)."""
+    path.write_bytes(_big_page_warc(megabytes))
     return path
+
+
+def big_page_wacz(path: Path, megabytes: float) -> Path:
+    """A small WACZ whose one page expands to ``megabytes`` MB (the issue's: 50)."""
+    return _wacz(path, {"data.warc.gz": _big_page_warc(megabytes)})
 
 
 def nested_jsonl(path: Path, good: list[dict], depth: int = 200_000) -> Path:
@@ -176,15 +185,21 @@ def looping_pdf(path: Path) -> Path:
     return path
 
 
-def many_lines_pdf(path: Path, lines: int = 8000) -> Path:
-    """A PDF of a few KB whose one page shows ``lines`` lines of text."""
-    shown = b"BT /F1 10 Tf 12 TL 50 800 Td " + b"(Line of text) Tj T* " * lines + b"ET"
-    stream = zlib.compress(shown, 9)
-    path.write_bytes(_pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]))
+def many_lines_pdf(path: Path, lines: int = 8000, pages: int = 1) -> Path:
+    """A PDF of a few KB whose ``pages`` pages each show ``lines`` lines of text (one
+    paragraph, wrapped from line to line and page to page; worded apart on each page, so
+    that no line is a running head)."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
+                   b" ".join(b"%d 0 R" % (4 + 2 * n) for n in range(pages)), pages),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    for n in range(pages):
+        shown = (b"BT /F1 10 Tf 12 TL 50 800 Td "
+                 + b"(Line of text %s) Tj T* " % bytes([97 + n % 26]) * lines + b"ET")
+        stream = zlib.compress(shown, 9)
+        objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+                    b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (5 + 2 * n),
+                    b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream"
+                    % (len(stream), stream)]
+    path.write_bytes(_pdf(objects))
     return path

@@ -18,7 +18,7 @@ import re
 from typing import BinaryIO
 
 from pdfminer.converter import PDFPageAggregator
-from pdfminer.layout import LAParams, LTPage
+from pdfminer.layout import LAParams
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
@@ -37,17 +37,14 @@ NO_TEXT = ("has no text layer (a scanned page?); Presscut reads text PDFs only, 
 # Lines are what is used of pdfminer's layout analysis; its grouping of text boxes into
 # a hierarchy (boxes_flow) is not, and costs time.
 LAYOUT = LAParams(boxes_flow=None)
-# A page of more text lines is not laid out: pdfminer's grouping of lines grows with their
-# square (a 2.4 KB PDF of 8,000 lines reached 10.8 GB, issue 35). A dense newspaper page
-# has a few hundred lines.
-MAX_PAGE_LINES = 5000
 # Characters one page may show: each is an object of about a kilobyte until the page is
-# laid out (a short stream can repeat one character millions of times).
+# laid out (a short stream can repeat a line tens of thousands of times: a PDF of 11.7 KB
+# reached 15.6 GB, issue 35). A dense newspaper page has some 20,000.
 MAX_PAGE_CHARS = 200_000
 
 
 class _TooMuch(Exception):
-    """A page, or the file's text, past what is laid out: the message says which."""
+    """A page, or the file's text, past what is read: the message says which."""
 
 
 def read(file: BinaryIO, relpath: str, fmt: str, limits: ReadLimits) -> list[LoadedFile]:
@@ -114,7 +111,6 @@ class _Device(PDFPageAggregator):
 
     def begin_page(self, page, ctm) -> None:
         super().begin_page(page, ctm)
-        self.cur_item = _Page(self.pageno, self.cur_item.bbox)
         self.chars = 0
 
     def render_char(self, *args, **kwargs) -> float:
@@ -123,16 +119,6 @@ class _Device(PDFPageAggregator):
             raise _TooMuch(f"has a page of more than {MAX_PAGE_CHARS:,} characters, more than "
                            "Presscut lays out")
         return super().render_char(*args, **kwargs)
-
-
-class _Page(LTPage):
-    """A page that refuses to lay out more lines than the bound above."""
-
-    def group_textlines(self, laparams, lines):
-        if len(lines) > MAX_PAGE_LINES:
-            raise _TooMuch(f"has a page of {len(lines):,} lines of text, more than the "
-                           f"{MAX_PAGE_LINES:,} Presscut lays out")
-        return super().group_textlines(laparams, lines)
 
 
 def _links(page: PDFPage) -> list[tuple[str, tuple[float, float, float, float]]]:
