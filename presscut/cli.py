@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import json
-import os
-import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +16,7 @@ from core.settings import SETTINGS, Settings
 from engines import ENGINES, folder
 from engines.whoosh import store
 from indexer import build, pipeline
+from presscut import runs
 from search import citations
 from search.citations import FORMATS
 
@@ -27,7 +24,7 @@ if TYPE_CHECKING:
     from search.service import SearchService
 
 EXIT_NOTHING_INDEXED = 1
-EXIT_BAD_INPUT = 2
+EXIT_BAD_INPUT = runs.EXIT_BAD_INPUT
 EXIT_BUSY = 75  # EX_TEMPFAIL: try again later
 
 
@@ -68,10 +65,12 @@ def index_command(corpus, index, engine, rebuild, wait, as_json):
         # Until the build writes through the engine's writer, it would fill a Whoosh index.
         raise click.ClickException(f"Indexing into {settings.engine} is not wired yet: "
                                    "`presscut index` builds the Whoosh index only.")
+    runs.refuse_inside_corpus(settings)
     try:
-        with _ended_by_kill():
+        with runs.ended_by_kill():
             summary = build.index_corpus(settings.corpus, settings.index, rebuild=rebuild,
-                                         progress=_progress_bar, wait=wait)
+                                         progress=runs.progress_bar, wait=wait,
+                                         limits=settings.read_limits())
     except IndexBusy as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_BUSY)
@@ -85,43 +84,6 @@ def index_command(corpus, index, engine, rebuild, wait, as_json):
         click.echo(f"Indexed {settings.corpus} into {settings.index}: {summary.line()}")
     if not summary.indexed_anything:
         sys.exit(EXIT_NOTHING_INDEXED)
-
-
-@contextlib.contextmanager
-def _ended_by_kill():
-    """A run stopped by ``kill`` (SIGTERM) ends as one stopped by Ctrl-C does: it gives up
-    what it had not committed and ends its worker processes. Killed outright, it left them
-    waiting for work for ever, holding the index's writer lock."""
-    previous = signal.signal(signal.SIGTERM, _stop)
-    _workers_keep_the_default()
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _stop(signum, frame):
-    raise SystemExit(128 + signum)
-
-
-@functools.cache
-def _workers_keep_the_default() -> None:
-    # A process forked meanwhile (the pipeline's pool, Whoosh's writer) gets SIGTERM's
-    # default back: pools end their workers with it, and with this handler in them a
-    # pool's end could wait for ever for a worker that did not end.
-    def default() -> None:
-        if signal.getsignal(signal.SIGTERM) is _stop:
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    os.register_at_fork(after_in_child=default)
-
-
-def _progress_bar(items, total, label):
-    if not sys.stderr.isatty():
-        return items
-    from tqdm import tqdm
-
-    unit = "file" if label == "Reading" else "article"
-    return tqdm(items, total=total, unit=unit, desc=label, file=sys.stderr)
 
 
 @main.command()
@@ -141,6 +103,7 @@ def serve(index, engine, corpus, host, port, workers, threads, base_url):
 
     settings = _settings(index=index, engine=engine, corpus=corpus, host=host, port=port,
                          workers=workers, threads=threads, base_url=base_url)
+    runs.refuse_inside_corpus(settings)
     problem = settings.problem() or server.listen_problem(settings.host, settings.port)
     if problem:
         click.echo(f"Error: {problem}", err=True)
@@ -151,9 +114,10 @@ def serve(index, engine, corpus, host, port, workers, threads, base_url):
                    "has indexed so far.")
     elif not store.exists(settings.index) or not store.is_current(settings.index):
         click.echo(f"No index of this version at {settings.index} yet: indexing {settings.corpus} first.")
-        with _ended_by_kill():
+        with runs.ended_by_kill():
             summary = build.index_corpus(settings.corpus, settings.index,
-                                         progress=_progress_bar, wait=60)
+                                         progress=runs.progress_bar, wait=60,
+                                         limits=settings.read_limits())
         click.echo(summary.line())
     app = create_app(settings)
     processes = server.workers(settings)

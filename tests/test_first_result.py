@@ -23,7 +23,7 @@ from whoosh.multiproc import SubWriterTask
 from core.analysis import WORD, fold, stem
 from engines.whoosh import generation, matching, query, store
 from indexer import build, decisions
-from presscut import cli
+from presscut import runs
 
 from .conftest import CORPUS, seed_paragraphs, shared
 
@@ -203,7 +203,7 @@ def test_the_processes_a_run_forks_keep_sigterms_default():
     ever (about one pool in a thousand, seen here)."""
     def report() -> None:
         os._exit(0 if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL else 1)
-    with cli._ended_by_kill():
+    with runs.ended_by_kill():
         assert signal.getsignal(signal.SIGTERM) != signal.SIG_DFL
         child = multiprocessing.get_context("fork").Process(target=report)
         child.start()
