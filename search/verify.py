@@ -148,10 +148,11 @@ def judge(quote: str, documents: list[Document], concepts: Concepts, weight: Wei
     said = tokens(quote)
 
     def wanted(units: list[list[int]]) -> list[coverage.Wanted]:
-        return [[(concepts.of(said[k].raw, True), weight(said[k].word)) for k in unit
-                 if is_content(said[k].raw)] for unit in units]
-    want = _Wanted(quote, [(concepts.of(w, True), weight(fold(w))) for w in content_words(quote)],
+        return [[(concepts.of(said[k].raw, True) | {"s:" + said[k].key}, weight(said[k].word))
+                 for k in unit if is_content(said[k].raw)] for unit in units]
+    want = _Wanted(quote, wanted([list(range(len(said)))])[0],
                    wanted(polarity.clauses(quote, said)), wanted(wording.sentences(quote, said)),
+                   frozenset(t.key for t in said if t.key.startswith("~")),
                    max(MIN_STRETCH, round(SPREAD * size)))
     found = [_compare(want, doc, window, concepts)
              for doc in documents for window in _windows(doc, size)]
@@ -175,6 +176,7 @@ class _Wanted:
     words: coverage.Wanted
     clauses: list[coverage.Wanted]
     sentences: list[coverage.Wanted]
+    groups: frozenset[str]  # the synonym groups it has (:mod:`senses`)
     width: int
 
 
@@ -237,6 +239,9 @@ def _compare(want: _Wanted, doc: Document, window: tuple[Passage, ...], concepts
     text = doc.text[window[0].start : window[-1].end]
     found = list(WORD.finditer(text))
     keys = [concepts.of(m.group()) for m in found]
+    if want.groups:  # "pulled out" in the archive holds the quote's "withdrew"
+        for k, group in senses.phrase_keys([fold(m.group()) for m in found], want.groups).items():
+            keys[k] = keys[k] | {"s:" + group}
     covered = coverage.stretch_coverage(want.words, keys, want.width)
     if len(want.words) < ORDERED_BELOW and covered >= ALTERED_SHARE:
         covered = min(covered, coverage.ordered_coverage(want.words, keys, want.width))

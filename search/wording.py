@@ -41,6 +41,8 @@ def tokens(text: str) -> list[Token]:
     for m in WORD.finditer(text):
         word = fold(unicodedata.normalize("NFKC", m.group()))
         found.append(Token(m.group(), word, senses.key(word), m.start(), m.end()))
+    for k, key in senses.phrase_keys([t.word for t in found]).items():
+        found[k] = dataclasses.replace(found[k], key=key)  # "pulled out" stands for "withdrew"
     return found
 
 
