@@ -67,6 +67,11 @@ def key(folded: str) -> str:
     return table.stems.get(root, root)
 
 
+def phrase_groups() -> frozenset[str]:
+    """The keys of the groups that have phrases."""
+    return frozenset(key_ for found in _table().phrases.values() for _, key_ in found)
+
+
 def phrase_keys(folded: list[str], wanted: Iterable[str] | None = None) -> dict[int, str]:
     """The words of ``folded`` that stand in a listed phrase ("pulled out", "at once"),
     each with its group's key (only the groups ``wanted``, when given)."""

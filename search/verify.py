@@ -152,7 +152,7 @@ def judge(quote: str, documents: list[Document], concepts: Concepts, weight: Wei
                  for k in unit if is_content(said[k].raw)] for unit in units]
     want = _Wanted(quote, wanted([list(range(len(said)))])[0],
                    wanted(polarity.clauses(quote, said)), wanted(wording.sentences(quote, said)),
-                   frozenset(t.key for t in said if t.key.startswith("~")),
+                   frozenset(t.key for t in said) & senses.phrase_groups(),
                    max(MIN_STRETCH, round(SPREAD * size)))
     found = [_compare(want, doc, window, concepts)
              for doc in documents for window in _windows(doc, size)]
@@ -176,7 +176,7 @@ class _Wanted:
     words: coverage.Wanted
     clauses: list[coverage.Wanted]
     sentences: list[coverage.Wanted]
-    groups: frozenset[str]  # the synonym groups it has (:mod:`senses`)
+    groups: frozenset[str]  # the synonym groups it has that have phrases (:mod:`senses`)
     width: int
 
 
@@ -237,16 +237,16 @@ def _compare(want: _Wanted, doc: Document, window: tuple[Passage, ...], concepts
     of its content words together, or its wording kept with a few words changed, and
     every clause of it (a quote stitched from two articles holds one half here)."""
     text = doc.text[window[0].start : window[-1].end]
-    found = list(WORD.finditer(text))
-    keys = [concepts.of(m.group()) for m in found]
+    found = WORD.findall(text)
+    keys = [concepts.of(w) for w in found]
     if want.groups:  # "pulled out" in the archive holds the quote's "withdrew"
-        for k, group in senses.phrase_keys([fold(m.group()) for m in found], want.groups).items():
+        for k, group in senses.phrase_keys(list(map(fold, found)), want.groups).items():
             keys[k] = keys[k] | {"s:" + group}
     covered = coverage.stretch_coverage(want.words, keys, want.width)
     if len(want.words) < ORDERED_BELOW and covered >= ALTERED_SHARE:
         covered = min(covered, coverage.ordered_coverage(want.words, keys, want.width))
     if covered >= KEPT_WORDING_SHARE:
-        ends = wording.sentence_ends(text, [m.span() for m in found])
+        ends = wording.sentence_ends(text, [m.span() for m in WORD.finditer(text)])
         covered = min(covered, coverage.sentence_coverage(want.sentences, keys, ends, JOINED))
     if covered < KEPT_WORDING_SHARE or not coverage.every_clause(want.clauses, keys):
         return Match(doc, window, round(covered, 4), False)
