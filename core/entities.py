@@ -23,9 +23,12 @@ def _data() -> dict:
     return shipped.toml("entities.toml")
 
 
+@functools.cache
 def version() -> str:
-    """Changes when the rules do (part of every document's fingerprint)."""
-    return f"{_data()['version']}.{shipped.toml('inflection.toml')['version']}"
+    """Changes when the rules do (part of every document's fingerprint: asked once a
+    document, so read once)."""
+    return (f"{_data()['version']}.{shipped.toml('inflection.toml')['version']}."
+            f"{shipped.toml('gazetteer.toml')['version']}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,6 +40,10 @@ class _Rules:
     person_endings: tuple[str, ...]
     not_names: frozenset[str]
     not_in_names: frozenset[str]
+    # The gazetteer's names by the language of text they are looked up in, and the
+    # types table's own (looked up in any).
+    gazetteer: Mapping[str, Mapping[str, str]]
+    listed: Mapping[str, str]
 
     def organisation_word(self, word: str) -> bool:
         # A long enough stem with a case ending (Şurası, Партии); a short one only as is
@@ -49,10 +56,36 @@ class _Rules:
 @functools.cache
 def name_rules() -> _Rules:
     data = _data()
-    return _Rules(dict(data["types"]), frozenset(data["organisation_words"]),
+    gazetteer = _gazetteer()
+    types = {name: kind for names in gazetteer.values() for name, kind in names.items()}
+    return _Rules({**types, **data["types"]}, frozenset(data["organisation_words"]),
                   frozenset(data["place_words"]), tuple(data["place_endings"]),
-                  tuple(data["person_endings"]), frozenset(data["not_names"]),
-                  frozenset(data["not_in_names"]))
+                  tuple(data["person_endings"]),
+                  frozenset(data["not_names"]) | frozenset(data["not_names_acronyms"]),
+                  frozenset(data["not_in_names"]), gazetteer, dict(data["types"]))
+
+
+def _gazetteer() -> dict[str, dict[str, str]]:
+    """data/gazetteer.toml's names by language: the first three fields of a line are
+    English, Azerbaijani, Russian; later ones Russian when Cyrillic, else both others.
+    Russian text writes foreign names in Latin letters (Google, Forbes), and so does
+    Azerbaijani text those the line gives no Azerbaijani name."""
+    found: dict[str, dict[str, str]] = {"en": {}, "az": {}, "ru": {}}
+    data = shipped.toml("gazetteer.toml")
+    for field, kind in (("places", "place"), ("organisations", "organisation")):
+        for line in data[field]:
+            for n, name in enumerate(part.strip() for part in line.split("|")):
+                if not name:
+                    continue
+                cyrillic = any("а" <= c.lower() <= "я" for c in name)
+                languages = (("en", "az", "ru")[n],) if n < 3 else (
+                    ("ru",) if cyrillic else ("en", "az", "ru"))
+                if n == 0:
+                    fields = line.split("|")
+                    languages += ("ru",) if len(fields) > 1 and fields[1].strip() else ("ru", "az")
+                for language in languages:
+                    found[language].setdefault(name, kind)
+    return found
 
 
 def kind_of(name: str, types: Mapping[str, str] | None = None) -> str | None:

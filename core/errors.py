@@ -12,6 +12,10 @@ class IndexMissing(FileNotFoundError):
     """There is no index at the path given."""
 
 
+class InsideCorpus(ValueError):
+    """The index would lie inside the corpus folder: refused, the indexer would read it."""
+
+
 class BadQuery(ValueError):
     """A query that cannot be searched; the message tells a person what to change."""
 

@@ -81,6 +81,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("secret_key", "", "PRESSCUT_SECRET_KEY",
             "Key that signs login cookies and form tokens [default: a random key kept in "
             "secret.key beside the collections file]."),
+    Setting("read_seconds", 60, "PRESSCUT_READ_SECONDS",
+            "Longest reading one corpus file may take, in seconds, plus a second per MB of the "
+            "file; past it the file is skipped with the reason (a PDF that loops, say) and the "
+            "run goes on."),
+    Setting("read_memory_mb", 2048, "PRESSCUT_READ_MEMORY_MB",
+            "Memory (address space) reading one corpus file may add, in MB; past it the file "
+            "is skipped with the reason and the run goes on."),
+    Setting("read_expanded_mb", 32, "PRESSCUT_READ_EXPANDED_MB",
+            "Most a file or one of its records may expand to when read, in MB: a Word or "
+            "OpenDocument file's unpacked contents, a web archive's page, a JSON line, a PDF's "
+            "text; past it that file or record is skipped with the reason."),
     Setting("max_quote_length", 10000, "PRESSCUT_MAX_QUOTE_LENGTH",
             "Longest quote a check takes, in characters: a few paragraphs, and past the "
             "1,500 words a quote not in the archive is compared with (a check costs about a "
@@ -96,6 +107,23 @@ SETTINGS: tuple[Setting, ...] = (
             "How much lower the priority of the process answering long requests is than the "
             "readers' (Unix niceness, 0 to 19): on a busy machine readers go first."),
 )
+
+
+@dataclasses.dataclass(frozen=True)
+class ReadLimits:
+    """What reading one corpus file may cost (the ``read_*`` settings), in seconds and bytes."""
+
+    seconds: float
+    memory: int
+    expanded: int
+
+    @classmethod
+    def default(cls) -> ReadLimits:
+        return Settings.defaults().read_limits()
+
+    def seconds_for(self, size: int) -> float:
+        """How long a file of ``size`` bytes may take to read."""
+        return self.seconds + size / 2**20
 
 
 @dataclasses.dataclass(frozen=True)
@@ -129,6 +157,9 @@ class Settings:
     allowed_hosts: str
     collections: str
     secret_key: str
+    read_seconds: int
+    read_memory_mb: int
+    read_expanded_mb: int
     max_quote_length: int
     max_batch: int
     heavy_requests: int
@@ -175,10 +206,39 @@ class Settings:
         """Where the collections live: the setting, or beside the index folder."""
         return Path(self.collections) if self.collections else self.index.parent / "collections.sqlite3"
 
+    def secret_key_file(self) -> Path | None:
+        """Where the key that signs cookies is kept, or None when the setting gives it."""
+        return None if self.secret_key else self.collections_file().parent / "secret.key"
+
+    def read_limits(self) -> ReadLimits:
+        return ReadLimits(self.read_seconds, self.read_memory_mb * 2**20,
+                          self.read_expanded_mb * 2**20)
+
+    def inside_corpus(self) -> list[str]:
+        """What must never lie in the corpus folder and does, each as a sentence: the index
+        (its files would be read as articles) and the secret key (it would be searchable)."""
+        found = [problem] if (problem := index_in_corpus(self.corpus, self.index)) else []
+        key = self.secret_key_file()
+        if key is not None and key.resolve().is_relative_to(self.corpus.resolve()):
+            found.append(f"The secret key {key} would be kept inside the corpus folder "
+                         f"{self.corpus}, where it would be indexed: put the collections file "
+                         "elsewhere (PRESSCUT_COLLECTIONS) or set PRESSCUT_SECRET_KEY.")
+        return found
+
     def alias_files(self) -> list[Path]:
         """Alias files besides the shipped one: the corpus's own, then the setting's."""
         files = [self.corpus / "aliases.toml"]
         return files + [Path(self.aliases)] if self.aliases else files
+
+
+def index_in_corpus(corpus: Path, index: Path) -> str | None:
+    """Why the index may not be at ``index``: inside the corpus folder, where the indexer
+    would read its files as articles; None when it is elsewhere."""
+    folder = corpus.resolve()
+    if (index.parent.resolve() / index.name).is_relative_to(folder) or index.resolve().is_relative_to(folder):
+        return (f"The index folder {index} is inside the corpus folder {corpus}: put it "
+                "elsewhere (PRESSCUT_INDEX, --index).")
+    return None
 
 
 def _coerce(setting: Setting, value: object) -> object:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import operator
 import os
+import stat
 from pathlib import Path
 from typing import NamedTuple
 
 from core import files
 from core.records import Skipped
-from indexer import loader, metadata, state
+from indexer import loader, metadata
 
 
 class CorpusFile(NamedTuple):
@@ -27,13 +28,15 @@ def corpus_files(corpus: Path, skipped: list[Skipped],
     its subfolders, in name order, with its size and date (:func:`state.stamp`); the
     manifests' stamps go into ``manifests``.
 
-    Symbolic links to folders are not followed (no loops); a folder named like a
-    document is reported, and searched like any folder. Strings and ``os.scandir``
-    rather than ``pathlib``, and no object per file: at 100,000 files they cost seconds of
-    a small update.
+    The walk never leaves the corpus: links to folders are not followed (no loops), nor
+    links to files outside it (the server's key, /etc/passwd); and it reads regular files
+    only (a named pipe would wait for ever, a device give bytes without end), each refusal
+    in ``skipped`` with why. A folder named like a document is reported, and searched like
+    any folder. Strings and ``os.scandir`` rather than ``pathlib``, and no object per file:
+    at 100,000 files they cost seconds of a small update.
     """
     found: dict[str, tuple[int, int]] = {}
-    readable, stat = loader.is_corpus_file, os.stat
+    root, readable = os.path.realpath(corpus), loader.is_corpus_file
 
     def walk(folder: str, prefix: str) -> None:
         try:
@@ -52,26 +55,50 @@ def corpus_files(corpus: Path, skipped: list[Skipped],
                 if readable(entry.name) and files.suffix_of(entry.name):
                     skipped.append(Skipped(prefix + entry.name, "is a directory, not a file"))
                 followed.append(entry)
-        names = [entry.name for entry in entries if not folders or not _is_folder(entry)]
-        folder += "/"
-        for name in names:
+        for entry in (entries if not folders else [e for e in entries if not _is_folder(e)]):
+            name, relpath = entry.name, prefix + entry.name
             if _undecodable(name):
                 skipped.append(_badly_named(prefix, name))
             elif readable(name):
-                try:
-                    info = stat(folder + name)
-                    found[prefix + name] = (info.st_size, info.st_mtime_ns)
-                except OSError:
-                    found[prefix + name] = (-1, -1)
+                if isinstance(stamp := _stamp(entry, root), str):
+                    skipped.append(Skipped(relpath, stamp))
+                else:
+                    found[relpath] = stamp
             elif reason := loader.unread_reason(name):
-                skipped.append(Skipped(prefix + name, reason))
+                skipped.append(Skipped(relpath, reason))
             elif manifests is not None and name in metadata.MANIFEST_NAMES:
-                manifests[prefix + name] = list(state.stamp(Path(folder + name)))
+                _manifest(entry, relpath, root, manifests, skipped)
         for entry in followed:
             walk(entry.path, prefix + entry.name + "/")
 
     walk(os.fspath(corpus), "")
     return found
+
+
+def _stamp(entry: os.DirEntry, root: str) -> tuple[int, int] | str:
+    """A file's size and date; or why it is refused: a link out of the corpus, or not a
+    regular file (judged without opening it); (-1, -1) when it cannot be looked at (said
+    when it is read: a link to nothing, say)."""
+    if entry.is_symlink() and os.path.exists(entry.path) and not loader.inside(entry.path, root):
+        return loader.OUTSIDE
+    try:
+        info = os.stat(entry.path)
+    except OSError:
+        return (-1, -1)
+    if not stat.S_ISREG(info.st_mode):
+        return loader.not_regular(info.st_mode)
+    return (info.st_size, info.st_mtime_ns)
+
+
+def _manifest(entry: os.DirEntry, relpath: str, root: str, manifests: dict[str, list[int]],
+              skipped: list[Skipped]) -> None:
+    found = _stamp(entry, root)
+    if isinstance(found, str):
+        skipped.append(Skipped(relpath, found))
+    elif found == (-1, -1):
+        skipped.append(Skipped(relpath, "cannot be read"))
+    else:
+        manifests[relpath] = list(found)
 
 
 def _undecodable(name: str) -> bool:

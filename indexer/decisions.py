@@ -8,7 +8,7 @@ from core import files
 from core.records import Skipped
 from engines.protocol import Writer
 from indexer import commits, dedup, state
-from indexer.first_pass import Reloader, Seen
+from indexer.first_pass import Reading, Reloader, Seen
 from indexer.pipeline import Context, fingerprint, recanonical, row_for
 from indexer.summary import Summary
 from indexer.workers import Job, Outcome
@@ -20,15 +20,19 @@ class Run:
     def __init__(self, summary: Summary, context: Context, rows: Mapping[str, Mapping[str, str]],
                  existing: dict[str, state.Indexed], known_copies: dict[str, dict],
                  repeated: dict[str, frozenset[str]], present: Container[str],
-                 registry: dedup.Registry):
+                 registry: dedup.Registry, *, reading: Reading):
         self.summary, self.context, self.rows = summary, context, rows
         self.existing, self.known_copies = existing, known_copies
         self.repeated, self.present, self.registry = repeated, present, registry
         # What the index holds once this run commits, kept current as files are written.
         self.current = dict(existing)
         self.copies: dict[str, str] = {}
-        self.reload = Reloader(summary.skipped)
+        self.reload = Reloader(summary.skipped, reading)
         self.trusted: set[str] = set()
+
+    def close(self) -> None:
+        """End the process that loads files again."""
+        self.reload.close()
 
     def trust_unread(self, outlets: set[str]) -> None:
         """Take an untouched file's articles of these outlets (whose repeated lines did not

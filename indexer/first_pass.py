@@ -1,18 +1,21 @@
 """The first pass over the corpus: every file read once for each article's outlet and
 short lines (what tells an outlet's boilerplate), the texts of the first files kept for the
-second pass, the rest loaded again then (:class:`Reloader`)."""
+second pass, the rest loaded again then (:class:`Reloader`). Files are read in worker
+processes, under the budget of :mod:`indexer.budget`."""
 
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
+import functools
+import os
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from core import files
 from core.records import LoadedFile, NotAnArticle, Skipped
-from indexer import cleaner, loader, metadata, state, workers
+from core.settings import ReadLimits
+from indexer import budget, cleaner, loader, metadata, outlets, state, workers
 from indexer.corpus_walk import CorpusFile
 from indexer.pipeline import row_for
 from indexer.summary import Progress
@@ -20,6 +23,15 @@ from indexer.summary import Progress
 # Texts kept between the two passes over the corpus (judged by the files' bytes before
 # they are read, by the texts' length after); the files past it are read twice.
 MEMORY_BUDGET = 64 * 2**20
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Reading:
+    """Where the corpus is (a real path: nothing outside it is read) and what reading one
+    of its files may cost."""
+
+    root: str
+    limits: ReadLimits
 
 
 @dataclasses.dataclass
@@ -44,8 +56,10 @@ class FirstPass:
     stands between a new archive and its first searchable articles."""
 
     def __init__(self, rows, names, skipped: list[Skipped], known: dict[str, state.FileSeen],
-                 texts: Mapping[str, dict[str, LoadedFile | None]] | None = None):
+                 texts: Mapping[str, dict[str, LoadedFile | None]] | None = None, *,
+                 reading: Reading):
         self.rows, self.names, self.skipped, self.known = rows, names, skipped, known
+        self.reading = reading
         # Files of ``known`` read by this run already, and their texts by article.
         self.texts = texts or {}
         self.files: dict[str, state.FileSeen] = {}
@@ -83,12 +97,18 @@ class FirstPass:
         return seen
 
     def _looked(self, tasks: list[Look], procs: int) -> Iterator[Looked]:
-        if procs < 2 or len(tasks) < workers.WINDOW:
-            yield from (look(task, self.rows, self.names) for task in tasks)
-            return
-        given = {"rows": self.rows, "names": self.names}
-        with multiprocessing.Pool(procs, workers.start_worker, (given,)) as pool:
-            yield from pool.imap(look, tasks, chunksize=32)
+        """Each file as :func:`look` saw it, read by ``procs`` workers when there are many.
+        A file whose reading failed (a timeout, a crash) is remembered with why, as read:
+        read again at every run, a PDF that loops would cost its time budget each time."""
+        call = functools.partial(look, rows=self.rows, names=self.names, reading=self.reading)
+        procs = procs if len(tasks) >= workers.WINDOW else 1
+        with budget.Readers(call, self.reading.limits, procs) as readers:
+            results = readers.map((task, task.stamp[0]) for task in tasks)
+            for task, result in zip(tasks, results, strict=True):
+                if isinstance(result, budget.Failure):
+                    result = (state.FileSeen(stamp=task.stamp, articles=(),
+                                             skipped=(Skipped(task.relpath, result.reason),)), {})
+                yield result
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,12 +125,10 @@ class Look:
 Looked = tuple[state.FileSeen | Skipped, dict[str, LoadedFile]]
 
 
-def look(task: Look, rows: Mapping | None = None, names: Mapping | None = None) -> Looked:
+def look(task: Look, rows: Mapping, names: Mapping, reading: Reading) -> Looked:
     """The first pass over one file: its articles' outlets and short lines."""
-    if rows is None:
-        rows, names = workers.given["rows"], workers.given["names"]
     try:
-        loaded_all = loader.load_all(Path(task.path), task.relpath)
+        loaded_all = loader.load_all(Path(task.path), task.relpath, reading.limits, reading.root)
     except NotAnArticle as exc:
         return Skipped(task.relpath, str(exc)), {}
     loaded = [item for item in loaded_all if isinstance(item, LoadedFile)]
@@ -126,25 +144,48 @@ class Reloader:
     """Loads again what the first pass could not keep; the articles of a container file
     come one after the other, so its last file's articles are kept for the next."""
 
-    def __init__(self, skipped: list[Skipped]):
+    def __init__(self, skipped: list[Skipped], reading: Reading):
         self.skipped = skipped
         self.path: str | None = None
         self.articles: dict[str, LoadedFile] = {}
+        # One worker, started when a file is first loaded again.
+        self.readers = budget.Readers(functools.partial(reload, reading=reading), reading.limits)
 
     def __call__(self, item: Seen) -> LoadedFile | None:
         if item.path != self.path:
             self.path, self.articles = item.path, {}
-            try:
-                container = files.container_of(item.relpath)
-                self.articles = {a.relpath: a for a in loader.load_all(Path(item.path), container)
-                                 if isinstance(a, LoadedFile)}
-            except NotAnArticle as exc:  # changed on disk between the passes
-                self.skipped.append(Skipped(item.relpath, str(exc)))
+            found = self.readers.one((item.path, files.container_of(item.relpath)),
+                                     _size(item.path))
+            if not isinstance(found, dict):  # changed on disk between the passes
+                reason = found.reason if isinstance(found, budget.Failure) else found
+                self.skipped.append(Skipped(item.relpath, reason))
                 return None
+            self.articles = found
         found = self.articles.get(item.relpath)
         if found is None:
             self.skipped.append(Skipped(item.relpath, "changed on disk while it was indexed"))
         return found
+
+    def close(self) -> None:
+        self.readers.close()
+
+
+def reload(task: tuple[str, str], reading: Reading) -> dict[str, LoadedFile] | str:
+    """The articles of one file loaded again, by their paths, or why they cannot be."""
+    path, relpath = task
+    try:
+        return {a.relpath: a for a in loader.load_all(Path(path), relpath, reading.limits,
+                                                      reading.root)
+                if isinstance(a, LoadedFile)}
+    except NotAnArticle as exc:
+        return str(exc)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
 
 
 def outlet_texts(seen: list[Seen]) -> dict[str, list[frozenset[str]]]:
@@ -161,5 +202,5 @@ def outlet_hint(item: LoadedFile, row: Mapping[str, str], names: Mapping[str, st
     if row.get("outlet"):
         return row["outlet"]
     url = row.get("url") or metadata.infer_url(item.page_meta)[0]
-    outlet, _ = metadata.infer_outlet(item.text[:2000], item.page_meta, url, (), names)
+    outlet, _ = outlets.infer_outlet(item.text[:2000], item.page_meta, url, (), names)
     return outlet or ""

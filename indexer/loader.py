@@ -4,18 +4,27 @@ formats (PDF, Word, web archives, feeds, exports) through their own modules."""
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
 import importlib
+import os
 import re
+import stat
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from core.files import CONTAINERS, HTML_SUFFIXES, READERS, TEXT_SUFFIXES, suffix_of
 from core.records import LoadedFile, NotAnArticle, Skipped
+from core.settings import ReadLimits
 
 # Files bigger than this are almost never one article; refuse rather than eat memory.
 MAX_BYTES = 50 * 1024 * 1024
 # Archives and exports are read as streams, record by record.
 MAX_CONTAINER_BYTES = 20 * 1024**3
+
+# Why a link out of the corpus is not followed (it could be the server's key, /etc/passwd).
+OUTSIDE = "is a link to a file outside the corpus; not followed"
 
 # Code pages of the region's archives, tried when charset-normalizer's reading is poor.
 REGIONAL_ENCODINGS = ("cp1251", "koi8-r", "cp1254", "iso-8859-9", "cp1252", "iso-8859-5")
@@ -64,29 +73,33 @@ def unread_reason(name: str) -> str | None:
             f"(it reads {readable_suffixes()})")
 
 
-def load_all(path: Path, relpath: str) -> list[LoadedFile | Skipped]:
+def load_all(path: Path, relpath: str, limits: ReadLimits | None = None,
+             root: str | None = None) -> list[LoadedFile | Skipped]:
     """Every article of one corpus file (one for most formats, one per record of an
-    archive, feed or export), and the records of it that could not be read, with why."""
+    archive, feed or export), and the records of it that could not be read, with why.
+
+    ``limits``: what a reader may expand (:class:`ReadLimits`); ``root``: the corpus
+    folder (a real path) the file must lie in, its links followed."""
     suffix = suffix_of(path.name)
     if suffix not in READERS:
-        return [load(path, relpath)]
+        return [load(path, relpath, root)]
     fmt, module_name = READERS[suffix]
     module = importlib.import_module(f"{__package__}.readers.{module_name}")
     limit = MAX_CONTAINER_BYTES if fmt in CONTAINERS else MAX_BYTES
-    _check_size(path, limit)
-    try:
-        return list(module.read(path, relpath, fmt))
-    except OSError as exc:
-        raise NotAnArticle(f"cannot be read: {exc.strerror or exc}") from exc
+    with _opened(path, limit, root) as handle:
+        try:
+            return _once(module.read(handle, relpath, fmt, limits or ReadLimits.default()))
+        except OSError as exc:
+            raise NotAnArticle(f"cannot be read: {exc.strerror or exc}") from exc
 
 
-def load(path: Path, relpath: str) -> LoadedFile:
+def load(path: Path, relpath: str, root: str | None = None) -> LoadedFile:
     """Read and decode one text or HTML file; raise :class:`NotAnArticle` with the reason."""
-    _check_size(path, MAX_BYTES)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise NotAnArticle(f"cannot be read: {exc.strerror or exc}") from exc
+    with _opened(path, MAX_BYTES, root) as handle:
+        try:
+            data = handle.read()
+        except OSError as exc:
+            raise NotAnArticle(f"cannot be read: {exc.strerror or exc}") from exc
     text, encoding = decode(data)
     sha = hashlib.sha256(data).hexdigest()
     if suffix_of(path.name) in HTML_SUFFIXES:
@@ -106,15 +119,58 @@ def from_html(relpath: str, html: str, encoding: str, sha: str, fmt: str = "html
                       page.removed, page.kinds, format=fmt)
 
 
-def _check_size(path: Path, limit: int) -> None:
-    if path.is_dir():
-        raise NotAnArticle("is a directory, not a file")
+@contextlib.contextmanager
+def _opened(path: Path, limit: int, root: str | None) -> Iterator[BinaryIO]:
+    """``path`` open for reading, if it is a regular file of at most ``limit`` bytes (in
+    ``root``, when given). The corpus walk refused the others already; this holds should the
+    file change in between. A named pipe is opened without waiting for a writer."""
     try:
-        size = path.stat().st_size
+        mode = os.stat(path).st_mode
+        if root is not None and not inside(path, root):
+            raise NotAnArticle(OUTSIDE)
+        if not stat.S_ISREG(mode):
+            raise NotAnArticle(not_regular(mode))
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
     except OSError as exc:
         raise NotAnArticle(f"cannot be read: {exc.strerror or exc}") from exc
-    if size > limit:
-        raise NotAnArticle(f"is {size // 2**20} MB, larger than the {limit // 2**20} MB limit")
+    with open(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotAnArticle(not_regular(info.st_mode))
+        if info.st_size > limit:
+            raise NotAnArticle(f"is {info.st_size // 2**20} MB, larger than the "
+                               f"{limit // 2**20} MB limit")
+        yield handle
+
+
+def inside(path: Path | str, root: str) -> bool:
+    """Whether ``path``, its links followed, lies in the folder ``root`` (a real path)."""
+    real = os.path.realpath(path)
+    return real == root or real.startswith(root.rstrip("/") + "/")
+
+
+def not_regular(mode: int) -> str:
+    """Why what is not a regular file is not read (judged without opening it: a named pipe
+    would wait for a writer for ever, a device give bytes without end)."""
+    if stat.S_ISDIR(mode):
+        return "is a directory, not a file"
+    kind = ("a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a special file")
+    return f"is {kind}, not a regular file; not read"
+
+
+def _once(found: Iterable[LoadedFile | Skipped]) -> list[LoadedFile | Skipped]:
+    """Each article once: a record a file holds twice under one key (the same capture
+    stored twice in a WACZ, an item repeated in a feed) is one article, the first."""
+    seen: set[str] = set()
+    kept: list[LoadedFile | Skipped] = []
+    for item in found:
+        if isinstance(item, LoadedFile):
+            if item.relpath in seen:
+                continue
+            seen.add(item.relpath)
+        kept.append(item)
+    return kept
 
 
 def decode(data: bytes) -> tuple[str, str]:

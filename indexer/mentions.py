@@ -14,17 +14,74 @@ What was found is indexed; a corpus's ``entities.toml`` corrects it at search ti
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
+from collections import Counter
 from collections.abc import Iterable
 
+from core import turkic
 from core.analysis import fold
-from core.entities import JOINERS, kind_of, name_rules, without_case_ending
-from core.names import name_key, nominative
+from core.entities import JOINERS, kind_of, name_rules
+from core.names import name_key
+from indexer import russian
+from indexer.name_forms import POSSESSIVE as _POSSESSIVE
+from indexer.name_forms import known, shaped, split
 
-_TOKEN = re.compile(r"[^\W\d_][\w'’-]*")
-_POSSESSIVE = re.compile(r"['’](?:s|ın|in|un|ün|nın|nin|nun|nün|a|ə|ya|yə|da|də|dan|dən)?$")
+# A word, or a web name ("Lenta.ru", "NEWSru.com": a dot then letters, no space).
+_TOKEN = re.compile(r"[^\W\d_][\w'’-]*(?:\.(?:[a-z]{2,6}|[а-я]{2,3})\b)?")
+_AZERBAIJANI = re.compile(r"[əƏıİğĞ]")
+_CYRILLIC = re.compile(r"[а-яёА-ЯЁ]")
+# What ends a sentence or opens a quotation, before a capitalised word that is then no
+# sign of a name ("Hökumət başçısı...", "«Также...").
+_OPENS = tuple(".!?:;…\"“”«»„—–-(")
 MAX_WORDS = 6
+
+
+def language_of(paragraphs: list[str]) -> str:
+    """``ru``, ``az`` (Azerbaijani or Turkish) or ``en`` (any other), by the letters of
+    the text's start: the rules of names differ by language."""
+    sample = " ".join(paragraphs)[:4000]
+    letters = sum(c.isalpha() for c in sample) or 1
+    if len(_CYRILLIC.findall(sample)) > 0.3 * letters:
+        return "ru"
+    return "az" if len(_AZERBAIJANI.findall(sample)) > 0.01 * letters else "en"
+
+
+@dataclasses.dataclass
+class _Text:
+    """What of the whole text the rules ask: its language, its words in lower case (a
+    capitalised word also written in lower case is a common word at a sentence's start),
+    and for Azerbaijani how many of its capitalised words each stem could be the stem of
+    (the text says whether "Makronun" is Makron's or Makro's)."""
+
+    language: str
+    lower: frozenset[str] = frozenset()
+    stems: Counter = dataclasses.field(default_factory=Counter)
+
+    @classmethod
+    def of(cls, paragraphs: list[str]) -> _Text:
+        language = language_of(paragraphs)
+        if language == "en":
+            return cls(language)
+        words = {w for para in paragraphs for w in _TOKEN.findall(para)}
+        stems: Counter = Counter()
+        if language == "az":
+            for word in words:
+                if word[:1].isupper():
+                    stems.update({word, *turkic.stems(word)})
+        return cls(language, frozenset(w for w in words if w.islower()), stems)
+
+    def common(self, word: str) -> bool:
+        """Whether the text also writes ``word`` (or its stem) in lower case."""
+        forms = (word, *turkic.stems(word)) if self.language == "az" else (word,)
+        return any(f.lower() in self.lower for f in forms)
+
+    def likeliest(self, names: tuple[str, ...]) -> str:
+        """The name whose last word the text's capitalised words support most."""
+        if len(names) == 1:
+            return names[0]
+        return max(names, key=lambda n: self.stems[n.rsplit(" ", 1)[-1]])
 
 
 class Finder:
@@ -57,7 +114,9 @@ class Finder:
     def find_each(self, paragraphs: Iterable[str]) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
         """Every name the text mentions, and those each paragraph mentions (a surname alone
         is the full name the text gives it elsewhere)."""
-        each = [tuple(dict.fromkeys(self._names(para))) for para in paragraphs]
+        paragraphs = list(paragraphs)
+        text = _Text.of(paragraphs)
+        each = [tuple(dict.fromkeys(self._names(para, text))) for para in paragraphs]
         found = dict.fromkeys(n for names in each for n in names)
         full = {**_full_names(found), **self._short_forms(found)}
         each = [tuple(dict.fromkeys(full.get(n, n) for n in names)) for names in each]
@@ -68,18 +127,22 @@ class Finder:
         -> that group ("Milli Şura" after "Demokratik Qüvvələrin Milli Şurası": the
         Azerbaijani head keeps its possessive only after the words it drops)."""
         heads = [n for n in names if n in self._variants]
+        bodies = [n for n in names if kind_of(n) == "organisation" and n not in self._variants]
         found = {}
-        for name in names:
+        for name in bodies:
             words = tuple(fold(w) for w in name.split())
-            if name in self._variants or kind_of(name) != "organisation":
-                continue
             for head in heads:
                 if any(_ends_with(variant, words) for variant in self._variants[head]):
                     found[name] = head
                     break
+            else:
+                # "Mərkəzi Bank" after "Misir Mərkəzi Bankı": the body the text named in full
+                longer = [b for b in bodies if _ends_with(tuple(fold(w) for w in b.split()), words)]
+                if len(longer) == 1:
+                    found[name] = longer[0]
         return found
 
-    def _names(self, para: str) -> Iterable[str]:
+    def _names(self, para: str, text: _Text) -> Iterable[str]:
         # The words as strings in one call (their spans are asked only inside names).
         tokens, words = list(_TOKEN.finditer(para)), _TOKEN.findall(para)
         # Only a capitalised word or one an alias starts with can start a name: the rest
@@ -100,14 +163,44 @@ class Finder:
             if not _capital(words[i]):
                 i += 1
                 continue
-            j = i + 1
-            while j < len(tokens) and j - i < MAX_WORDS and self._continues(para, tokens, j):
-                j += 1
-            for run in _split(tuple(words[i:j])):
-                name = self._name(run)
+            j = self._end(para, tokens, i, text.language)
+            for run in split(self._opened(para, tokens, i, j, text), text.language):
+                name = self._name(run, text)
                 if name:
                     yield name
             i = j
+
+    def _end(self, para: str, tokens, i: int, language: str) -> int:
+        """Where the name starting at word ``i`` ends: its capitalised words, and in
+        Russian the lower-case words of a body's name ("Федеральная антимонопольная
+        служба", "Министерство торговли КНР")."""
+        j = i + 1
+        while j < len(tokens) and j - i < MAX_WORDS and self._continues(para, tokens, j):
+            j += 1
+        if language == "ru":
+            longer = russian.body_end(para, tokens, i, j)
+            if longer > j:
+                j = longer
+                while j < len(tokens) and j - i < MAX_WORDS + 3 and self._continues(para, tokens, j):
+                    j += 1
+        return j
+
+    def _opened(self, para: str, tokens, i: int, j: int, text: _Text) -> tuple[str, ...]:
+        """The run's words without a common word that opens a sentence ("Hökumət", "Yerli",
+        "Также") or, in Russian, a common noun before a name ("Семья Обамы", "Император
+        Акихито"). English keeps its stop list alone (data/entities.toml)."""
+        words = tuple(t.group() for t in tokens[i:j])
+        if text.language == "en":
+            return words
+        opening = not para[:tokens[i].start()].rstrip() or para[:tokens[i].start()].rstrip().endswith(_OPENS)
+        if opening and len(words[0]) > 1 and not _capital_only(words[0]) and (
+                text.common(words[0]) or text.language == "az" and any(
+                    stem in name_rules().not_names for stem in turkic.stems(words[0]))):
+            words = words[1:]  # "Yerli", "Bizə" (biz + ə)
+        while text.language == "ru" and len(words) > 1 and russian.opener(words[0]) and (
+                not russian.common_word(words[1]) or known(words[1:2], "ru")):
+            words = words[1:]
+        return words
 
     def _matter(self, word: str) -> bool:
         found = self._matters[word] = _capital(word) or bool(self._starting_with(_key(word)))
@@ -145,70 +238,19 @@ class Finder:
                 if v[1] and len(v[0]) == 1]
         return found
 
-    def _name(self, words: tuple[str, ...]) -> str | None:
-        shaped = _shaped(words)
-        if shaped is None:
+    def _name(self, words: tuple[str, ...], text: _Text) -> str | None:
+        found = shaped(words, text.language) if words else None
+        if found is None:
             return None
-        name, person = shaped
+        names, person = found
+        name = text.likeliest(names)
         return self.canonical(name) if person else name
-
-
-@functools.lru_cache(maxsize=200_000)
-def _shaped(words: tuple[str, ...]) -> tuple[str, bool] | None:
-    """The name a run of capitalised words gives, and whether it is a person's (whose
-    spelling the speakers decide), or None. The rules alone decide it, and news repeats
-    its names: asked once a run."""
-    rules = name_rules()
-    words = [_POSSESSIVE.sub("", w) for w in words]
-    if " ".join(words) in rules.types:
-        return " ".join(words), False
-    start = 0
-    while start < len(words) and (words[start] in rules.not_names or words[start] in JOINERS):
-        start += 1
-    if start and start == len(words) - 1 and (rules.organisation_word(words[-1])
-                                              or words[-1] in rules.place):
-        start -= 1  # "Russian Federation", not "Federation"
-    words = words[start:]
-    while words and words[-1] in JOINERS:
-        words = words[:-1]
-    if not words or any(w in rules.not_in_names for w in words):
-        return None
-    name = " ".join(words)
-    if name in rules.types:
-        return name, False
-    kind = kind_of(name)
-    # A title is not part of a name: "Foreign Secretary Jack Straw" is Jack Straw, and
-    # "Foreign Secretary" or "Labour MP" is no one.
-    titled = [n for n, w in enumerate(words) if w in rules.not_names]
-    if titled and kind in ("person", None):
-        tail = tuple(words[titled[-1] + 1:])
-        return _shaped(tail) if tail and kind_of(" ".join(tail)) == "person" else None
-    if kind == "person":
-        return nominative(without_case_ending(name), kind), True
-    # The name as a list gives it, not as the sentence declined it ("Müsavat Partiyası").
-    return (nominative(name, kind), False) if kind else None
 
 
 @functools.lru_cache(maxsize=200_000)
 def _key(token: str) -> str:
     """A token as alias tables are keyed: folded, without a possessive."""
     return fold(_POSSESSIVE.sub("", token))
-
-
-@functools.lru_cache(maxsize=200_000)
-def _split(words: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
-    """A run that is an organisation then a person ("Müsavat Partiyasından Tofiq Yaqublu")
-    as the two names; a compound adjective ("Government-controlled") is no name."""
-    rules = name_rules()
-    if any(re.search(r"-[^\W\d_]", w) and not re.search(r"-[^\W\d_]*[A-ZÀ-ÞА-ЯƏİ]", w)
-           for w in words):
-        return ()
-    for k, word in enumerate(words[:-2]):
-        tail = words[k + 1:]
-        if rules.organisation_word(word) and len(tail) in (2, 3) and kind_of(" ".join(tail)) == "person" \
-                and tail[-1].lower().endswith(rules.person_endings):
-            return words[:k + 1], tail
-    return (words,)
 
 
 def _ends_with(longer: tuple[str, ...], words: tuple[str, ...]) -> bool:
@@ -232,3 +274,8 @@ def _capital(word: str) -> bool:
 def _joined(text: str, left, right) -> bool:
     """Two words of one name stand next to each other, with only spaces between."""
     return not text[left.end():right.start()].strip()
+
+
+def _capital_only(word: str) -> bool:
+    # An acronym is never a common word, whatever the text writes in lower case.
+    return word.isupper()

@@ -1,5 +1,6 @@
 """Stage 3: what a document is. The manifest wins; otherwise each field is inferred by
-its own function, trying its sources in the order written there.
+its own function, trying its sources in the order written there (the outlet's in
+``outlets``).
 
 Every ``infer_*`` function returns ``(value, source)`` so that ``presscut extract
 --json`` can show where each value came from.
@@ -9,37 +10,18 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import os
 import re
-import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from core import data as shipped
 from core.records import LoadedFile, Metadata, is_web_url
-from indexer import cleaner, language, selfnames
+from indexer import cleaner, language
+from indexer.outlets import DATELINE_SLASH, DATELINE_WIRE, Found, infer_outlet
 
 MANIFEST_NAMES = ("sources.csv", "manifest.csv")
-MANIFEST_COLUMNS = ("file", "url", "outlet", "title", "date", "language", "authors")
 
-Found = tuple[str | None, str]
-
-# "Baku/07.01.22/Turan: ..." (Turan's dateline: place/day.month.year/agency)
-_DATELINE_SLASH = re.compile(
-    r"^\s*(?P<place>[^\W\d][\w .'-]{1,30}?)\s*/\s*(?P<date>\d{1,2}\.\d{1,2}\.\d{2,4})\s*/\s*"
-    r"(?P<outlet>[^\W\d][\w .&'-]{1,40}?)\s*:"
-)
-# "BAKU, Jan 7 (Reuters) - ..." (wire-service dateline)
-_DATELINE_WIRE = re.compile(
-    r"^\s*[A-ZÀ-ÞА-Я][A-ZÀ-ÞА-Я .'-]{1,30},\s+[\w .]{3,20}?\s*\((?P<outlet>[\w .&'-]{2,40})\)\s*[-–—]"
-)
-# The outlet's name in its own promotion lines: "Sign up for Eurasianet's free newsletter".
-_PROMO = re.compile(
-    r"(?i:sign\s+up\s+for|subscribe\s+to|support|follow)\s+(?P<outlet>[A-Z][\w.]+(?:\s[A-Z][\w.]+)?)"
-    r"(?:'s|’s|\s*:|\s+on\b)"
-)
 _BYLINE_PREFIX = re.compile(r"^(?:by|author:|müəllif:|автор:)\s+", re.I)
 _URL_DATE = re.compile(r"/(?P<y>(?:19|20)\d{2})[/-](?P<m>\d{1,2})(?:[/-](?P<d>\d{1,2}))?(?:/|$|-)")
 _ISO_DATE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})(?:-(?P<d>\d{2}))?")
@@ -178,64 +160,6 @@ def infer_url(meta: Mapping[str, str]) -> Found:
     return None, "none"
 
 
-def infer_outlet(text: str, meta: Mapping[str, str], url: str | None,
-                 removed: tuple[str, ...] = (), outlet_names: Mapping[str, str] | None = None
-                 ) -> Found:
-    """og:site_name, JSON-LD publisher, the domain-to-name table, a dateline, a
-    self-reference, the outlet named in its own boilerplate ("Sign up for Eurasianet's
-    newsletter"), the URL's domain."""
-    for key in ("og:site_name", "jsonld:publisher", "application-name"):
-        if meta.get(key):
-            return meta[key], key
-    host = (urlparse(url).hostname or "").removeprefix("www.") if url else ""
-    named = outlet_for_domain(host, outlet_names)
-    if named:
-        return named, "domain-table"
-    if meta.get("feed:channel"):
-        return meta["feed:channel"], "feed:channel"
-    head = text[:600]
-    for pattern, source in ((_DATELINE_SLASH, "dateline"), (_DATELINE_WIRE, "dateline")):
-        match = pattern.search(head)
-        if match:
-            return match["outlet"].strip(), source
-    named = selfnames.find(text, (outlet_names or shipped_outlet_names()).values())
-    if named:
-        return named, "self-reference"
-    for line in removed:
-        match = _PROMO.search(line)
-        if match:
-            return match["outlet"], "boilerplate"
-    if host:
-        return host, "url-domain"
-    return None, "none"
-
-
-@functools.cache
-def shipped_outlet_names() -> dict[str, str]:
-    """The domain-to-name table shipped with Presscut (data/outlets.toml)."""
-    return dict(shipped.toml("outlets.toml")["domains"])
-
-
-def read_outlet_names(corpus: Path) -> dict[str, str]:
-    """The shipped table, extended or overridden by the corpus's own ``outlets.toml``."""
-    names = dict(shipped_outlet_names())
-    own = corpus / "outlets.toml"
-    if own.is_file():
-        names.update(tomllib.loads(own.read_text(encoding="utf-8")).get("domains", {}))
-    return names
-
-
-def outlet_for_domain(host: str, names: Mapping[str, str] | None = None) -> str | None:
-    """The outlet a host belongs to: the host itself, then each parent domain."""
-    names = shipped_outlet_names() if names is None else names
-    parts = host.lower().split(".")
-    for i in range(len(parts) - 1):
-        name = names.get(".".join(parts[i:]))
-        if name:
-            return name
-    return None
-
-
 def infer_date(text: str, meta: Mapping[str, str], url: str | None) -> Found:
     """Page metadata, a feed item's date, the date printed at the top of a PDF, the
     dateline's day, the URL path, the day a web archive captured the page; never a day
@@ -245,7 +169,7 @@ def infer_date(text: str, meta: Mapping[str, str], url: str | None) -> Found:
         found = normalise_date(meta.get(key, ""))
         if found:
             return found, key
-    match = _DATELINE_SLASH.search(text[:600])
+    match = DATELINE_SLASH.search(text[:600])
     if match:
         day, month, year = match["date"].split(".")
         year = f"20{year}" if len(year) == 2 else year
@@ -334,7 +258,7 @@ def infer_authors(meta: Mapping[str, str], removed: tuple[str, ...] = ()
 
 def first_words(paragraph: str, limit: int = 12) -> str:
     """The opening words of a paragraph, past any dateline, as a stand-in title."""
-    for pattern in (_DATELINE_SLASH, _DATELINE_WIRE):
+    for pattern in (DATELINE_SLASH, DATELINE_WIRE):
         match = pattern.search(paragraph)
         if match:
             paragraph = paragraph[match.end():]

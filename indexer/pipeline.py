@@ -14,7 +14,7 @@ from pathlib import Path
 from core import entities, files, ids
 from core.aliases import AliasTable
 from core.records import Document, LoadedFile, NotAnArticle, Skipped
-from indexer import cleaner, loader, mentions, metadata, passages, selfnames, speakers
+from indexer import cleaner, loader, mentions, metadata, outlets, passages, selfnames, speakers
 
 # Bump when loader/metadata/passages change what they produce for the same input.
 PIPELINE_VERSION = "8"
@@ -38,7 +38,7 @@ class Context:
     def for_corpus(cls, corpus: Path) -> Context:
         groups = [[v.text for v in group]
                   for group in AliasTable([corpus / "aliases.toml"]).groups()]
-        return cls(metadata.read_outlet_names(corpus), groups, speakers.Registry(groups))
+        return cls(outlets.read_outlet_names(corpus), groups, speakers.Registry(groups))
 
     @functools.cached_property
     def digest(self) -> str:

@@ -3,6 +3,7 @@ one that reads only what changed is :mod:`indexer.quick`)."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 from collections import Counter
@@ -16,7 +17,7 @@ from engines.protocol import Target
 from indexer import cleaner, commits, dedup, metadata, state
 from indexer.corpus_walk import CorpusFile
 from indexer.decisions import Run
-from indexer.first_pass import FirstPass, outlet_texts
+from indexer.first_pass import FirstPass, Reading, outlet_texts
 from indexer.pipeline import Context
 from indexer.summary import Progress, Summary
 
@@ -51,6 +52,7 @@ class Inputs:
     hints: str
     helper: futures.ProcessPoolExecutor | None
     listing: state.Listing
+    reading: Reading
 
     def files(self, only: Container[str] | None = None) -> list[CorpusFile]:
         """The corpus files (``only`` these), in order."""
@@ -94,7 +96,7 @@ def whole(inputs: Inputs, before: state.State | None, read: Read) -> state.State
         context.speakers.add_known(indexed.persons)
     known_files = before.files if before and before.body.hints == inputs.hints else {}
     first = FirstPass(rows, context.outlet_names, summary.skipped, {**known_files, **read.files},
-                      read.texts)
+                      read.texts, reading=inputs.reading)
     seen = first.run(inputs.files(), inputs.progress, inputs.workers)
     counts = cleaner.line_counts(outlet_texts(seen))
     repeated = cleaner.repeated_in(counts)
@@ -104,13 +106,14 @@ def whole(inputs: Inputs, before: state.State | None, read: Read) -> state.State
                                       if relpath in present})
     registry = dedup.Registry.of(signatures.keys, signatures.exacts, signatures.minhashes)
     run = Run(summary, context, rows, existing, inputs.target.known_copies, repeated, present,
-              registry)
+              registry, reading=inputs.reading)
     if known_files:
         run.trust_unread({outlet for outlet in {item.outlet for item in seen}
                           if before.body.repeats.get(outlet) == repeats.get(outlet)})
     # Two is what Whoosh's multi-process writer was measured safe and fastest with; a
     # small incremental change is not worth starting processes (nor adding segments).
-    commits.write(inputs, run, seen, 1 if existing else min(2, os.cpu_count() or 1))
+    with contextlib.closing(run):
+        commits.write(inputs, run, seen, 1 if existing else min(2, os.cpu_count() or 1))
     current = run.current
     head = inputs.finish(run, len(current), sum(d.passages for d in current.values()),
                          Counter(files.format_of(relpath) for relpath in current))

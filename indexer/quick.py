@@ -7,6 +7,7 @@ files touch: at 100,000 articles the whole state is seconds of objects.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Mapping
@@ -83,7 +84,8 @@ def _reread(inputs: plan.Inputs, previous: Previous) -> _Reread:
     rows = inputs.rows
     if rows is None:
         rows = metadata.read_manifests(inputs.corpus, plan.manifests_over(inputs.head.manifests, redo))
-    first = FirstPass(rows, inputs.context.outlet_names, inputs.summary.skipped, old)
+    first = FirstPass(rows, inputs.context.outlet_names, inputs.summary.skipped, old,
+                      reading=inputs.reading)
     seen = first.run(inputs.files(redo), inputs.progress, inputs.workers)
     counts = _counts(previous, old, first.files)
     return _Reread(redo=redo, gone=gone, rows=rows, first=first, seen=seen, counts=counts,
@@ -122,10 +124,11 @@ def _written(inputs: plan.Inputs, previous: Previous, reread: _Reread,
     registry = dedup.Registry.of(present_.keys, present_.exacts, present_.minhashes,
                                  (lambda: helper.submit(dedup.bands).result()) if helper else None)
     written = Run(inputs.summary, context, reread.rows, existing, inputs.target.known_copies,
-                  reread.repeated, present, registry)
+                  reread.repeated, present, registry, reading=inputs.reading)
     # No outlet's boilerplate changed (or the run went through every file).
     written.trust_unread({item.outlet for item in reread.seen})
-    commits.write(inputs, written, reread.seen, 1)
+    with contextlib.closing(written):
+        commits.write(inputs, written, reread.seen, 1)
     return written
 
 

@@ -47,9 +47,12 @@ def outcome(job: Job, context: Context | None = None) -> Outcome | str:
     context.speakers.handed.clear()
     try:
         doc = process(job.loaded, job.row, job.repeated, context)
+        signature = dedup.signature(doc.text)
     except NotAnArticle as exc:
         return str(exc)
-    return doc, dedup.signature(doc.text), frozenset(context.speakers.handed)
+    except Exception as exc:  # what one text does to the pipeline is its skip, not the run's
+        return f"could not be indexed ({type(exc).__name__}: {str(exc)[:200]})"
+    return doc, signature, frozenset(context.speakers.handed)
 
 
 def produced(jobs: Iterator[Job], context: Context, workers: int,

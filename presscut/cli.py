@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from search.service import SearchService
 
 EXIT_NOTHING_INDEXED = 1
-EXIT_BAD_INPUT = 2
+EXIT_BAD_INPUT = runs.EXIT_BAD_INPUT
 EXIT_BUSY = runs.EXIT_BUSY
 
 
@@ -53,6 +53,7 @@ def index_command(corpus, index, rebuild, wait, as_json, **engine):
     settings = _settings(corpus=corpus, index=index, **engine_settings(engine))
     if not settings.corpus.is_dir():
         raise click.ClickException(f"No corpus folder at {settings.corpus}.")
+    runs.refuse_inside_corpus(settings)
     try:
         summary = runs.index(settings, rebuild=rebuild, wait=wait)
     except IndexBusy as exc:
@@ -87,6 +88,7 @@ def serve(index, corpus, host, port, workers, threads, base_url, **engine):
 
     settings = _settings(index=index, corpus=corpus, host=host, port=port, workers=workers,
                          threads=threads, base_url=base_url, **engine_settings(engine))
+    runs.refuse_inside_corpus(settings)
     problem = settings.problem() or server.listen_problem(settings.host, settings.port)
     if problem:
         click.echo(f"Error: {problem}", err=True)

@@ -1,5 +1,6 @@
-"""Indexing from the command line, whichever engine holds the index: a run that a kill
-ends as cleanly as Ctrl-C, its progress bar, and whether an index is there to search."""
+"""Indexing from the command line, whichever engine holds the index: refusing a corpus
+that holds the index or the secret key, a run that a kill ends as cleanly as Ctrl-C, its
+progress bar, and whether an index is there to search."""
 
 from __future__ import annotations
 
@@ -18,6 +19,19 @@ from engines.whoosh import store
 from indexer import build
 
 EXIT_BUSY = 75  # EX_TEMPFAIL: try again later
+
+# Also cli.EXIT_BAD_INPUT: an option or setting that cannot be used.
+EXIT_BAD_INPUT = 2
+
+
+def refuse_inside_corpus(settings: Settings) -> None:
+    """Stop, saying why, when the index or the secret key would lie in the corpus: the
+    indexer would read them, and serve the key that signs logins to anyone who searched."""
+    problems = settings.inside_corpus()
+    if problems:
+        for problem in problems:
+            click.echo(f"Error: {problem}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
 
 
 @contextlib.contextmanager
@@ -55,13 +69,15 @@ def index(settings: Settings, rebuild: bool = False, wait: float = 0.0):
         with ended_by_kill():
             engine = open_engine(settings.index, settings.engine, settings)
             return build.index_corpus(settings.corpus, settings.index, rebuild=rebuild,
-                                      progress=progress_bar, wait=wait, engine=engine)
+                                      progress=progress_bar, wait=wait, engine=engine,
+                                      limits=settings.read_limits())
     except EngineUnavailable as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_BUSY)
 
 
 def progress_bar(items, total, label):
+    """``items`` with a progress bar on a terminal (``label`` names the pass)."""
     if not sys.stderr.isatty():
         return items
     from tqdm import tqdm

@@ -72,10 +72,15 @@ class Collection:
 
 @dataclasses.dataclass(frozen=True)
 class Added:
-    """A collection after a passage was cut into it, and whether it was there already."""
+    """A collection after a passage was cut into it, and whether it was there already
+    (then the API and the page say :data:`ALREADY`)."""
 
     collection: Collection
     already: bool
+
+
+ALREADY = ("This passage was already in the collection: its note and tags are kept, and a "
+           "note or tags given are added to them.")
 
 
 @dataclasses.dataclass(frozen=True)

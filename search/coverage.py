@@ -13,6 +13,24 @@ def every_clause(clauses: list[Wanted], keys: list[frozenset[str]]) -> bool:
                for clause in clauses if len(clause) >= 2)
 
 
+def sentence_coverage(sentences: list[Wanted], keys: list[frozenset[str]], ends: set[int],
+                      join: int) -> float:
+    """The share (by weight) of the quote's content words held sentence by sentence: each
+    sentence of the quote in one sentence of the text or ``join`` in a row (``ends``: the
+    numbers of the words a sentence of the text ends after). A statement is said in a
+    sentence; its words gathered from the ends of three sentences are not it."""
+    starts = [0, *sorted(k + 1 for k in ends if k + 1 < len(keys))]
+    held = [frozenset().union(*keys[a:b]) for a, b in zip(starts, [*starts[1:], len(keys)],
+                                                          strict=True)]
+    regions = [frozenset().union(*held[i : i + join]) for i in range(len(held))] or [frozenset()]
+    total = got = 0.0
+    for sentence in sentences:
+        weight = sum(w for _, w in sentence)
+        total += weight
+        got += max(sum(w for k, w in sentence if k & region) for region in regions)
+    return got / total if total else 1.0
+
+
 def stretch_coverage(wanted: Wanted, tokens: list[frozenset[str]], width: int) -> float:
     """The largest share (by weight) of the quote's content words found together within
     ``width`` words of the text: a statement's words stand close, while words scattered

@@ -1,6 +1,6 @@
-"""A collection of cuttings read against the archive as it is now, and its exports:
-BibTeX, RIS and CSL-JSON bibliographies and a Markdown dossier (the printable HTML one
-is a template of the web app, rendered from the same entries).
+"""A collection of cuttings read against the archive as it is now, its JSON, and its
+exports: BibTeX, RIS and CSL-JSON bibliographies and a Markdown dossier (the printable
+HTML one is a template of the web app, rendered from the collection's JSON).
 
 A cutting whose passage a later re-index changed or removed is *changed*: the dossier
 shows the text as it was cut and where the passage went (the retired-permalink logic);
@@ -20,6 +20,15 @@ from search.collection_store import Collection, Cutting
 from search.service import PassageGone, SearchService
 
 Permalink = Callable[[str], str]
+# A collection's exports: format -> (file extension, media type, what a page calls it).
+EXPORTS = {
+    "bibtex": ("bib", "application/x-bibtex", "BibTeX"),
+    "ris": ("ris", "application/x-research-info-systems", "RIS"),
+    "csl-json": ("json", "application/vnd.citationstyles.csl+json", "CSL-JSON"),
+    "markdown": ("md", "text/markdown; charset=utf-8", "Markdown dossier"),
+    "html": ("html", "text/html; charset=utf-8", "Printable dossier"),
+    "zip": ("zip", "application/zip", "All as ZIP"),
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,6 +61,30 @@ def resolve(collection: Collection, service: SearchService) -> list[Entry]:
         doc, passage = found
         entries.append(Entry(cutting, doc, passage, doc.passage_text(passage) != cutting.text))
     return entries
+
+
+def collection_json(collection: Collection, entries: list[Entry], permalink: Permalink) -> dict:
+    """``/api/collections/<id>``: each cutting as it was cut, with its source as indexed
+    now; ``changed`` when a re-index changed the passage, ``successor`` where it went."""
+    return {"id": collection.id, "name": collection.name, "description": collection.description,
+            "created": collection.created,
+            "passages": [_cutting_json(entry, permalink) for entry in entries]}
+
+
+def _cutting_json(entry: Entry, permalink: Permalink) -> dict:
+    cutting, doc, passage = entry.cutting, entry.doc, entry.passage
+    meta = doc.metadata if doc else None
+    return {
+        "passage_id": cutting.passage_id, "text": cutting.text, "note": cutting.note,
+        "tags": list(cutting.tags), "doc_id": doc.doc_id if doc else None,
+        "title": meta.title if meta else None, "outlet": meta.outlet if meta else None,
+        "date": meta.date if meta else None, "url": meta.url if meta else None,
+        "language": meta.language if meta else None,
+        "permalink": permalink(cutting.passage_id), "changed": entry.changed,
+        "successor": entry.current_id if entry.changed else None,
+        "speakers": list(passage.speakers) if passage else [],
+        "page": passage.page if passage else None, "added": cutting.added,
+    }
 
 
 @dataclasses.dataclass(frozen=True)

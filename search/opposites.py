@@ -80,11 +80,13 @@ def _skeleton(ending: str) -> str:
     return "".join(c for c in _COPULA.sub("", ending) if c not in _VOWELS and c != "y")
 
 
-def kin(word: str) -> frozenset[str]:
+def kin(word: str, quoted: bool = False) -> frozenset[str]:
     """Keys a folded word shares with its opposites, for weighing how much of a statement
     a passage holds: the passage that says "denied" holds the statement "admitted" (which
-    it reverses). Only the prefixes that rarely begin a word otherwise give a base."""
-    keys = {f"o:{group}" for group, _ in sides(word)}
+    it reverses). A ``quoted`` word's keys are those of the other side, so a word of the
+    same side ("sent" for "stay") holds nothing of it. Only the prefixes that rarely begin
+    a word otherwise give a base."""
+    keys = {f"o:{group}:{1 - side if quoted else side}" for group, side in sides(word)}
     keys.update("s:" + stem(word[len(p) :]) for p in _BASE_PREFIXES
                 if word.startswith(p) and len(word) - len(p) >= 4)
     return frozenset(keys)

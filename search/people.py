@@ -5,7 +5,8 @@ month (the JSON ``/api/speakers/<name>`` and ``/api/entities/<name>``).
 
 One person has one name, whichever way they appear: a speaker known by surname
 ("Tokayev") is the person the mentions name in full ("Kasym Jomart Tokayev"), by the
-corpus's corrections (:meth:`Corrections.counted_as`), and has one page (:func:`page`)."""
+corpus's corrections (:meth:`Corrections.counted_as`), and has one page (``/entity/<name>``,
+rendered from these objects' JSON: :func:`person_json`)."""
 
 from __future__ import annotations
 
@@ -44,61 +45,14 @@ class Person:
     outlets: tuple[tuple[str, int], ...]
     months: tuple[tuple[str, int], ...]
     spellings: tuple[tuple[str, int], ...]
+    # The facet's values that are this person: a search for them is ``<facet>=<value>``.
+    values: tuple[str, ...]
     kind: str = ""
 
     @property
     def truncated(self) -> bool:
         return len(self.statements) >= LIMIT
 
-    @property
-    def when(self) -> str:
-        """When its passages are dated, at the dates' own precision: "on 2022-01-08" once
-        when the first and the last agree (they said "2022-01 to 2022-01"), "in 2022-01"
-        for a month, else "2022-01-07 to 2022-01-10"; empty when none is dated."""
-        dated = sorted(s.doc.metadata.date for s in self.statements if s.doc.metadata.date)
-        if not dated:
-            return ""
-        first, last = dated[0], dated[-1]
-        if first != last:
-            return f"{first} to {last}"
-        return f"on {first}" if len(first) == 10 else f"in {first}"
-
-
-@dataclasses.dataclass(frozen=True)
-class Page:
-    """One person's page: what they are quoted saying, then the other passages naming
-    them; ``person`` is all of these together (the counts, timeline and outlets)."""
-
-    person: Person
-    quoted: Person | None
-    named: Person | None
-    spoken_as: tuple[str, ...]  # the speaker names that are this person
-
-    @property
-    def others(self) -> tuple[Statement, ...]:
-        """The passages naming them that do not quote them."""
-        return self.person.statements[len(self.quoted.statements) if self.quoted else 0:]
-
-    @property
-    def truncated(self) -> bool:
-        return any(p.truncated for p in (self.quoted, self.named) if p)
-
-    @property
-    def summary(self) -> str:
-        """"Quoted in 2 passages of 1 document; named in 5 more, by 5 outlets"."""
-        quoted, named, outlets = self.quoted, self.named, len(self.person.outlets)
-        parts = [f"Quoted in {_count(len(quoted.statements), 'passage')} of "
-                 f"{_count(quoted.documents, 'document')}"] if quoted else []
-        if named and quoted and self.others:
-            parts.append(f"named in {len(self.others)} more")
-        elif named and not quoted:
-            parts.append(f"Named in {_count(len(self.others), 'passage')} of "
-                         f"{_count(named.documents, 'document')}")
-        return "; ".join(parts) + (f", by {_count(outlets, 'outlet')}" if outlets else "")
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def name_of(service: SearchService, name: str) -> str:
@@ -137,24 +91,6 @@ def mentioned(service: SearchService, name: str) -> Person | None:
     return dataclasses.replace(found, kind=service.entities.kind(name) or "") if found else None
 
 
-def page(service: SearchService, name: str) -> Page | None:
-    """The page of the person ``name`` is (see :func:`name_of`): None when the archive
-    neither quotes nor names them."""
-    person = name_of(service, name)
-    spoken_as = _spoken_as(service, person)
-    said, named = _quoted(service, person, spoken_as), mentioned(service, person)
-    if said is None and named is None:
-        return None
-    seen = {s.passage.passage_id for s in said.statements} if said else set()
-    statements = [*(said.statements if said else ()),
-                  *(s for s in (named.statements if named else ())
-                    if s.passage.passage_id not in seen)]
-    everyone = _person(person, "mentioned" if named else "speaker", statements,
-                       len({s.doc.doc_id for s in statements}))
-    return Page(dataclasses.replace(everyone, kind=named.kind if named else ""), said, named,
-                spoken_as)
-
-
 def _statements(service: SearchService, facet: str, values: tuple[str, ...], name: str,
                 holds) -> Person | None:
     if not values:
@@ -167,25 +103,41 @@ def _statements(service: SearchService, facet: str, values: tuple[str, ...], nam
     for hit in result.results:
         doc = service.document(hit.doc_id)
         statements += [Statement(doc, p) for p in doc.passages if holds(p)]
-    return _person(name, facet, statements[:LIMIT], result.total)
-
-
-def _person(name: str, facet: str, statements: list[Statement], documents: int) -> Person:
+    statements = statements[:LIMIT]
     months = Counter(s.doc.metadata.month for s in statements if s.doc.metadata.month)
     outlets = Counter(s.doc.metadata.outlet for s in statements)
-    return Person(name, facet, tuple(statements), documents, tuple(outlets.most_common()),
-                  tuple(sorted(months.items())), _spellings(name, statements))
+    return Person(name, facet, tuple(statements), result.total, tuple(outlets.most_common()),
+                  tuple(sorted(months.items())), spellings(name, [s.text for s in statements]),
+                  values)
 
 
-def _spellings(name: str, statements: list[Statement]) -> tuple[tuple[str, int], ...]:
-    """How the name's last word is written in the passages quoting them ("Kərimli",
-    "Kerimli", "Керимли"), most frequent first."""
+def spellings(name: str, texts: list[str]) -> tuple[tuple[str, int], ...]:
+    """How the name's last word is written in these passages ("Kərimli", "Kerimli",
+    "Керимли"), most frequent first."""
     words = _WORD.findall(name)
     if not 1 <= len(words) <= 3 or not all(w[:1].isupper() for w in words):
         return ()  # a body ("National Council of Democratic Forces"), not a person's name
     key = name_key(words[-1])
     if key is None:
         return ()
-    seen = Counter(word for s in statements for word in _WORD.findall(s.text)
+    seen = Counter(word for text in texts for word in _WORD.findall(text)
                    if word[:1].isupper() and name_key(word) == key)
     return tuple(seen.most_common())
+
+
+def person_json(person: Person, permalink) -> dict:
+    """``/api/speakers/<name>`` and ``/api/entities/<name>``: every passage quoting (or
+    naming) them, oldest first; ``values`` are the facet's values that are them."""
+    return {
+        "name": person.name, "facet": person.facet, "type": person.kind or None,
+        "values": list(person.values), "documents": person.documents,
+        "truncated": person.truncated,
+        "outlets": [{"value": v, "count": n} for v, n in person.outlets],
+        "months": [{"value": v, "count": n} for v, n in person.months],
+        "spellings": [{"value": v, "count": n} for v, n in person.spellings],
+        "passages": [{"passage_id": s.passage.passage_id, "text": s.text, "doc_id": s.doc.doc_id,
+                      "title": s.doc.metadata.title, "outlet": s.doc.metadata.outlet,
+                      "date": s.doc.metadata.date, "url": s.doc.metadata.url,
+                      "language": s.doc.metadata.language,
+                      "permalink": permalink(s.passage.passage_id)} for s in person.statements],
+    }

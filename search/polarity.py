@@ -28,6 +28,9 @@ from search.opposites import opposed, turkic_keys, turkic_negated
 from search.wording import Token, sentence_ends, tokens
 
 SHORT_GAP = 3  # a gap this short is one changed phrase: any negation in it counts
+# A negation one word before the aligned word bears on it ("do not consider | it right"),
+# and two when the second leads into a clause ("did not mean that | the firms admitted").
+_INTO_CLAUSE = frozenset({"that", "whether", "if", "to"})
 JOINED = 2  # words a second archive sentence must add to be read with the first
 _TURKIC = re.compile("[əƏı]")
 # Words that lead to the word a negation bears on ("not a member"): shown with it.
@@ -150,7 +153,7 @@ def _events(gap: alignment.Gap, said: list[Token], there: list[Token],
                                                 (a, there, used_a, False, pauses[1])):
         kinds = negation_kinds(toks)
         for n, k in enumerate(members):
-            if kinds[k] and k not in used and _bears(n, members, gap, paused):
+            if kinds[k] and k not in used and _bears(n, members, gap, paused, toks):
                 found.append(_Event(gap, k if quoted else None, None if quoted else k, kinds[k]))
     return found
 
@@ -175,15 +178,18 @@ def _near(members: tuple[int, ...], gap: alignment.Gap, other: int, pauses: set[
         return tuple(kept)
     return members
 
-def _bears(n: int, members: tuple[int, ...], gap: alignment.Gap, pauses: set[int]) -> bool:
+def _bears(n: int, members: tuple[int, ...], gap: alignment.Gap, pauses: set[int],
+           toks: list[Token]) -> bool:
     """Whether the n-th word of a gap side bears on the aligned words: the gap is one
     phrase put for another, or a short one, or the word stands right against an aligned
-    word, or one word before the aligned word it leads to ("do not consider | it right")
-    with no comma between. A clause dropped or added whole ("which did not matter,")
-    bears on nothing."""
+    word, or one word before the aligned word it leads to ("do not consider | it right"),
+    or two when the second opens a clause ("did not mean that | the firms"), with no comma
+    between. A clause dropped or added whole ("which did not matter,", "we did not
+    disclose them and") bears on nothing."""
     replaced = gap.quote and gap.archive and gap.before is not None and gap.after is not None
-    leads = (gap.after is not None and len(members) - 1 - n <= 1
-             and not any(k in pauses for k in members[n:]))
+    between = len(members) - 1 - n
+    leads = (gap.after is not None and not any(k in pauses for k in members[n:])
+             and (between <= 1 or (between == 2 and toks[members[-1]].word in _INTO_CLAUSE)))
     return bool(replaced or leads or len(members) <= SHORT_GAP
                 or (n == 0 and gap.before is not None))
 

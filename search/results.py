@@ -1,11 +1,11 @@
-"""What the search service answers, as plain records, and the one place that turns them
-into JSON: the API, the CLI's ``--json`` and the exports all print these objects."""
+"""What the search service answers, as plain records, and their JSON: the API, the CLI's
+``--json``, the exports and the pages all print these objects. (A person, a story and a
+collection have theirs beside their records: ``people``, ``story``, ``dossier``.)"""
 
 from __future__ import annotations
 
 import dataclasses
 
-from core.analysis import WORD, fold
 from core.files import format_of
 from core.records import Document, Passage
 from search.alignment import changed_facts
@@ -120,18 +120,7 @@ class SearchResult:
 
     @property
     def verb(self) -> str:
-        """What the count says of the query: "match", or when relaxed, that the documents
-        have some of its words (never that they match every word)."""
-        one = self.total == 1
-        if self.relaxed:
-            return f"{'has' if one else 'have'} some of the words of"
-        return "matches" if one else "match"
-
-    @property
-    def also_searched(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        """Each alias typed, with the other names it searched (not the one typed again)."""
-        return tuple((typed, tuple(n for n in names if _words(n) != _words(typed)))
-                     for typed, names in self.aliases)
+        return count_verb(self.total, self.relaxed is not None)
 
     def to_json(self) -> dict:
         """The ``/api/search`` object of the contract."""
@@ -174,8 +163,13 @@ class SearchResult:
                 "relaxed": self.relaxed.to_json() if self.relaxed else None}
 
 
-def _words(name: str) -> tuple[str, ...]:
-    return tuple(fold(word) for word in WORD.findall(name))
+def count_verb(total: int, relaxed: bool) -> str:
+    """What the count says of the query: "match", or when relaxed, that the documents
+    have some of its words (never that they match every word)."""
+    one = total == 1
+    if relaxed:
+        return f"{'has' if one else 'have'} some of the words of"
+    return "matches" if one else "match"
 
 
 def question_sentence(word: str, instead: str) -> str:
@@ -255,51 +249,3 @@ def verify_json(check: Check) -> dict:
     return {"quote": check.quote, "verdict": check.verdict,
             "matches": [match_json(m, diff(check.quote, m.text), check.quote) for m in check.matches],
             "nearest": [match_json(m) for m in check.nearest]}
-
-
-def collection_json(collection, entries, permalink) -> dict:
-    """``/api/collections/<id>``: each cutting as it was cut, with its source as indexed
-    now; ``changed`` when a re-index changed the passage, ``successor`` where it went."""
-    passages = []
-    for entry in entries:
-        cutting, doc = entry.cutting, entry.doc
-        meta = doc.metadata if doc else None
-        passages.append({
-            "passage_id": cutting.passage_id, "text": cutting.text, "note": cutting.note,
-            "tags": list(cutting.tags), "doc_id": doc.doc_id if doc else None,
-            "title": meta.title if meta else None, "outlet": meta.outlet if meta else None,
-            "date": meta.date if meta else None, "url": meta.url if meta else None,
-            "permalink": permalink(cutting.passage_id), "changed": entry.changed,
-            "successor": entry.current_id if entry.changed else None,
-            "speakers": list(entry.passage.speakers) if entry.passage else [],
-            "page": entry.passage.page if entry.passage else None, "added": cutting.added,
-        })
-    return {"id": collection.id, "name": collection.name, "description": collection.description,
-            "created": collection.created, "passages": passages}
-
-
-def person_json(person, permalink) -> dict:
-    """``/api/speakers/<name>`` and ``/api/entities/<name>``: every passage quoting (or
-    naming) them, oldest first."""
-    return {
-        "name": person.name, "facet": person.facet, "type": person.kind or None,
-        "documents": person.documents, "truncated": person.truncated,
-        "outlets": [{"value": v, "count": n} for v, n in person.outlets],
-        "months": [{"value": v, "count": n} for v, n in person.months],
-        "spellings": [{"value": v, "count": n} for v, n in person.spellings],
-        "passages": [{"passage_id": s.passage.passage_id, "text": s.text, "doc_id": s.doc.doc_id,
-                      "title": s.doc.metadata.title, "outlet": s.doc.metadata.outlet,
-                      "date": s.doc.metadata.date, "url": s.doc.metadata.url,
-                      "permalink": permalink(s.passage.passage_id)} for s in person.statements],
-    }
-
-
-def story_json(story, permalink) -> dict:
-    """``/api/story``: statements carried by several outlets, each with its carriers, and
-    how many passages were followed (``complete`` false when the time allowed ran out)."""
-    return {"lines": [{"outlets": line.outlets, "carriers": [
-        {"passage_id": c.passage.passage_id, "text": c.doc.passage_text(c.passage),
-         "doc_id": c.doc.doc_id, "outlet": c.doc.metadata.outlet, "date": c.doc.metadata.date,
-         "title": c.doc.metadata.title, "verbatim": c.exact,
-         "permalink": permalink(c.passage.passage_id)} for c in line.carriers]}
-        for line in story.lines], "followed": story.followed, "complete": story.complete}

@@ -114,3 +114,14 @@ def likely(service: SearchService, hits: Sequence[ResultDoc]) -> bool:
         if any(run in text and outlet != hit.outlet for run, outlet in runs.items()):
             return True
     return False
+
+
+def story_json(story: Story, permalink) -> dict:
+    """``/api/story``: statements carried by several outlets, each with its carriers, and
+    how many passages were followed (``complete`` false when the time allowed ran out)."""
+    return {"lines": [{"outlets": line.outlets, "carriers": [
+        {"passage_id": c.passage.passage_id, "text": c.doc.passage_text(c.passage),
+         "doc_id": c.doc.doc_id, "outlet": c.doc.metadata.outlet, "date": c.doc.metadata.date,
+         "title": c.doc.metadata.title, "language": c.doc.metadata.language, "verbatim": c.exact,
+         "permalink": permalink(c.passage.passage_id)} for c in line.carriers]}
+        for line in story.lines], "followed": story.followed, "complete": story.complete}

@@ -27,10 +27,10 @@ import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 
 from core.aliases import Variant
-from core.analysis import WORD, fold, stem
+from core.analysis import WORD, fold
 from core.names import looks_like_name, name_key
 from core.records import Document, Passage
-from search import coverage, opposites, polarity
+from search import coverage, opposites, polarity, senses, wording
 from search.alignment import diff
 from search.polarity import Reversal
 from search.wording import content_words, is_content, quotations, segments, tokens, words
@@ -45,13 +45,15 @@ ALTERED_SHARE = 0.75
 MIN_CONTENT_WORDS = 3  # fewer content words than this cannot be told from chance
 # A quote with fewer content words than this says what it says by their order ("Rosneft
 # sued Yukos" is not "Yukos sued Rosneft"): its words must stand in that order.
-ORDERED_BELOW = 5
+ORDERED_BELOW = 4
 # The quote's words must stand within this many times its length (and at least
 # MIN_STRETCH words) of each other in the archive.
 SPREAD, MIN_STRETCH = 1.5, 12
 # A passage that keeps the quote's wording (this share of its words in the archive's order,
 # clause by clause) holds its statement with fewer of its content words: synonyms.
 KEPT_WORDING, KEPT_WORDING_SHARE = 0.8, 0.5
+# A sentence of the quote must stand in this many sentences of the archive in a row.
+JOINED = 2
 # Alike enough to be the same statement reported twice (a word or two changed).
 SAME_STATEMENT = 0.8
 # The longest quote compared word by word (about eight long paragraphs); a longer one is
@@ -95,9 +97,10 @@ class Check:
 
 
 class Concepts:
-    """What a word stands for, whatever its form: its stem, its name key if it is
-    written as a name, its alias group (CSTO, KTMT and ОДКБ are one), and its opposites
-    (a passage that says the opposite holds the statement, reversed)."""
+    """What a word stands for, whatever its form: its stem or its synonyms' key
+    (:mod:`senses`), its name key if it is written as a name, its alias group (CSTO, KTMT
+    and ОДКБ are one), and its opposites (a passage that says the opposite holds the
+    statement, reversed)."""
 
     def __init__(self, groups: Iterable[list[Variant]]):
         self.exact: dict[str, int] = {}
@@ -109,13 +112,15 @@ class Concepts:
                         self.prefixes.append((variant.words[0], number))
                     else:
                         self.exact[variant.words[0]] = number
-        self._known: dict[str, frozenset[str]] = {}
+        self._known: dict[tuple[str, bool], frozenset[str]] = {}
 
-    def of(self, word: str) -> frozenset[str]:
-        found = self._known.get(word)
+    def of(self, word: str, quoted: bool = False) -> frozenset[str]:
+        """The keys of ``word`` as the archive has it, or as a ``quoted`` word: the two
+        share a key when they stand for each other, or for opposites."""
+        found = self._known.get((word, quoted))
         if found is None:
             folded = fold(word)
-            keys = {"s:" + stem(folded), *opposites.kin(folded)}
+            keys = {"s:" + senses.key(folded), *opposites.kin(folded, quoted)}
             if looks_like_name(word) and (key := name_key(word)):
                 keys.add("n:" + key)
             group = self.exact.get(folded)
@@ -123,7 +128,7 @@ class Concepts:
                 group = next((n for prefix, n in self.prefixes if folded.startswith(prefix)), None)
             if group is not None:
                 keys.add(f"a:{group}")
-            found = self._known[word] = frozenset(keys)
+            found = self._known[word, quoted] = frozenset(keys)
         return found
 
 
@@ -141,9 +146,13 @@ def judge(quote: str, documents: list[Document], concepts: Concepts, weight: Wei
                            f"word; a quote that is not is compared word by word up to "
                            f"{MAX_WORDS:,} words. Check it a few paragraphs at a time.")
     said = tokens(quote)
-    want = _Wanted(quote, [(concepts.of(w), weight(fold(w))) for w in content_words(quote)],
-                   [[(concepts.of(said[k].raw), weight(said[k].word)) for k in unit
-                     if is_content(said[k].raw)] for unit in polarity.clauses(quote, said)],
+
+    def wanted(units: list[list[int]]) -> list[coverage.Wanted]:
+        return [[(concepts.of(said[k].raw, True) | {"s:" + said[k].key}, weight(said[k].word))
+                 for k in unit if is_content(said[k].raw)] for unit in units]
+    want = _Wanted(quote, wanted([list(range(len(said)))])[0],
+                   wanted(polarity.clauses(quote, said)), wanted(wording.sentences(quote, said)),
+                   frozenset(t.key for t in said) & senses.phrase_groups(),
                    max(MIN_STRETCH, round(SPREAD * size)))
     found = [_compare(want, doc, window, concepts)
              for doc in documents for window in _windows(doc, size)]
@@ -161,11 +170,13 @@ def judge(quote: str, documents: list[Document], concepts: Concepts, weight: Wei
 @dataclasses.dataclass(frozen=True)
 class _Wanted:
     """What a passage must hold of a quote: its content words (concepts, weight), the same
-    clause by clause, and how close together they must stand."""
+    clause by clause and sentence by sentence, and how close together they must stand."""
 
     quote: str
     words: coverage.Wanted
     clauses: list[coverage.Wanted]
+    sentences: list[coverage.Wanted]
+    groups: frozenset[str]  # the synonym groups it has that have phrases (:mod:`senses`)
     width: int
 
 
@@ -226,10 +237,17 @@ def _compare(want: _Wanted, doc: Document, window: tuple[Passage, ...], concepts
     of its content words together, or its wording kept with a few words changed, and
     every clause of it (a quote stitched from two articles holds one half here)."""
     text = doc.text[window[0].start : window[-1].end]
-    keys = [concepts.of(w) for w in WORD.findall(text)]
+    found = WORD.findall(text)
+    keys = [concepts.of(w) for w in found]
+    if want.groups:  # "pulled out" in the archive holds the quote's "withdrew"
+        for k, group in senses.phrase_keys(list(map(fold, found)), want.groups).items():
+            keys[k] = keys[k] | {"s:" + group}
     covered = coverage.stretch_coverage(want.words, keys, want.width)
     if len(want.words) < ORDERED_BELOW and covered >= ALTERED_SHARE:
         covered = min(covered, coverage.ordered_coverage(want.words, keys, want.width))
+    if covered >= KEPT_WORDING_SHARE:
+        ends = wording.sentence_ends(text, [m.span() for m in WORD.finditer(text)])
+        covered = min(covered, coverage.sentence_coverage(want.sentences, keys, ends, JOINED))
     if covered < KEPT_WORDING_SHARE or not coverage.every_clause(want.clauses, keys):
         return Match(doc, window, round(covered, 4), False)
     reading = polarity.read(want.quote, text)

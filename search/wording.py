@@ -5,10 +5,13 @@ stands in the text it comes from, so that what is shown is the text as written."
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import unicodedata
 
-from core.analysis import WORD, common_words, fold, stem
+from core import data as shipped
+from core.analysis import WORD, common_words, fold
+from search import senses
 
 _ELLIPSIS = re.compile(r"\[\s*(?:…|\.\.\.)\s*\]|…|\.{3}")
 # Quoted speech inside a paragraph, six words or more.
@@ -21,8 +24,9 @@ _CONTRACTED = frozenset({"don", "doesn", "didn", "isn", "aren", "wasn", "weren",
 
 @dataclasses.dataclass(frozen=True)
 class Token:
-    """One word: as written (``raw``), folded (``word``), its stem (``key``, what two
-    words must share to stand for each other), and its place in its text."""
+    """One word: as written (``raw``), folded (``word``), what it stands for (``key``, its
+    stem or its synonyms' key: what two words must share to stand for each other), and
+    its place in its text."""
 
     raw: str
     word: str
@@ -36,7 +40,9 @@ def tokens(text: str) -> list[Token]:
     found = []
     for m in WORD.finditer(text):
         word = fold(unicodedata.normalize("NFKC", m.group()))
-        found.append(Token(m.group(), word, stem(word), m.start(), m.end()))
+        found.append(Token(m.group(), word, senses.key(word), m.start(), m.end()))
+    for k, key in senses.phrase_keys([t.word for t in found]).items():
+        found[k] = dataclasses.replace(found[k], key=key)  # "pulled out" stands for "withdrew"
     return found
 
 
@@ -61,11 +67,18 @@ def content_words(quote: str) -> list[str]:
 
 
 def is_content(word: str) -> bool:
-    """Whether a word (as typed) says something: not one of the commonest words, and a
-    number only as a year ("in 2019" says something, "3" rarely alone)."""
+    """Whether a word (as typed) says something: not one of the commonest words nor an
+    auxiliary ("did not make" says what "never made" says), and a number only as a year
+    ("in 2019" says something, "3" rarely alone)."""
     if word.isdigit():
         return len(word) == 4
-    return fold(word) not in common_words() | _CONTRACTED
+    return fold(word) not in common_words() | _CONTRACTED | _auxiliaries()
+
+
+@functools.cache
+def _auxiliaries() -> frozenset[str]:
+    """The verbs a negation leans on (``data/negations.toml``): "did", "must", "has"."""
+    return frozenset(fold(w) for w in shipped.toml("negations.toml")["auxiliaries"])
 
 
 def sentence_ends(text: str, spans: list[tuple[int, int]], marks: re.Pattern = _SENTENCE_END
@@ -76,6 +89,17 @@ def sentence_ends(text: str, spans: list[tuple[int, int]], marks: re.Pattern = _
             if marks.search(between := text[spans[k][1] : spans[k + 1][0]])
             and not (between in ".," and text[spans[k][1] - 1].isdigit()
                      and text[spans[k + 1][0]].isdigit())}
+
+
+def sentences(text: str, found: list[Token]) -> list[list[int]]:
+    """The sentences of ``text`` (``found``: its words), as lists of word numbers."""
+    ends = sentence_ends(text, [(t.start, t.end) for t in found])
+    units: list[list[int]] = [[]]
+    for k in range(len(found)):
+        units[-1].append(k)
+        if k in ends:
+            units.append([])
+    return [u for u in units if u]
 
 
 # Where a sentence ends in published text: its mark, closing quotes or brackets, a space.

@@ -7,7 +7,7 @@ import importlib.util
 import pytest
 
 from core import records
-from indexer import cleaner, htmlpage, metadata, pipeline
+from indexer import cleaner, htmlpage, metadata, outlets, pipeline
 
 from .conftest import shared
 
@@ -101,7 +101,7 @@ def test_outlet_from_the_domain_table_and_byline_authors(tmp_path):
     meta = pipeline.extract(path)[0].metadata
     assert (meta.outlet, meta.sources["outlet"]) == ("The Steppe", "domain-table")
     assert (meta.authors, meta.sources["authors"]) == (("Aigerim Sadykova",), "byline")
-    assert metadata.outlet_for_domain("en.trend.az") == "Trend"
+    assert outlets.outlet_for_domain("en.trend.az") == "Trend"
 
 
 def test_dev_pages_metadata_is_sound():

@@ -385,6 +385,9 @@ def test_a_corpus_of_every_format_is_indexed_and_a_changed_item_alone_is_redone(
     assert "no text layer" in skipped[0].get_text()
     links = [a["href"] for a in page.select("ul.copies a")]
     assert len(links) == 4 and all(client.get(link).status_code == 200 for link in links)
+    copies = client.get("/api/status").get_json()["last_run"]["copies"]
+    assert [(li.code.get_text(), li.a.get_text()) for li in page.select("ul.copies li")] == \
+        list(copies.items())  # each copy by its file name (it printed dict.copy, a method)
     assert client.get("/api/status").get_json()["last_run"]["formats"] == summary.formats
     rows = export_rows(seeds)
     # A re-export with one article changed redoes that article only.

@@ -25,13 +25,18 @@ def bench():
 
 
 def test_names_found_against_hand_labels():
-    """Gates at the figures measured (docs/entities.md), less a margin: seeds P 0.97 R
-    0.96; BBC and the Russian page never looked at P 0.81 R 0.73 (English 0.82/0.70,
-    Russian 0.81/0.74)."""
+    """Gates at the figures measured (docs/entities.md), less a margin: seeds P 0.96 R
+    0.97; BBC and the Russian page never looked at P 0.84 R 0.80 (English 0.83/0.75,
+    Russian 0.84/0.82); the news of issue 34, dev half az 0.77/0.79, ru 0.74/0.61,
+    held-out half az 0.66/0.70, ru 0.73/0.61."""
     shared("data/news-corpus/bbc-news-2225.jsonl.gz")
     totals = bench().evaluate()
-    for group, (precision, recall) in {"seeds": (0.93, 0.93), "unseen": (0.76, 0.68),
-                                       "unseen, ru": (0.75, 0.68)}.items():
+    for group, (precision, recall) in {
+            "seeds": (0.93, 0.93), "unseen": (0.79, 0.75), "unseen, ru": (0.79, 0.77),
+            "unseen, en": (0.78, 0.70),
+            "unseen news dev, az": (0.72, 0.74), "unseen news dev, ru": (0.69, 0.56),
+            "unseen news held-out, az": (0.61, 0.65),
+            "unseen news held-out, ru": (0.68, 0.56)}.items():
         t = totals[group]
         assert t["right"] / t["found"] >= precision, (group, t)
         assert t["right"] / t["gold"] >= recall, (group, t)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer import build, metadata, pipeline
+from indexer import build, metadata, outlets, pipeline
 
 from .conftest import CORPUS, SEEDS
 
@@ -112,7 +112,7 @@ def test_an_agency_that_says_it_reports_names_the_outlet(agency):
     text = (CORPUS / SEEDS["novator"]).read_text(encoding="utf-8")
     assert "Novator.az-ın məlumatına görə" in text
     told = text.replace("Novator.az-ın məlumatına görə", f"{agency} xəbər verir ki")
-    outlet, source = metadata.infer_outlet(told, {}, None)
+    outlet, source = outlets.infer_outlet(told, {}, None)
     assert outlet == agency and source
 
 

@@ -154,9 +154,11 @@ def test_a_wheel_installed_without_the_checkout_indexes_and_serves(tmp_path):
                           capture_output=True, text=True, check=True).stdout.strip()
     # The dependencies come from this environment; Presscut itself only from the wheel.
     Path(site, "presscut-deps.pth").write_text(sysconfig.get_path("purelib") + "\n")
-    subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-deps", str(wheel)],
-                   check=True, capture_output=True)
+    # Nor the checkout on PYTHONPATH: its presscut.egg-info (left by the build above) would
+    # tell pip that Presscut is installed already, and it would install nothing.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-deps", str(wheel)],
+                   check=True, capture_output=True, env=env)
     subprocess.run([env_dir / "bin" / "presscut", "index", "--corpus", str(CORPUS),
                     "--index", str(tmp_path / "index")], check=True, capture_output=True,
                    cwd=tmp_path, env=env)

@@ -183,17 +183,18 @@ def test_an_untouched_corpus_is_not_read_again(tmp_path, corpus_copy, monkeypatc
     assert _summary(touched) == _summary(first) and touched.unchanged == 6
 
 
-def _reading_recorded(patch) -> list[str]:
-    """The corpus files the indexer reads from now on (their relative paths)."""
-    read: list[str] = []
+def _reading_recorded(patch, log):
+    """The corpus files the indexer reads from now on (their relative paths), as a call
+    that lists them: they are read in worker processes, which append them to ``log``."""
     load_all = loader.load_all
 
-    def recording(path, relpath):
-        read.append(relpath)
-        return load_all(path, relpath)
+    def recording(path, relpath, *args):
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write(relpath + "\n")
+        return load_all(path, relpath, *args)
 
     patch.setattr(loader, "load_all", recording)
-    return read
+    return lambda: log.read_text("utf-8").splitlines() if log.exists() else []
 
 
 def _index_view(index) -> dict:
@@ -209,9 +210,9 @@ def test_one_changed_file_is_the_only_one_read(tmp_path, corpus_copy, monkeypatc
     path = corpus_copy / SEEDS["vikendi"]
     path.write_text(path.read_text() + "\nA paragraph the editors added later, with Zhanaozen.\n")
     with monkeypatch.context() as patch:
-        read = _reading_recorded(patch)
+        read = _reading_recorded(patch, tmp_path / "read.log")
         summary = build.index_corpus(corpus_copy, index)
-    assert read == [SEEDS["vikendi"]]
+    assert read() == [SEEDS["vikendi"]]
     assert (summary.updated, summary.unchanged, summary.added) == (1, 4, 0)
     rebuilt = tmp_path / "rebuilt"
     build.index_corpus(corpus_copy, rebuilt)
@@ -238,9 +239,9 @@ def test_a_line_that_becomes_an_outlets_boilerplate_reprocesses_its_unread_files
         path = corpus / f"{row['id']}.txt"
         path.write_text(path.read_text() + banner + "\n")
     with monkeypatch.context() as patch:
-        read = _reading_recorded(patch)
+        read = _reading_recorded(patch, tmp_path / "read.log")
         summary = build.index_corpus(corpus, index)
-    assert sorted(read) == sorted(f"{row['id']}.txt" for row in rows)
+    assert sorted(read()) == sorted(f"{row['id']}.txt" for row in rows)
     assert summary.updated == 6
     view = _index_view(index)
     assert not any(banner in text for text, _ in view.values())

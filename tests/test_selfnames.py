@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from indexer import metadata, selfnames
+from indexer import outlets, selfnames
 
 from .conftest import CORPUS, SEEDS, shared
 
@@ -29,7 +29,7 @@ def seed_text(name: str) -> str:
 def test_azerbaijani_self_references_of_unseen_outlets(said, outlet):
     text = seed_text("novator").replace(NOVATOR, said)
     assert NOVATOR not in text
-    assert metadata.infer_outlet(text, {}, None) == (outlet, "self-reference")
+    assert outlets.infer_outlet(text, {}, None) == (outlet, "self-reference")
 
 
 @pytest.mark.parametrize(("sentence", "outlet"), [
@@ -46,7 +46,7 @@ def test_azerbaijani_self_references_of_unseen_outlets(said, outlet):
 def test_self_references_in_other_languages_and_datelines(sentence, outlet):
     # The sentence opens an English seed whose own outlet is named nowhere in its text.
     text = sentence + "\n" + seed_text("eurasianet")
-    assert metadata.infer_outlet(text, {}, None) == (outlet, metadata_source(sentence))
+    assert outlets.infer_outlet(text, {}, None) == (outlet, metadata_source(sentence))
 
 
 def metadata_source(sentence: str) -> str:
@@ -62,14 +62,14 @@ def metadata_source(sentence: str) -> str:
 ])
 def test_a_source_quoted_is_not_the_outlet_quoting(sentence):
     text = seed_text("eurasianet") + "\n" + sentence
-    assert selfnames.find(text, metadata.shipped_outlet_names().values()) is None
+    assert selfnames.find(text, outlets.shipped_outlet_names().values()) is None
 
 
 def test_no_bbc_article_is_given_another_outlet():
     """2,225 BBC articles cite Reuters, AFP, AP and others as sources: none of that is
     read as the article's own outlet."""
     path = shared("data/news-corpus/bbc-news-2225.jsonl.gz")
-    names = metadata.shipped_outlet_names().values()
+    names = outlets.shipped_outlet_names().values()
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         found = [(row["id"], selfnames.find(row["text"], names))
                  for row in map(json.loads, handle)]

@@ -20,7 +20,7 @@ from engines.whoosh import writing
 from indexer import build
 from webapp import create_app
 from webapp.params import path_urls, toggle_urls, url_with
-from webapp.views import FACET_SHOWN, PEOPLE
+from webapp.presentation.results import FACET_SHOWN, PEOPLE
 
 from .conftest import SEEDS
 

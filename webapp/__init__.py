@@ -1,6 +1,6 @@
-"""Presscut's web app: HTML pages and the JSON API, both rendered from the search
-service's result objects. It never imports Whoosh or bs4: it goes through
-:mod:`indexer.search`."""
+"""Presscut's web app: HTML pages and the JSON API; a page renders its JSON twin's object
+(``webapp.presentation``). It never imports Whoosh or bs4: it goes through
+:mod:`search.service`."""
 
 from __future__ import annotations
 
@@ -31,14 +31,13 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     app.extensions["presscut.collections"] = Store(settings.collections_file())
 
-    from webapp import access, api, errors, hosts, limits, references, views
-    from webapp import collection_views as collections
+    from webapp import access, api, collection_api, collection_views, errors, hosts, limits, references, views
     from webapp.params import url_with
 
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.filters["one_line"] = one_line
     app.jinja_env.globals["languages"] = LANGUAGES
-    app.jinja_env.globals["collection_choices"] = collections.choices
+    app.jinja_env.globals["collection_choices"] = collection_views.choices
     # A first build still running: every page says how far it is.
     app.jinja_env.globals["indexing"] = lambda: app.extensions["presscut.search"].indexing()
 
@@ -52,8 +51,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(references.bp)
-    app.register_blueprint(collections.api)
-    app.register_blueprint(collections.pages)
+    app.register_blueprint(collection_api.api)
+    app.register_blueprint(collection_views.pages)
     errors.init_app(app)
     app.after_request(_security_headers)
     return app

@@ -31,7 +31,11 @@ csrf = CSRFProtect()
 
 
 def init_app(app, settings: Settings) -> None:
-    app.secret_key = settings.secret_key or _kept_key(settings.collections_file().parent / "secret.key")
+    key = settings.secret_key_file()
+    if key is not None and key.resolve().is_relative_to(settings.corpus.resolve()):
+        # The indexer would read it, and anyone could search for it.
+        raise ValueError(" ".join(settings.inside_corpus()))
+    app.secret_key = settings.secret_key or _kept_key(key)
     # A form token lives as long as the session it belongs to, not an hour.
     app.config["WTF_CSRF_TIME_LIMIT"] = None
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"

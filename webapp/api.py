@@ -1,4 +1,6 @@
-"""The JSON API (../shared/CONTRACT.md). Every route returns what a page also shows."""
+"""The JSON API (../shared/CONTRACT.md). Every route returns what a page also shows: the
+``*_data`` functions here make each answer's object, for the route and for its page
+(``webapp.presentation`` adds what only the page needs)."""
 
 from __future__ import annotations
 
@@ -8,9 +10,11 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from core.facets import FACETS, SORTS
+from core.records import Document
 from search import citations, people
 from search import story as stories
-from search.results import document_json, passage_json, person_json, story_json, verify_json
+from search.people import person_json
+from search.results import SearchRequest, document_json, passage_json, verify_json
 from search.service import BadQuery, SearchService
 from webapp.downloads import attachment
 from webapp.limits import long_requests
@@ -64,14 +68,24 @@ def search():
 
 @bp.get("/documents/<doc_id>")
 def document(doc_id: str):
-    doc = service().document(doc_id) or abort(404, f"No document with id {doc_id!r}.")
-    return jsonify(document_json(doc, service().copies_of(doc)))
+    return jsonify(document_data(find_document(doc_id)))
+
+
+def find_document(doc_id: str) -> Document:
+    return service().document(doc_id) or abort(404, f"No document with id {doc_id!r}.")
+
+
+def document_data(doc: Document) -> dict:
+    return document_json(doc, service().copies_of(doc))
 
 
 @bp.get("/passages/<passage_id>")
 def passage(passage_id: str):
-    doc, p = find_passage(passage_id)
-    return jsonify(passage_json(doc, p, permalink(p.passage_id), service().elsewhere(doc, p)))
+    return jsonify(passage_data(*find_passage(passage_id)))
+
+
+def passage_data(doc, p) -> dict:
+    return passage_json(doc, p, permalink(p.passage_id), service().elsewhere(doc, p))
 
 
 def find_passage(passage_id: str):
@@ -106,8 +120,11 @@ def speaker(name: str):
 
 @bp.get("/story")
 def story():
-    return jsonify(story_json(stories.follow(service(), search_request(request.args)),
-                              permalink))
+    return jsonify(story_data(search_request(request.args)))
+
+
+def story_data(req: SearchRequest) -> dict:
+    return stories.story_json(stories.follow(service(), req), permalink)
 
 
 @bp.get("/entities/<path:name>")
@@ -115,9 +132,23 @@ def entity(name: str):
     """The passages naming them and, as ``quoted``, what they are quoted saying (under
     any speaker name of theirs: ``/api/speakers/<name>``'s object, or null)."""
     person = people.mentioned(service(), name) or abort(404, f"No document mentions {name!r}.")
+    return jsonify(entity_data(person))
+
+
+def entity_data(person: people.Person) -> dict:
     said = people.quoted(service(), person.name)
-    return jsonify({**person_json(person, permalink),
-                    "quoted": person_json(said, permalink) if said else None})
+    return {**person_json(person, permalink),
+            "quoted": person_json(said, permalink) if said else None}
+
+
+def person_data(name: str) -> dict | None:
+    """What the page of ``name`` shows: ``/api/entities/<name>``'s object when the archive
+    names them, else ``/api/speakers/<name>``'s; None when it neither names nor quotes them."""
+    named = people.mentioned(service(), name)
+    if named:
+        return entity_data(named)
+    said = people.quoted(service(), name)
+    return person_json(said, permalink) if said else None
 
 
 @bp.post("/batch")
@@ -127,12 +158,15 @@ def batch():
     if not isinstance(body, dict) or not isinstance(body.get("queries"), list):
         raise BadParameter('Send JSON like {"queries": ["Tokayev", "CSTO"]}, with any search '
                            "filters beside it.")
-    queries = batch_queries(body["queries"])
-    template = search_request(filters_from_json(body))
+    return jsonify(batch_data(batch_queries(body["queries"]),
+                              search_request(filters_from_json(body))))
+
+
+def batch_data(queries: list[str], template: SearchRequest) -> dict:
     long = long_requests()
     with long.turn():
         found = long.batch(queries, template)
-    return jsonify({"results": [batch_row(row, q) for row, q in zip(found, queries, strict=True)]})
+    return {"results": [batch_row(row, q) for row, q in zip(found, queries, strict=True)]}
 
 
 def batch_row(row, query: str) -> dict:
@@ -148,9 +182,13 @@ def verify():
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict) or not isinstance(payload.get("quote"), str):
         raise BadParameter('Send JSON like {"quote": "the words to check"}.')
-    quote = quote_to_check(payload["quote"])
+    return jsonify(verify_data(payload["quote"]))
+
+
+def verify_data(quote: str) -> dict:
+    """The check of ``quote`` (a long request: it waits for its turn)."""
+    quote = quote_to_check(quote)
     long = long_requests()
     with long.turn():
-        check = long.check_quote(quote)
-    return jsonify(verify_json(check))
+        return verify_json(long.check_quote(quote))
 

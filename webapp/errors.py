@@ -48,9 +48,14 @@ def _unexpected(exc: Exception):
     return _answer(500, "Something went wrong on our side; the error has been logged.")
 
 
+def error_json(message: str, links: dict | None = None) -> dict:
+    """What the API answers for a request it refuses (and a page's ``data`` then)."""
+    return {"error": message, **(links or {})}
+
+
 def _answer(status: int, message: str, links: dict | None = None):
     if request.path.startswith("/api/") or request.path == "/api":
-        response = jsonify({"error": message, **(links or {})})
+        response = jsonify(error_json(message, links))
     else:
         response = render_template("error.html", status=status, message=message,
                                    links=links or {})

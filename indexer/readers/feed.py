@@ -13,17 +13,18 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from pathlib import Path
+from typing import BinaryIO
 
 import feedparser
 
 from core import files
 from core.records import LoadedFile, NotAnArticle, Skipped
+from core.settings import ReadLimits
 from indexer import htmlpage
 
 
-def read(path: Path, relpath: str, fmt: str) -> list[LoadedFile | Skipped]:
-    data = path.read_bytes()
+def read(file: BinaryIO, relpath: str, fmt: str, limits: ReadLimits) -> list[LoadedFile | Skipped]:
+    data = file.read()
     parsed = feedparser.parse(data)
     if not parsed.version:
         problem = f" ({parsed.bozo_exception})" if parsed.get("bozo_exception") else ""

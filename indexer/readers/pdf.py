@@ -13,8 +13,9 @@ printed on the page are read back whole.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
-from pathlib import Path
+from typing import BinaryIO
 
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LAParams
@@ -27,7 +28,8 @@ from pdfminer.psparser import PSException
 from pdfminer.utils import decode_text
 
 from core.records import LoadedFile, NotAnArticle
-from indexer.readers import pdflayout, pdfprint, pdftext
+from core.settings import ReadLimits
+from indexer.readers import expanded_past, pdflayout, pdfprint, pdftext
 
 _SPACE = re.compile(r"\s+")
 NO_TEXT = ("has no text layer (a scanned page?); Presscut reads text PDFs only, "
@@ -35,12 +37,22 @@ NO_TEXT = ("has no text layer (a scanned page?); Presscut reads text PDFs only, 
 # Lines are what is used of pdfminer's layout analysis; its grouping of text boxes into
 # a hierarchy (boxes_flow) is not, and costs time.
 LAYOUT = LAParams(boxes_flow=None)
+# Characters one page may show: each is an object of about a kilobyte until the page is
+# laid out (a short stream can repeat a line tens of thousands of times: a PDF of 11.7 KB
+# reached 15.6 GB, issue 35). A dense newspaper page has some 20,000.
+MAX_PAGE_CHARS = 200_000
 
 
-def read(path: Path, relpath: str, fmt: str) -> list[LoadedFile]:
-    data = path.read_bytes()
+class _TooMuch(Exception):
+    """A page, or the file's text, past what is read: the message says which."""
+
+
+def read(file: BinaryIO, relpath: str, fmt: str, limits: ReadLimits) -> list[LoadedFile]:
+    data = file.read()
     try:
-        info, pages, heights, links = _pages(path)
+        info, pages, heights, links = _pages(io.BytesIO(data), limits.expanded)
+    except _TooMuch as exc:
+        raise NotAnArticle(str(exc)) from exc
     except (PDFEncryptionError, PDFPasswordIncorrect) as exc:
         raise NotAnArticle("is an encrypted PDF that needs a password") from exc
     except (PDFSyntaxError, PSException, PDFException, ValueError, KeyError, TypeError) as exc:
@@ -72,24 +84,41 @@ def read(path: Path, relpath: str, fmt: str) -> list[LoadedFile]:
                        block_pages={p.text: p.page for p in reversed(paragraphs)})]
 
 
-def _pages(path: Path):
+def _pages(handle: BinaryIO, limit: int):
     """The document's title and author, each page's lines and height, and each page's
-    links (address and box)."""
-    pages, heights, links = [], [], []
-    with path.open("rb") as handle:
-        document = PDFDocument(PDFParser(handle))
-        info = _info(document)
-        resources = PDFResourceManager()
-        device = PDFPageAggregator(resources, laparams=LAYOUT)
-        interpreter = PDFPageInterpreter(resources, device)
-        for number, page in enumerate(PDFPage.create_pages(document), 1):
-            interpreter.process_page(page)
-            layout = device.get_result()
-            found = _links(page)
-            links.append(found)
-            pages.append(pdflayout.lines_of(layout, number, [box for _, box in found]))
-            heights.append(layout.height)
+    links (address and box), within the bounds above and ``limit`` characters of text."""
+    pages, heights, links, size = [], [], [], 0
+    document = PDFDocument(PDFParser(handle))
+    info = _info(document)
+    resources = PDFResourceManager()
+    device = _Device(resources, laparams=LAYOUT)
+    interpreter = PDFPageInterpreter(resources, device)
+    for number, page in enumerate(PDFPage.create_pages(document), 1):
+        interpreter.process_page(page)
+        layout = device.get_result()
+        found = _links(page)
+        links.append(found)
+        pages.append(pdflayout.lines_of(layout, number, [box for _, box in found]))
+        heights.append(layout.height)
+        size += sum(len(line.text) for line in pages[-1])
+        if size > limit:
+            raise _TooMuch(f"has text of {expanded_past(limit)}")
     return info, pages, heights, links
+
+
+class _Device(PDFPageAggregator):
+    """pdfminer's page aggregator, counting the characters of a page as they come."""
+
+    def begin_page(self, page, ctm) -> None:
+        super().begin_page(page, ctm)
+        self.chars = 0
+
+    def render_char(self, *args, **kwargs) -> float:
+        self.chars += 1
+        if self.chars > MAX_PAGE_CHARS:
+            raise _TooMuch(f"has a page of more than {MAX_PAGE_CHARS:,} characters, more than "
+                           "Presscut lays out")
+        return super().render_char(*args, **kwargs)
 
 
 def _links(page: PDFPage) -> list[tuple[str, tuple[float, float, float, float]]]:
