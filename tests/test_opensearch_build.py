@@ -190,6 +190,12 @@ def test_an_incremental_run_rewrites_only_the_changed_document(corpus_copy, tmp_
         assert _versions(settings) == {k: v for k, v in after.items() if k != document_id(gone.name)}
         report = json.loads((tmp_path / "index" / "presscut-report.json").read_text())
         assert report["deleted"] == 1 and report["documents"] == 4
+        # Without the state (lost, or another engine's): the run reads the documents back
+        # from the index, and finds nothing to write.
+        for state in ("presscut-state.json", "presscut-state.sqlite3"):
+            (tmp_path / "index" / state).unlink()
+        assert "(0 added, 0 updated, 4 unchanged, 0 deleted" in _index(settings, corpus_copy)
+        assert _versions(settings) == {k: v for k, v in after.items() if k != document_id(gone.name)}
     finally:
         drop(settings)
 

@@ -66,5 +66,5 @@ def reachable(settings, alias: str = "") -> Iterator[None]:
         # status is the failures', a 500 when a node went away under it.)
         if exc.status_code in (429, 502, 503, 504) or exc.error == "search_phase_execution_exception":
             raise EngineUnavailable(f"The OpenSearch cluster at {where} is not answering "
-                                    f"searches now ({exc.status_code}): ask again shortly.") from exc
+                                    f"now ({exc.status_code}): try again shortly.") from exc
         raise
