@@ -94,10 +94,19 @@ def service(seed_index, engine_name, request) -> SearchService:
 
 
 @pytest.fixture(scope="session")
-def app(seed_index, engine_name, request):
+def seed_settings(seed_index, engine_name, request):
+    """Settings over the seed corpus on the test's engine, with the given changes (a
+    collections file of the test's own, say)."""
     if engine_name == "opensearch":
-        return create_app(request.getfixturevalue("seed_cluster"))
-    return create_app(Settings.defaults(index=seed_index, corpus=CORPUS))
+        base = request.getfixturevalue("seed_cluster")
+    else:
+        base = Settings.defaults(index=seed_index, corpus=CORPUS)
+    return base.replace
+
+
+@pytest.fixture(scope="session")
+def app(seed_settings):
+    return create_app(seed_settings())
 
 
 @pytest.fixture()

@@ -12,6 +12,10 @@ from core.data import toml
 from presscut.cli import main
 from search.service import FACET_VALUES
 
+from .opensearch_fixture import ENGINES
+
+ON_ENGINES = ENGINES  # the tests of the seed app and service run on each engine
+
 
 def _names_and_terms(client, seed_docs) -> list[str]:
     """Every speaker and name of the seed corpus, names made of two people's names (which

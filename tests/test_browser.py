@@ -12,6 +12,10 @@ from urllib.parse import unquote
 import pytest
 from werkzeug.serving import make_server
 
+from .opensearch_fixture import ENGINES
+
+ON_ENGINES = ENGINES  # the tests of the seed app and service run on each engine
+
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 

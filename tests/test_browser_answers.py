@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from .opensearch_fixture import ENGINES
 from .test_browser import ARTIFACTS, base_url  # noqa: F401 (the live server fixture)
+
+ON_ENGINES = ENGINES  # the tests of the seed app and service run on each engine
 
 pytestmark = pytest.mark.browser
 WIDTHS = [1280, 390]

@@ -28,17 +28,19 @@ from indexer import build
 from search import collection_store as cuttings
 from webapp import create_app
 
-from .conftest import CORPUS, SEEDS
+from .conftest import SEEDS
+from .opensearch_fixture import ENGINES
 from .test_cite import STYLE
+
+ON_ENGINES = ENGINES  # the tests of the seed app and service run on each engine
 
 
 @pytest.fixture()
-def app_at(seed_index, tmp_path):
+def app_at(seed_settings, tmp_path):
     """An app over the seed index with its own collections file and settings."""
     def make(**settings):
-        values = {"index": seed_index, "corpus": CORPUS,
-                  "collections": str(tmp_path / "collections.sqlite3"), **settings}
-        return create_app(Settings.defaults(**values))
+        return create_app(seed_settings(**{"collections": str(tmp_path / "collections.sqlite3"),
+                                           **settings}))
     return make
 
 

@@ -7,6 +7,10 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
+from .opensearch_fixture import ENGINES
+
+ON_ENGINES = ENGINES  # the tests of the seed app and service run on each engine
+
 
 def _lead(client, url: str) -> str:
     # A speaker's page is their one page, wherever it lives (/speaker/ may redirect).

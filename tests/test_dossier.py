@@ -8,16 +8,16 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from core.settings import Settings
 from webapp import create_app
 
-from .conftest import CORPUS
+from .opensearch_fixture import ENGINES
+
+ON_ENGINES = ENGINES  # the tests of the seed app and service run on each engine
 
 
 @pytest.fixture()
-def client(seed_index, tmp_path):
-    return create_app(Settings.defaults(index=seed_index, corpus=CORPUS, collections=str(
-        tmp_path / "collections.sqlite3"))).test_client()
+def client(seed_settings, tmp_path):
+    return create_app(seed_settings(collections=str(tmp_path / "collections.sqlite3"))).test_client()
 
 
 @pytest.fixture()

@@ -8,10 +8,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from core.settings import Settings
 from webapp import create_app
 
-from .conftest import CORPUS
+from .opensearch_fixture import ENGINES
+
+ON_ENGINES = ENGINES  # the contract's description holds on each engine
 
 OPERATIONS = [("/api/search", "GET"), ("/api/documents/{doc_id}", "GET"),
               ("/api/passages/{passage_id}", "GET"), ("/api/cite/{passage_id}", "GET"),
@@ -24,8 +25,8 @@ OPERATIONS = [("/api/search", "GET"), ("/api/documents/{doc_id}", "GET"),
 
 
 @pytest.fixture(scope="module")
-def api_schema(seed_index):
-    app = create_app(Settings.defaults(index=seed_index, corpus=CORPUS))
+def api_schema(seed_settings):
+    app = create_app(seed_settings())
     return schemathesis.openapi.from_wsgi("/api/openapi.json", app)
 
 

@@ -11,6 +11,10 @@ from bs4 import BeautifulSoup
 
 from search.corrections import Corrections
 
+from .opensearch_fixture import ENGINES
+
+ON_ENGINES = ENGINES  # the tests of the seed app and service run on each engine
+
 
 def _lands(client, url: str) -> str:
     response = client.get(url, follow_redirects=True)

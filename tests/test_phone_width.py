@@ -15,6 +15,9 @@ from core.settings import Settings
 from webapp import create_app
 
 from .conftest import CORPUS
+from .opensearch_fixture import ENGINES
+
+ON_ENGINES = ENGINES  # the tests of the seed app and service run on each engine
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"

@@ -11,6 +11,10 @@ from bs4 import BeautifulSoup
 from core.analysis import WORD, fold
 from engines.whoosh.query import read_questions
 
+from .opensearch_fixture import ENGINES
+
+ON_ENGINES = ENGINES  # the tests of the seed app and service run on each engine
+
 
 @pytest.mark.parametrize(("typed", "read", "words"), [
     ("Why did Tokayev invite the CSTO?", "Why did Tokayev invite the CSTO", ["CSTO"]),

@@ -17,6 +17,10 @@ from urllib.request import Request, urlopen
 import pytest
 from bs4 import BeautifulSoup
 
+from .opensearch_fixture import ENGINES
+
+ON_ENGINES = ENGINES  # the tests of the seed app run on each engine
+
 # Queries /api/search answers with a 400 and a sentence.
 REFUSED = ['"unbalanced', "a*", "date:[x TO y]", "(Tokayev", "date:2022-13", "a" * 1001]
 

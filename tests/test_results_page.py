@@ -14,6 +14,10 @@ from bs4 import BeautifulSoup
 from core.analysis import WORD, fold, stem
 from search.results import SearchRequest
 
+from .opensearch_fixture import ENGINES
+
+ON_ENGINES = ENGINES  # the tests of the seed app and service run on each engine
+
 
 def soup(client, url):
     response = client.get(url)

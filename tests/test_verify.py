@@ -6,6 +6,10 @@ import pytest
 
 from search import verify
 
+from .opensearch_fixture import ENGINES
+
+ON_ENGINES = ENGINES  # the tests of the seed app and service run on each engine
+
 
 @pytest.mark.parametrize(("quote", "outlet"), [
     ("«QAZAXISTANA hər hansı hərbi müdaxilə olmayıb, ona görə də KTMT-nin ora ordu göndərməsi»",

@@ -23,6 +23,9 @@ from webapp.params import path_urls, toggle_urls, url_with
 from webapp.presentation.results import FACET_SHOWN, PEOPLE
 
 from .conftest import SEEDS
+from .opensearch_fixture import ENGINES
+
+ON_ENGINES = ENGINES  # the tests of the seed app and service run on each engine
 
 
 def page(client, url, status=200):

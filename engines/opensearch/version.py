@@ -45,6 +45,7 @@ class OpenSearchVersion:
         self.client, self.alias, self.key, self.path, self.guard = client, alias, key, path, guard
         self.lock = threading.Lock()
         self.frequencies: dict[str, int] = {}
+        self.forms: dict[str, bool] = {}
         self.raw: dict[str, tuple[str, ...]] = {}
         self.grouped: dict[tuple, dict[str, list[str]]] = {}
 
@@ -74,7 +75,14 @@ class OpenSearchVersion:
 
     def parse(self, text: str, aliases: AliasTable | None = None, max_length: int = 1000) -> ParsedQuery:
         # No stem variants: a plain word's group is its stem in the _stem fields.
-        return query.parse(text, schema(), max_length, aliases, {}, self.date_values)
+        return query.parse(text, schema(), max_length, aliases, {}, self.date_values, self._holds)
+
+    def _holds(self, folded: str) -> bool:
+        """Whether a title or text holds the folded word in this very form."""
+        if folded not in self.forms:
+            either = [{"term": {field: folded}} for field in ("title", "exact")]
+            self.forms[folded] = self._count({"bool": {"should": either}}) > 0
+        return self.forms[folded]
 
     def find(self, ask: Ask) -> Found:
         parsed: ParsedQuery = ask.parsed
@@ -142,6 +150,11 @@ class OpenSearchVersion:
                 aggs = self._search({"size": 0, "aggs": {"v": every}})
                 self.raw[name] = tuple(sorted(b["key"] for b in aggs["aggregations"]["v"]["buckets"]))
             return self.raw[name]
+
+    def values(self, facet: str, corrections: ValueMap | None = None) -> tuple[str, ...]:
+        """Every value of ``facet``, or every name ``corrections`` count its values as."""
+        raw = self.raw_values(facet)
+        return raw if corrections is None else corrections.mapping(raw)[1]
 
     def groups(self, name: str, corrections: ValueMap) -> dict[str, list[str]]:
         """Each name ``corrections`` count in facet ``name``, with the raw values counted as

@@ -80,7 +80,8 @@ def stem_variants(reader) -> dict[str, tuple[str, ...]]:
 
 
 def parse(text: str, schema, max_length: int = 1000, aliases: AliasTable | None = None,
-          variants: Variants | None = None, date_values: tuple[str, ...] = ()) -> ParsedQuery:
+          variants: Variants | None = None, date_values: tuple[str, ...] = (),
+          known: Callable[[str], bool] | None = None) -> ParsedQuery:
     """Parse ``text`` (aliases spelled out); raise :class:`BadQuery` with a sentence.
 
     ``variants`` (from :func:`stem_variants`) lets a plain word find its other forms;
@@ -107,8 +108,11 @@ def parse(text: str, schema, max_length: int = 1000, aliases: AliasTable | None 
         ranked = words.rewrite(typed, expansion.text, variants or {}, date_values).normalize()
     except dates.BadDate as exc:
         raise BadQuery(str(exc)) from None
+    if known is None and variants:
+        def known(word: str) -> bool:
+            return word in variants.get(stem(word), ())
     return ParsedQuery(text, ranked, expansion.text, expansion.used,
-                       _unknown_before(text, marks, variants) if variants else ())
+                       _unknown_before(text, marks, known) if known else ())
 
 
 # A "?" ending a word, at the end of the query or before a space or punctuation, ends a
@@ -130,7 +134,7 @@ def read_questions(text: str) -> tuple[str, tuple[tuple[str, int], ...]]:
     return read + text[end:], tuple(marks)
 
 
-def _unknown_before(text: str, marks, variants: Variants) -> tuple[tuple[str, str], ...]:
+def _unknown_before(text: str, marks, known: Callable[[str], bool]) -> tuple[tuple[str, str], ...]:
     """The words of ``marks`` the archive does not hold, each with ``text`` searching it
     as a prefix instead; not a field's value, a word in a phrase, or a single letter."""
     unknown = []
@@ -139,7 +143,7 @@ def _unknown_before(text: str, marks, variants: Variants) -> tuple[tuple[str, st
                 or text[:start].count('"') % 2):
             continue
         folded = [fold(w) for w in WORD.findall(word)]
-        if any(w not in variants.get(stem(w), ()) for w in folded):
+        if not all(known(w) for w in folded):
             end = start + len(word)
             unknown.append((word, f"{text[:end]}*{text[end:]}"))
     return tuple(unknown)
