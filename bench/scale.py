@@ -244,18 +244,27 @@ def report(fts_built: dict, ours: dict, server: dict, fts: dict, mix: list) -> N
     print(f"presscut server (arbiter and worker) after the mix: peak RSS {server['VmHWM']:.0f} "
           f"MB; now heap {server['RssAnon']:.0f} MB and mapped index files "
           f"{server['RssFile']:.0f} MB\n")
-    print("| query class | n | presscut HTTP p50 / p95 / p99 ms | FTS5 p50 / p95 / p99 ms "
+    table(("presscut HTTP", "FTS5"), ours, fts, mix)
+
+
+def table(names: tuple[str, str], first: dict, second: dict, mix: list,
+          ratio_of_second: bool = False) -> None:
+    """A markdown table of two sets of timings per query class (the last of each class's
+    runs in ``mix``), with the ratio of the first to the second (or the second to the
+    first)."""
+    print(f"| query class | n | {names[0]} p50 / p95 / p99 ms | {names[1]} p50 / p95 / p99 ms "
           "| ratio p50 | ratio p95 |")
     print("|---|---|---|---|---|---|")
-    measured = {kind: (ours[kind][-sum(k == kind for k, _ in mix):],
-                       fts[kind][-sum(k == kind for k, _ in mix):]) for kind in CLASSES}
+    measured = {kind: (first[kind][-sum(k == kind for k, _ in mix):],
+                       second[kind][-sum(k == kind for k, _ in mix):]) for kind in CLASSES}
     measured["all"] = ([t for kind in CLASSES for t in measured[kind][0]],
                        [t for kind in CLASSES for t in measured[kind][1]])
-    for kind, (mine, theirs) in measured.items():
-        a, b = percentiles(mine), percentiles(theirs)
-        print(f"| {kind} | {len(mine)} | {a[0]:.1f} / {a[1]:.1f} / {a[2]:.1f} "
-              f"| {b[0]:.1f} / {b[1]:.1f} / {b[2]:.1f} | {a[0] / b[0]:.2f} | {a[1] / b[1]:.2f} |",
-              flush=True)
+    for kind, (left, right) in measured.items():
+        a, b = percentiles(left), percentiles(right)
+        top, bottom = (b, a) if ratio_of_second else (a, b)
+        print(f"| {kind} | {len(left)} | {a[0]:.1f} / {a[1]:.1f} / {a[2]:.1f} "
+              f"| {b[0]:.1f} / {b[1]:.1f} / {b[2]:.1f} | {top[0] / bottom[0]:.2f} "
+              f"| {top[1] / bottom[1]:.2f} |", flush=True)
 
 
 def main() -> None:

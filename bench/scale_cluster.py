@@ -116,22 +116,5 @@ def measure(corpus: Path, work: Path, articles: int, mix: list, warmup: list,
         f"{name} {before.get(name, 0):.0f} / {peak.get(name, 0):.0f} / {after.get(name, 0):.0f}"
         for name in sorted(after)) + f" (sum after {sum(after.values()):.0f})")
     print(f"presscut server on OpenSearch: peak RSS {server['VmHWM']:.0f} MB\n")
-    report(whoosh, times, mix)
+    scale.table(("Whoosh HTTP", "OpenSearch HTTP"), whoosh, times, mix, ratio_of_second=True)
 
-
-def report(whoosh: dict[str, list[float]], cluster: dict[str, list[float]], mix: list) -> None:
-    import scale
-    from mix import CLASSES
-
-    print("| query class | n | Whoosh HTTP p50 / p95 / p99 ms | OpenSearch HTTP p50 / p95 / p99 ms "
-          "| ratio p50 | ratio p95 |")
-    print("|---|---|---|---|---|---|")
-    measured = {kind: (whoosh[kind][-sum(k == kind for k, _ in mix):],
-                       cluster[kind][-sum(k == kind for k, _ in mix):]) for kind in CLASSES}
-    measured["all"] = ([t for kind in CLASSES for t in measured[kind][0]],
-                       [t for kind in CLASSES for t in measured[kind][1]])
-    for kind, (ours, theirs) in measured.items():
-        a, b = scale.percentiles(ours), scale.percentiles(theirs)
-        print(f"| {kind} | {len(ours)} | {a[0]:.1f} / {a[1]:.1f} / {a[2]:.1f} "
-              f"| {b[0]:.1f} / {b[1]:.1f} / {b[2]:.1f} | {b[0] / a[0]:.2f} | {b[1] / a[1]:.2f} |",
-              flush=True)
