@@ -41,9 +41,7 @@ ENGINE_OPTIONS = (
     click.option("--opensearch-replicas", type=click.IntRange(min=0),
                  help=_help("opensearch_replicas")),
 )
-ENGINE_NAMES = ("engine", "opensearch_url", "opensearch_user", "opensearch_password",
-                "opensearch_api_key", "opensearch_verify", "opensearch_prefix",
-                "opensearch_shards", "opensearch_replicas")
+ENGINE_NAMES = tuple(name for name in SETTING if name == "engine" or name.startswith("opensearch_"))
 
 
 def engine_options(command):

@@ -54,7 +54,7 @@ class OpenSearchVersion:
         # leaving its documents out of the answer.
         with self.guard():
             return whole(self.client.search(index=self.alias, body=body,
-                                                   allow_partial_search_results=False))
+                                            allow_partial_search_results=False))
 
     def _count(self, query: dict | None = None) -> int:
         with self.guard():
