@@ -74,6 +74,7 @@ class Match:
     exact: bool
     reversed: tuple[Reversal, ...] = ()  # what the quote says the opposite of
     holds: bool = False  # the passage holds the quote's statement (verbatim, altered, reversed)
+    aligned: float = 0.0  # share of the quote's words standing in the passage's order
 
     @property
     def passage(self) -> Passage:
@@ -156,7 +157,10 @@ def judge(quote: str, documents: list[Document], concepts: Concepts, weight: Wei
                    max(MIN_STRETCH, round(SPREAD * size)))
     found = [_compare(want, doc, window, concepts)
              for doc in documents for window in _windows(doc, size)]
-    found.sort(key=lambda m: (not m.holds, -m.similarity, bool(m.reversed),
+    # Between passages that hold as much of the quote, the one worded most like it is the
+    # statement quoted: "GDP rose by 0.1% in 2004" reverses "GDP fell by 0.1% in 2004",
+    # though another article's "growth accelerated in 2004 ... GDP rose by 0.8%" has its words.
+    found.sort(key=lambda m: (not m.holds, -m.similarity, -m.aligned, bool(m.reversed),
                               m.doc.metadata.date or "9999", len(m.passages)))
     found = _distinct(found)
     held = [m for m in found if m.holds] if len(want.words) >= MIN_CONTENT_WORDS else []
@@ -253,7 +257,8 @@ def _compare(want: _Wanted, doc: Document, window: tuple[Passage, ...], concepts
     reading = polarity.read(want.quote, text)
     if covered < ALTERED_SHARE and reading.aligned < KEPT_WORDING:
         return Match(doc, window, round(covered, 4), False)
-    return Match(doc, window, round(covered, 4), False, reading.reversed, True)
+    return Match(doc, window, round(covered, 4), False, reading.reversed, True,
+                 round(reading.aligned, 4))
 
 
 def _distinct(matches: list[Match]) -> list[Match]:

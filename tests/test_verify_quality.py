@@ -23,14 +23,21 @@ def _bench():
     return module
 
 
-def test_verdicts_on_the_labelled_cases(tmp_path):
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    """The bench's archive (the seeds and 300 BBC articles), indexed."""
     shared("data/news-corpus/bbc-news-2225.jsonl.gz")
+    work = tmp_path_factory.mktemp("verify-archive")
+    build.index_corpus(_bench().build_corpus(work / "corpus"), work / "index")
+    return SearchService(work / "index")
+
+
+def test_verdicts_on_the_labelled_cases(archive):
     bench = _bench()
     cases = [json.loads(line) for line in bench.CASES.read_text(encoding="utf-8").splitlines()
              if line.strip()]
     assert len(cases) >= 150 and {c["label"] for c in cases} == set(bench.VERDICTS)
-    build.index_corpus(bench.build_corpus(tmp_path / "corpus"), tmp_path / "index")
-    figures, rows = bench.score(cases, bench.checker(SearchService(tmp_path / "index")))
+    figures, rows = bench.score(cases, bench.checker(archive))
     wrong = [(r["id"], r["label"], r["verdict"]) for r in rows if r["verdict"] != r["label"]]
     assert figures["not_found_called_found"] == 0, wrong  # no invented quote passes as found
     assert figures["reversals_called_altered_or_verbatim"] == 0, wrong  # nor a reversed one
@@ -38,3 +45,15 @@ def test_verdicts_on_the_labelled_cases(tmp_path):
     assert figures["right_passage_first"]["verbatim"] == 1.0, wrong
     assert figures["right_passage_first"]["altered"] >= 0.9, wrong
     assert figures["per_verdict"]["contradicted"]["recall"] >= 0.85, wrong
+
+
+def test_the_passage_worded_like_the_quote_carries_its_verdict(archive):
+    # Japan's "fell by 0.1% in the last three months of 2004" is the statement reversed;
+    # the French article has the same words ("last three months of 2004 ... GDP rose by
+    # 0.8%") scattered over a paragraph and once came first, calling the reversal altered.
+    check = archive.check_quote("Gross domestic product rose by 0.1% in the last three "
+                                "months of 2004.")
+    assert check.verdict == "contradicted"
+    first = check.matches[0]
+    assert "Gross domestic product fell by 0.1% in the last three months of 2004." in first.text
+    assert [(r.quote, r.archive) for r in first.reversed] == [("rose", "fell")]
