@@ -60,7 +60,7 @@ FACETS: tuple[Facet, ...] = (
           labels=LANGUAGES),
     Facet("month", "month", "Month", "month",
           "Only this month, YYYY-MM, or undated documents: undated (repeat for several).",
-          re.compile(r"^(\d{4}-\d{2}|undated)$"), "2022-01 (or undated)", chronological=True,
+          re.compile(r"^(\d{4}-(0[1-9]|1[0-2])|undated)$"), "2022-01 (or undated)", chronological=True,
           labels={"undated": "Undated"}, missing="undated"),
     Facet("speaker", "speaker", "Speaker", "speaker_facet",
           "Only documents quoting this person or body (repeat for several)."),

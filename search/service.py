@@ -11,6 +11,7 @@ import dataclasses
 import time
 from pathlib import Path
 
+from core import dates
 from core.aliases import AliasTable
 from core.analysis import WORD
 from core.errors import BadQuery
@@ -44,6 +45,19 @@ class PassageGone(LookupError):
                         else "")
         )
         self.doc, self.nearest = doc, nearest
+
+
+def _check_range(start: str, end: str) -> None:
+    """Refuse a date range that ends before it starts: it would match nothing, and a
+    person would read "nothing that week" rather than "the dates are the wrong way round"."""
+    if not (start and end):
+        return
+    try:
+        starts, ends = dates.span(start)[0], dates.span(end)[1]
+    except dates.BadDate as exc:
+        raise BadQuery(str(exc)) from None
+    if starts > ends:
+        raise BadQuery(f"The dates are the wrong way round: from {start} is after to {end}.")
 
 
 def _recase(typed: str, corrected: str) -> str:
@@ -104,6 +118,7 @@ class SearchService:
         started = time.perf_counter()
         if request.sort not in SORTS:
             raise BadQuery(f"Sort must be one of {', '.join(SORTS)}, not {request.sort!r}.")
+        _check_range(request.date_from, request.date_to)
         version = self._current()
         parsed = version.parse(request.q, self.aliases, self.max_query_length)
         found = version.find(Ask(

@@ -22,7 +22,8 @@ from .opensearch_fixture import ENGINES
 ON_ENGINES = ENGINES  # the tests of the seed app run on each engine
 
 # Queries /api/search answers with a 400 and a sentence.
-REFUSED = ['"unbalanced', "a*", "date:[x TO y]", "(Tokayev", "date:2022-13", "a" * 1001]
+REFUSED = ['"unbalanced', "a*", "date:[x TO y]", "(Tokayev", "date:2022-13", "a" * 1001,
+           "text:CSTO"]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])
@@ -90,6 +91,34 @@ def test_a_month_that_is_not_one_is_refused_like_a_date(seed_index):
     assert refused.returncode == cli("search", "Kazakhstan", "--index", seed_index,
                                      "--from", "January").returncode
     assert cli("search", "Kazakhstan", "--index", seed_index, "--month", "2022-01").returncode == 0
+
+
+def test_a_month_past_december_is_refused_on_the_command_line_and_the_api(seed_index, client):
+    for month in ("2022-13", "2022-00"):
+        _one_sentence(cli("search", "Kazakhstan", "--index", seed_index, "--month", month),
+                      "--month", "2022-01", repr(month))
+        answer = client.get("/api/search", query_string={"q": "CSTO", "month": month})
+        assert answer.status_code == 400 and repr(month) in answer.get_json()["error"]
+
+
+def test_a_date_range_the_wrong_way_round_is_refused_not_answered_with_nothing(client):
+    answer = client.get("/api/search", query_string={"q": "CSTO", "from": "2022-01-09",
+                                                     "to": "2022-01-01"})
+    assert answer.status_code == 400
+    assert answer.get_json()["error"] == ("The dates are the wrong way round: from "
+                                          "2022-01-09 is after to 2022-01-01.")
+    page = client.get("/?q=CSTO&from=2022-01-09&to=2022-01-01")
+    assert page.status_code == 400 and b"wrong way round" in page.data
+    # A month and a day inside it are the right way round.
+    assert client.get("/api/search?q=CSTO&from=2022-01&to=2022-01-01").status_code == 200
+
+
+def test_an_unknown_field_names_the_fields_there_are(client):
+    error = client.get("/api/search?q=text:CSTO").get_json()["error"]
+    assert "'text'" in error and "outlet" in error and "leave out the colon" in error
+    # A web address or a time is not a field.
+    assert client.get("/api/search", query_string={"q": "https://turan.az"}).status_code == 200
+    assert client.get("/api/search", query_string={"q": "10:30"}).status_code == 200
 
 
 def test_cite_refuses_a_base_url_that_is_not_an_address(seed_index, seed_docs):

@@ -229,6 +229,9 @@ def test_booleans_of_phrases(searched):
         assert found(service, f'"{a}" OR "{b}"') == pa | pb, (a, b)
         assert found(service, f'"{a}" AND "{b}"') == pa & pb, (a, b)
         assert found(service, f'"{a}" NOT "{b}"') == pa - pb, (a, b)
+        # As search boxes read a sign before a word: -"b" leaves b out, +"a" requires a.
+        assert found(service, f'+"{a}" -"{b}"') == pa - pb, (a, b)
+        assert found(service, f'-"{b}"') == set(oracle.docs) - pb, b
 
 
 def test_words_as_typed_are_always_found_and_every_match_holds_a_form_of_them(searched):

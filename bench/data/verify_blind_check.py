@@ -1,5 +1,5 @@
-# ruff: noqa: E741, UP031, B023  -- the set maker's script, kept as written (only its paths changed)
 #!/usr/bin/env python3
+# ruff: noqa: E741, UP031, B023  -- the set maker's script, kept as written (only its paths changed)
 """Check verify_blind.jsonl (beside this file, or the file named) against the archive.  Exit 0 if all pass.
 
 Checks:

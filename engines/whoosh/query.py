@@ -94,7 +94,8 @@ def parse(text: str, schema, max_length: int = 1000, aliases: AliasTable | None 
     if not text:
         return ParsedQuery("", wq.Every())
     _check_balanced(text)
-    expansion = aliases.expand(text) if aliases else Expansion(text, ())
+    operated = _signs(text)
+    expansion = aliases.expand(operated) if aliases else Expansion(operated, ())
     try:
         typed = parser(schema).parse(expansion.text)
     except Exception as exc:  # Whoosh raises bare errors on exotic syntax
@@ -149,7 +150,26 @@ def _unknown_before(text: str, marks, known: Callable[[str], bool]) -> tuple[tup
     return tuple(unknown)
 
 
-_SYNTAX = re.compile(r'["():*?~\[\]^]|\b(?:AND|OR|NOT|TO)\b')
+_SYNTAX = re.compile(r'["():*?~\[\]^]|\b(?:AND|OR|NOT|TO)\b|(?:^|(?<=[\s(]))[-+](?=[\w"(])')
+# Outside a phrase: a "-" or "+" starting a word ("-Armenia", "+CSTO", as search boxes
+# read them), not one inside a word (post-Soviet); and a "name:" before a value.
+_SIGN = re.compile(r'(?:^|(?<=[\s(]))([-+])(?=[\w"(])')
+_FIELD = re.compile(r"(?<![\w:/.])([^\W\d]\w*):(?=[\w\"(\[])")
+
+
+def _signs(text: str) -> str:
+    """``text`` with "-word" read as "NOT word" and "+word" as the word (every word must
+    be there already); a field nobody has is refused rather than searched as a word."""
+    def outside(match: re.Match[str]) -> bool:  # not within a phrase's quote marks
+        return text.count('"', 0, match.start()) % 2 == 0
+    for found in filter(outside, _FIELD.finditer(text)):
+        name = found.group(1)
+        if name.lower() not in QUERYABLE and name.lower() not in FIELD_ALIASES:
+            fields = ", ".join(sorted({*QUERYABLE, *FIELD_ALIASES} - {"exact", "names"}))
+            raise BadQuery(f"There is no field {name!r} to search in. Fields: {fields}; "
+                           f"to search for the words, leave out the colon.")
+    return _SIGN.sub(lambda m: m.group(0) if not outside(m) else
+                     "NOT " if m.group(1) == "-" else "", text)
 
 
 def plain_words(parsed: ParsedQuery) -> tuple[wq.Query, ...]:
