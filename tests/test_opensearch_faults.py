@@ -114,3 +114,30 @@ def _answer(client, q: str) -> tuple[int, tuple | None]:
         return got.status_code, None
     data = got.get_json()
     return 200, (data["total"], sorted(r["doc_id"] for r in data["results"]))
+
+
+@pytest.mark.parametrize("status, error", [(404, "search_phase_execution_exception"),
+                                           (500, "search_phase_execution_exception"),
+                                           (503, "unavailable_shards_exception")])
+def test_a_search_whose_node_went_away_is_a_503_not_a_500(status, error):
+    """Once a 500 under load: the node holding a search's context stopped, and the cluster
+    answered 404 "No search context found", which passed as an unexpected error."""
+    oe = pytest.importorskip("opensearchpy.exceptions")
+    from core.errors import EngineUnavailable
+    from core.settings import Settings
+    from engines.opensearch.client import reachable
+    info = {"error": {"type": error, "reason": "No search context found for id [194]"}}
+    with pytest.raises(EngineUnavailable, match="try again shortly"), \
+            reachable(Settings.defaults(), "presscut-articles"):
+        raise oe.HTTP_EXCEPTIONS.get(status, oe.TransportError)(status, error, info)
+
+
+def test_an_index_not_there_is_still_missing_and_other_errors_are_not_hidden():
+    oe = pytest.importorskip("opensearchpy.exceptions")
+    from core.errors import IndexMissing
+    from core.settings import Settings
+    from engines.opensearch.client import reachable
+    with pytest.raises(IndexMissing), reachable(Settings.defaults(), "presscut-articles"):
+        raise oe.NotFoundError(404, "index_not_found_exception", {})
+    with pytest.raises(oe.RequestError), reachable(Settings.defaults(), "presscut-articles"):
+        raise oe.RequestError(400, "parsing_exception", {})

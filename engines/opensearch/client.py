@@ -55,15 +55,14 @@ def reachable(settings, alias: str = "") -> Iterator[None]:
         raise EngineUnavailable(
             f"The OpenSearch cluster at {where} refused Presscut's credentials "
             "(PRESSCUT_OPENSEARCH_USER and PASSWORD, or API_KEY).") from exc
-    except oe.NotFoundError as exc:
-        if alias and "index_not_found" in str(exc):
+    except oe.TransportError as exc:
+        if isinstance(exc, oe.NotFoundError) and alias and "index_not_found" in str(exc):
             raise IndexMissing(f"There is no index {alias!r} in the OpenSearch cluster at "
                                f"{where} yet: `presscut index --engine opensearch` writes it."
                                ) from exc
-        raise
-    except oe.TransportError as exc:
         # (A search whose shard copies failed is a search_phase_execution_exception: its
-        # status is the failures', a 500 when a node went away under it.)
+        # status is the failures', a 500 when a node went away under it, a 404 "No search
+        # context found" when the node that held the search's context did.)
         if exc.status_code in (429, 502, 503, 504) or exc.error == "search_phase_execution_exception":
             raise EngineUnavailable(f"The OpenSearch cluster at {where} is not answering "
                                     f"now ({exc.status_code}): try again shortly.") from exc
