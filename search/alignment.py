@@ -12,7 +12,7 @@ import re
 
 from core.analysis import WORD, common_words, fold
 from core.names import looks_like_name
-from search.wording import sentence_ends
+from search.wording import closes_sentence, sentence_ends
 
 # A run of this many words the quote has elsewhere than the archive (a reordered
 # clause) is the same words moved, not words added on one side and dropped on the other.
@@ -113,6 +113,9 @@ def diff(quote: str, archived: str) -> list[tuple[str, str]]:
     fa, fb = [fold(m.group()) for m in a], [fold(m.group()) for m in b]
     ends = sentence_ends(archived, [m.span() for m in b])
     start, stop = stretch(fa, fb, ends)
+    if closes_sentence(quote):  # it stands for the whole sentence: the rest is left out
+        while stop < len(fb) and stop - 1 not in ends:
+            stop += 1
 
     def piece(i: int, j: int) -> str:  # archive words i..j with what follows them
         first = 0 if i == 0 else b[i].start()

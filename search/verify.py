@@ -24,6 +24,7 @@ exactly as published; :func:`diff` says word by word which side has what.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Iterable, Iterator
 
 from core.aliases import Variant
@@ -33,7 +34,7 @@ from core.records import Document, Passage
 from search import coverage, opposites, polarity, senses, wording
 from search.alignment import diff
 from search.polarity import Reversal
-from search.wording import content_words, is_content, quotations, segments, tokens, words
+from search.wording import closes_sentence, content_words, is_content, quotations, segments, tokens, words
 
 __all__ = ["Check", "Concepts", "Match", "QuoteTooLong", "Reversal", "content_words", "diff",
            "judge", "quotations", "segments", "words"]
@@ -60,6 +61,9 @@ SAME_STATEMENT = 0.8
 # still found verbatim, or refused with that reason.
 MAX_WORDS = 1500
 Weight = Callable[[str], float]
+# Archive text after a quoted stretch that goes on with the same sentence (a comma before
+# a closing quote mark ends a quoted sentence: '"... an ally," he said').
+_GOES_ON = re.compile(r"[\s)\]]*(?:[,;:–—-]\s*(?![\"'”’»])|[^\W\d_]|\d)")
 
 
 class QuoteTooLong(ValueError):
@@ -75,6 +79,7 @@ class Match:
     reversed: tuple[Reversal, ...] = ()  # what the quote says the opposite of
     holds: bool = False  # the passage holds the quote's statement (verbatim, altered, reversed)
     aligned: float = 0.0  # share of the quote's words standing in the passage's order
+    cut: bool = False  # word for word, but the quote ends a sentence the archive goes on with
 
     @property
     def passage(self) -> Passage:
@@ -137,10 +142,14 @@ def judge(quote: str, documents: list[Document], concepts: Concepts, weight: Wei
           limit: int = 5) -> Check:
     """The verdict on ``quote`` over the passages of ``documents``."""
     parts = segments(quote)
-    exact = sorted((m for doc in documents for m in _verbatim(parts, doc)),
-                   key=lambda m: (m.doc.metadata.date or "9999", len(m.passages)))
+    exact = sorted((m for doc in documents for m in _verbatim(parts, doc, closes_sentence(quote))),
+                   key=lambda m: (m.cut, m.doc.metadata.date or "9999", len(m.passages)))
     if exact:
-        return Check(quote, VERBATIM, tuple(_distinct(exact)[:limit]))
+        # A quote that puts a full stop where the archive's sentence goes on ("... to an
+        # ally." for "... to an ally, while continuing to wield influence") has dropped
+        # the end of a statement: altered, with the rest of the sentence shown.
+        verdict = ALTERED if exact[0].cut else VERBATIM
+        return Check(quote, verdict, tuple(_distinct(exact)[:limit]))
     size = sum(map(len, parts))
     if size > MAX_WORDS:
         raise QuoteTooLong(f"The quote has {size:,} words and is not in the archive word for "
@@ -184,26 +193,32 @@ class _Wanted:
     width: int
 
 
-def _verbatim(parts: list[list[str]], doc: Document) -> Iterator[Match]:
+def _verbatim(parts: list[list[str]], doc: Document, ends: bool = False) -> Iterator[Match]:
     """Each place ``doc`` holds the quote's words in order: each part (between ellipses)
-    word for word, a part starting in the passage the one before ended in, or the next."""
+    word for word, a part starting in the passage the one before ended in, or the next.
+    When the quote ``ends`` a sentence, a place where the archive's sentence goes on is
+    marked ``cut``."""
     if not parts:
         return
-    stream = [(fold(w), n) for n, p in enumerate(doc.passages)
-              for w in WORD.findall(doc.text[p.start : p.end])]
-    folded = [w for w, _ in stream]
+    stream = [(fold(w.group()), n, w.end()) for n, p in enumerate(doc.passages)
+              for w in WORD.finditer(doc.text, p.start, p.end)]
+    folded = [w for w, _, _ in stream]
     start = _find(folded, parts[0], 0)
     while start >= 0:
         end = _follow(parts, folded, stream, start)
         if end is not None:
             first, last = stream[start][1], stream[end - 1][1]
-            yield Match(doc, tuple(doc.passages[first : last + 1]), 1.0, True, holds=True)
+            after = doc.text[stream[end - 1][2] : doc.passages[last].end]
+            cut = bool(ends and after.strip() and _GOES_ON.match(after))
+            yield Match(doc, tuple(doc.passages[first : last + 1]), 1.0, not cut, holds=True,
+                        cut=cut)
             start = _find(folded, parts[0], end)
         else:
             start = _find(folded, parts[0], start + 1)
 
 
-def _follow(parts, folded: list[str], stream: list[tuple[str, int]], start: int) -> int | None:
+def _follow(parts, folded: list[str], stream: list[tuple[str, int, int]], start: int
+            ) -> int | None:
     """Where the quote ends when its first part stands at ``start`` (None: it does not)."""
     end = start + len(parts[0])
     for part in parts[1:]:

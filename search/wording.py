@@ -17,6 +17,8 @@ _ELLIPSIS = re.compile(r"\[\s*(?:…|\.\.\.)\s*\]|…|\.{3}")
 # Quoted speech inside a paragraph, six words or more.
 _QUOTATION = re.compile(r'[“"«„]([^“”"«»„]{30,}?)[”"»“]')
 _SENTENCE_END = re.compile(r"[.!?]")
+# A quote that closes a sentence (a full stop, not an ellipsis, which says words are left out).
+_CLOSES = re.compile(r"(?<![.…])[.!?][\"'”’»)\]]*\s*$")
 # What is left of "don't", "didn't", "can't"... once "'t" is cut off: no content of its own.
 _CONTRACTED = frozenset({"don", "doesn", "didn", "isn", "aren", "wasn", "weren", "hasn",
                          "haven", "hadn", "wouldn", "couldn", "shouldn", "ain"})
@@ -128,3 +130,9 @@ def marked_sentences(text: str, spans: list[tuple[int, int]]) -> list[list[tuple
         pieces.append((text[at:last].rstrip(), False))
         sentences.append([p for p in pieces if p[0]])
     return sentences
+
+
+def closes_sentence(quote: str) -> bool:
+    """Whether ``quote`` ends with a full stop, question or exclamation mark: it stands
+    for a whole sentence, not the start of one."""
+    return bool(_CLOSES.search(quote))

@@ -124,3 +124,30 @@ def test_a_passage_that_keeps_the_wording_holds_a_quote_with_synonyms(service):
     top = check.matches[0]
     assert check.verdict == "altered" and top.doc.metadata.outlet == "Vikendi"
     assert top.similarity < verify.ALTERED_SHARE  # three content words of eleven changed
+
+
+def _cut_sentences(seed_docs) -> list[str]:
+    """Every seed sentence that goes on after a comma with a lower-case word, cut there."""
+    import re
+    cuts = []
+    for doc in seed_docs.values():
+        for sentence in re.split(r"(?<=[.!?])\s+", doc.text):
+            head, comma, rest = sentence.partition(", ")
+            if comma and rest[:1].islower() and len(head.split()) >= 8 and head[:1].isupper():
+                cuts.append(head)
+    return cuts
+
+
+def test_a_sentence_cut_short_with_a_full_stop_is_altered_with_its_rest_shown(service, seed_docs):
+    cuts = _cut_sentences(seed_docs)
+    assert len(cuts) >= 5
+    for head in cuts:
+        check = service.check_quote(head + ".")
+        assert check.verdict == "altered", head
+        top = check.matches[0]
+        assert head in top.text and not top.exact
+        shown = [(op, text) for op, text in verify.diff(head + ".", top.text) if op == "+"]
+        assert shown, head  # the rest of the sentence, in the archive only
+        # Cut with an ellipsis, or not closed with a full stop, the words are verbatim.
+        assert service.check_quote(head + " …").verdict == "verbatim", head
+        assert service.check_quote(head).verdict == "verbatim", head
