@@ -118,3 +118,17 @@ def test_an_empty_result_shows_no_filters_sort_or_export(client):
     assert page.select_one("#results-heading").get_text(" ", strip=True).startswith("0 documents")
     assert not page.select("aside.facets, form.sort, p.export")
     assert page.select_one("p.empty a")["href"] == "/"
+
+
+@pytest.mark.parametrize("page", [2, 10000])
+def test_a_page_past_the_results_says_where_they_end_and_links_there(client, page):
+    total = client.get("/api/search?q=CSTO").get_json()["total"]
+    assert 0 < total <= 10  # all on page 1
+    soup = BeautifulSoup(client.get(f"/?q=CSTO&page={page}").data, "lxml")
+    note = soup.select_one("p.empty[role=status]")
+    assert note is not None and f"There is no page {page}" in note.get_text()
+    back = client.get(note.a["href"])
+    assert back.status_code == 200
+    assert len(BeautifulSoup(back.data, "lxml").select("li.hit")) == total
+    # Page 1 itself has no such note.
+    assert not BeautifulSoup(client.get("/?q=CSTO").data, "lxml").select("p.empty[role=status]")

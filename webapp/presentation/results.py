@@ -159,4 +159,7 @@ def page_links(data: dict) -> dict:
         "next": url_with(page=page + 1) if page < pages else None,
         "numbers": [{"number": n, "url": url_with(page=n), "current": n == page}
                     for n in range(max(1, page - 4), min(pages, page + 4) + 1)],
+        # A page past the results (an old link, a typed number) says where they end.
+        "past": {"last": pages, "url": url_with(page=pages)}
+        if data["total"] and page > pages else None,
     }
