@@ -13,7 +13,7 @@ from pathlib import Path
 
 from core import dates
 from core.aliases import AliasTable
-from core.analysis import WORD
+from core.analysis import WORD, common_words, fold
 from core.errors import BadQuery
 from core.facets import BY_NAME, SORTS
 from core.ids import doc_id_of
@@ -58,6 +58,15 @@ def _check_range(start: str, end: str) -> None:
         raise BadQuery(str(exc)) from None
     if starts > ends:
         raise BadQuery(f"The dates are the wrong way round: from {start} is after to {end}.")
+
+
+def _worth_offering(typed: str, corrected: str) -> bool:
+    """Whether a spelling suggestion says something: one that turns a word into one of
+    the commonest ("x" into "in", "title" into "time" beside it) would find everything
+    or nothing the person meant."""
+    had = {fold(w) for w in WORD.findall(typed)}
+    new = {fold(w) for w in WORD.findall(corrected)} - had
+    return bool(new) and not new & common_words()
 
 
 def _recase(typed: str, corrected: str) -> str:
@@ -134,7 +143,8 @@ class SearchService:
         suggestion = None
         if request.per_page and found.total < 3:
             better = version.suggest(parsed, found.total)
-            suggestion = _recase(parsed.text, better) if better else None
+            suggestion = (_recase(parsed.text, better)
+                          if better and _worth_offering(parsed.text, better) else None)
         # No document with only some of the words: nothing was relaxed.
         relaxed = (Relaxed(*found.relaxed) if found.relaxed and found.relaxed[1] != found.total
                    else None)

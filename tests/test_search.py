@@ -332,3 +332,11 @@ def test_positions_are_never_another_documents(seed_index):
                 holding = set(reader.postings("exact", word).all_ids())
                 at = positions.listed(reader.postings("exact", word), everyone)
                 assert [bool(p) for p in at] == [d in holding for d in everyone.tolist()]
+
+
+def test_a_suggestion_never_turns_a_word_into_one_of_the_commonest(service):
+    # "x" was met with "Did you mean: in", a word every document has.
+    for typed in ("x", "tne"):
+        suggestion = search(service, typed).suggestion
+        assert suggestion is None or not {fold(w) for w in WORD.findall(suggestion)} & common_words()
+    assert search(service, "x").suggestion is None

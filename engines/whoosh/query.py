@@ -154,6 +154,7 @@ _SYNTAX = re.compile(r'["():*?~\[\]^]|\b(?:AND|OR|NOT|TO)\b|(?:^|(?<=[\s(]))[-+]
 # Outside a phrase: a "-" or "+" starting a word ("-Armenia", "+CSTO", as search boxes
 # read them), not one inside a word (post-Soviet); and a "name:" before a value.
 _SIGN = re.compile(r'(?:^|(?<=[\s(]))([-+])(?=[\w"(])')
+_EMPTY_FIELD = re.compile(r"(?<![\w:/.])([^\W\d]\w*):(?=\s|$)")
 _FIELD = re.compile(r"(?<![\w:/.])([^\W\d]\w*):(?=[\w\"(\[])")
 
 
@@ -162,6 +163,10 @@ def _signs(text: str) -> str:
     be there already); a field nobody has is refused rather than searched as a word."""
     def outside(match: re.Match[str]) -> bool:  # not within a phrase's quote marks
         return text.count('"', 0, match.start()) % 2 == 0
+    for found in filter(outside, _EMPTY_FIELD.finditer(text)):
+        if found.group(1) in QUERYABLE or found.group(1) in FIELD_ALIASES:
+            raise BadQuery(f"Put what to look for right after {found.group(0)} with no space, "
+                           f"as in title:Tokayev or date:2022-01.")
     for found in filter(outside, _FIELD.finditer(text)):
         name = found.group(1)
         if name.lower() not in QUERYABLE and name.lower() not in FIELD_ALIASES:
