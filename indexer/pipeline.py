@@ -17,7 +17,7 @@ from core.records import Document, LoadedFile, NotAnArticle, Skipped
 from indexer import cleaner, loader, mentions, metadata, outlets, passages, selfnames, speakers
 
 # Bump when loader/metadata/passages change what they produce for the same input.
-PIPELINE_VERSION = "8"
+PIPELINE_VERSION = "9"
 # A document's text beyond this is not indexed (bounded memory; the rest is noted).
 MAX_DOCUMENT_CHARS = 2_000_000
 

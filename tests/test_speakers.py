@@ -52,6 +52,11 @@ def test_speaker_precision_and_recall_on_the_seeds(seed_docs):
     ("Politoloq Ərəstun Oruclu bildirib ki, vəziyyət gərgin olaraq qalır.", "Ərəstun Oruclu"),
     ("“Sanksiyalar kömək etməyəcək”, deyə Tofiq Yaqublu əlavə edib.", "Tofiq Yaqublu"),
     ("Eldar Namazovun fikrincə, danışıqlar yaza qədər davam edəcək.", "Eldar Namazov"),
+    # The name in apposition after a comma: a newcomer's note, and BBC business (2005).
+    ("“We will not leave until our demands are met,” said one protester, Aigerim Sadykova, "
+     "a teacher from Almaty.", "Aigerim Sadykova"),
+    ("\"Implementation of the proposals would, in our view, compromise that integrity,\" said "
+     "its chairman, Sir Anthony Greener.", "Sir Anthony Greener"),
 ])
 def test_cues_in_english_and_azerbaijani(text, speaker):
     assert speakers.attribute([text]) == [(speaker,)]

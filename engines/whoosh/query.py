@@ -163,6 +163,9 @@ def _signs(text: str) -> str:
     be there already); a field nobody has is refused rather than searched as a word."""
     def outside(match: re.Match[str]) -> bool:  # not within a phrase's quote marks
         return text.count('"', 0, match.start()) % 2 == 0
+    if text.strip() in ("AND", "OR", "NOT"):
+        raise BadQuery(f"{text.strip()} joins words (CSTO {text.strip()} Russia); give the "
+                       f"words, or write it in lower case to search for the word.")
     for found in filter(outside, _EMPTY_FIELD.finditer(text)):
         if found.group(1) in QUERYABLE or found.group(1) in FIELD_ALIASES:
             raise BadQuery(f"Put what to look for right after {found.group(0)} with no space, "
