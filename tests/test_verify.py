@@ -145,9 +145,20 @@ def test_a_sentence_cut_short_with_a_full_stop_is_altered_with_its_rest_shown(se
         check = service.check_quote(head + ".")
         assert check.verdict == "altered", head
         top = check.matches[0]
-        assert head in top.text and not top.exact
+        assert head in top.text and not top.exact and top.cut
         shown = [(op, text) for op, text in verify.diff(head + ".", top.text) if op == "+"]
         assert shown, head  # the rest of the sentence, in the archive only
         # Cut with an ellipsis, or not closed with a full stop, the words are verbatim.
         assert service.check_quote(head + " …").verdict == "verbatim", head
         assert service.check_quote(head).verdict == "verbatim", head
+
+
+def test_the_page_says_a_quote_was_cut_short_and_its_json_says_the_same(client, seed_docs):
+    head = _cut_sentences(seed_docs)[0]
+    answer = client.post("/api/verify", json={"quote": head + "."}).get_json()
+    assert answer["verdict"] == "altered" and answer["matches"][0]["cut"] is True
+    page = client.get("/verify", query_string={"quote": head + "."}).data.decode()
+    assert "data-cut" in page and "sentence goes on" in page
+    whole = client.post("/api/verify", json={"quote": head}).get_json()
+    assert whole["verdict"] == "verbatim" and whole["matches"][0]["cut"] is False
+    assert "data-cut" not in client.get("/verify", query_string={"quote": head}).data.decode()
