@@ -29,7 +29,8 @@ def text(check: Check) -> str:
             lines.append("  " + said[0].upper() + said[1:] + ".")
             lines.append("  " + _reversal_marks(m))
         else:
-            lines.append("  " + "".join(_diff_marks(op, piece) for op, piece in diff(check.quote, m.text)))
+            pieces = diff(check.quote, m.text, m.cut)
+            lines.append("  " + "".join(_diff_marks(op, piece) for op, piece in pieces))
     return "\n".join(lines)
 
 

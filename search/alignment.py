@@ -12,7 +12,7 @@ import re
 
 from core.analysis import WORD, common_words, fold
 from core.names import looks_like_name
-from search.wording import closes_sentence, sentence_ends
+from search.wording import sentence_ends
 
 # A run of this many words the quote has elsewhere than the archive (a reordered
 # clause) is the same words moved, not words added on one side and dropped on the other.
@@ -103,17 +103,18 @@ def stretch(quote: list[str], archived: list[str], ends: frozenset[int] | set[in
     return start, stop
 
 
-def diff(quote: str, archived: str) -> list[tuple[str, str]]:
+def diff(quote: str, archived: str, cut: bool = False) -> list[tuple[str, str]]:
     """Word by word: ("=", in both), ("-", in the quote only), ("+", in the archive only),
     ("~", archive text before or after the stretch the quote stands for). Archive pieces
     are the archived text as published, punctuation and spacing included: joined, the
-    "=", "+" and "~" pieces give back ``archived`` exactly."""
+    "=", "+" and "~" pieces give back ``archived`` exactly. A quote ``cut`` short (it ends a
+    sentence the archive goes on with) stands for the whole sentence: the rest is "+"."""
     a = list(WORD.finditer(quote))
     b = list(WORD.finditer(archived))
     fa, fb = [fold(m.group()) for m in a], [fold(m.group()) for m in b]
     ends = sentence_ends(archived, [m.span() for m in b])
     start, stop = stretch(fa, fb, ends)
-    if closes_sentence(quote):  # it stands for the whole sentence: the rest is left out
+    if cut:
         while stop < len(fb) and stop - 1 not in ends:
             stop += 1
 

@@ -248,5 +248,5 @@ def match_json(m: Match, diff: list[tuple[str, str]] | None = None, quote: str =
 def verify_json(check: Check) -> dict:
     """``POST /api/verify``, ``GET /verify`` and ``presscut verify --json``."""
     return {"quote": check.quote, "verdict": check.verdict,
-            "matches": [match_json(m, diff(check.quote, m.text), check.quote) for m in check.matches],
+            "matches": [match_json(m, diff(check.quote, m.text, m.cut), check.quote) for m in check.matches],
             "nearest": [match_json(m) for m in check.nearest]}

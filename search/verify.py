@@ -24,7 +24,6 @@ exactly as published; :func:`diff` says word by word which side has what.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable, Iterable, Iterator
 
 from core.aliases import Variant
@@ -61,9 +60,6 @@ SAME_STATEMENT = 0.8
 # still found verbatim, or refused with that reason.
 MAX_WORDS = 1500
 Weight = Callable[[str], float]
-# Archive text after a quoted stretch that goes on with the same sentence (a comma before
-# a closing quote mark ends a quoted sentence: '"... an ally," he said').
-_GOES_ON = re.compile(r"[\s)\]]*(?:[,;:–—-]\s*(?![\"'”’»])|[^\W\d_]|\d)")
 
 
 class QuoteTooLong(ValueError):
@@ -209,7 +205,7 @@ def _verbatim(parts: list[list[str]], doc: Document, ends: bool = False) -> Iter
         if end is not None:
             first, last = stream[start][1], stream[end - 1][1]
             after = doc.text[stream[end - 1][2] : doc.passages[last].end]
-            cut = bool(ends and after.strip() and _GOES_ON.match(after))
+            cut = ends and wording.goes_on(after)
             yield Match(doc, tuple(doc.passages[first : last + 1]), 1.0, not cut, holds=True,
                         cut=cut)
             start = _find(folded, parts[0], end)

@@ -18,7 +18,15 @@ _ELLIPSIS = re.compile(r"\[\s*(?:…|\.\.\.)\s*\]|…|\.{3}")
 _QUOTATION = re.compile(r'[“"«„]([^“”"«»„]{30,}?)[”"»“]')
 _SENTENCE_END = re.compile(r"[.!?]")
 # A quote that closes a sentence (a full stop, not an ellipsis, which says words are left out).
-_CLOSES = re.compile(r"(?<![.…])[.!?][\"'”’»)\]]*\s*$")
+_CLOSES = re.compile(r"(?<![.…])[.!?][\"'“”’»›)\]]*\s*$")
+# Where the archive's sentence has ended after a quoted stretch: a full stop (not a decimal
+# point), a closing quote mark or bracket, a comma before one ('"... an ally," he said'),
+# or the speaker named after a comma or dash ("..., he said.", "..., — заявил Токаев.").
+_ENDED = re.compile(r"""[\s)\]%‰°]*(?:[.!?…](?!\d)|[,;]?\s*["'“”’»›](?=\s|$|[,.;:!?—–-]))""")
+_SPEECH_TAG = re.compile(
+    r"[\s)\]%‰°]*(?:[,–—-]\s*)+(?:[\w'’.-]+\s+){0,7}?(?:said|says|told|added|wrote|stated|noted|believes|"
+    r"explained|argued|warned|claimed|according\s+to|deyə|bildirib|qeyd\s+edib|сказал|заявил|"
+    r"сообщил|отметил|считает)\b[^.!?…]*(?:[.!?…]|$)", re.IGNORECASE)
 # What is left of "don't", "didn't", "can't"... once "'t" is cut off: no content of its own.
 _CONTRACTED = frozenset({"don", "doesn", "didn", "isn", "aren", "wasn", "weren", "hasn",
                          "haven", "hadn", "wouldn", "couldn", "shouldn", "ain"})
@@ -136,3 +144,9 @@ def closes_sentence(quote: str) -> bool:
     """Whether ``quote`` ends with a full stop, question or exclamation mark: it stands
     for a whole sentence, not the start of one."""
     return bool(_CLOSES.search(quote))
+
+
+def goes_on(after: str) -> bool:
+    """Whether the archive's sentence goes on in ``after`` (the text following a quoted
+    stretch), rather than ending there or naming who said it."""
+    return bool(after.strip()) and not (_ENDED.match(after) or _SPEECH_TAG.match(after))

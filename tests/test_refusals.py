@@ -215,3 +215,17 @@ def test_a_check_too_long_for_a_link_says_so_instead_of_offering_one(client, see
     short = BeautifulSoup(client.post("/verify", data={"quote": pasted[:5000]}).data, "lxml")
     link = short.select_one("p.share a")["href"]
     assert len(link.encode()) < 8000 and client.get(link).status_code == 200
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("CSTO NOT -Armenia", "CSTO NOT Armenia"),  # the sign after NOT says it again
+    ("Title:Tokayev", "title:Tokayev"),  # a field's name in any case
+    ("-5%", "5%"),  # a sign before a figure is the figure's
+    ("+CSTO", "CSTO"),
+])
+def test_signs_and_field_names_are_read_as_a_person_means_them(client, typed, meant):
+    def total(q):
+        answer = client.get("/api/search", query_string={"q": q})
+        assert answer.status_code == 200, (q, answer.get_json())
+        return {r["doc_id"] for r in answer.get_json()["results"]}
+    assert total(typed) == total(meant)

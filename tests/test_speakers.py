@@ -62,6 +62,17 @@ def test_cues_in_english_and_azerbaijani(text, speaker):
     assert speakers.attribute([text]) == [(speaker,)]
 
 
+@pytest.mark.parametrize("text", [
+    # A name after "said ...," that is not in apposition to a speaker.
+    "As the minister said yesterday, Tokayev has asked the CSTO for help.",
+    "Things went wrong, he said earlier, Tokayev then asked for help.",
+    "The protests spread, the agency wrote yesterday, Almaty was in chaos.",
+    "The minister said today, Monday, that the troops would leave.",
+])
+def test_a_name_after_a_comma_is_no_speaker_unless_it_names_the_one_who_spoke(text):
+    assert speakers.attribute([text]) == [()]
+
+
 def test_follow_ups_and_continued_quotes_go_to_the_speaker_named_before():
     paragraphs = [
         "Political analyst Zardusht Alizade told reporters that the talks had stalled.",

@@ -72,3 +72,10 @@ def test_on_the_set_made_blind_no_reversal_passes_as_held_and_every_span_is_foun
     assert figures["verbatim_spans_found"] == figures["verbatim_spans"] >= 15, wrong
     assert figures["per_verdict"]["verbatim"]["recall"] == 1.0, wrong
     assert figures["per_verdict"]["contradicted"]["recall"] == 1.0, wrong
+
+
+def test_a_figure_cut_at_its_decimal_point_is_not_verbatim(archive):
+    # Japan's "fell by 0.1% in the last three months of 2004": "fell by 0." has its words.
+    check = archive.check_quote("Gross domestic product fell by 0.")
+    assert check.verdict == "altered" and check.matches[0].cut
+    assert archive.check_quote("Gross domestic product fell by 0.1%").verdict == "verbatim"

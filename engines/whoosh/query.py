@@ -94,7 +94,7 @@ def parse(text: str, schema, max_length: int = 1000, aliases: AliasTable | None 
     if not text:
         return ParsedQuery("", wq.Every())
     _check_balanced(text)
-    operated = _signs(text)
+    operated = _operators(text)
     expansion = aliases.expand(operated) if aliases else Expansion(operated, ())
     try:
         typed = parser(schema).parse(expansion.text)
@@ -150,34 +150,44 @@ def _unknown_before(text: str, marks, known: Callable[[str], bool]) -> tuple[tup
     return tuple(unknown)
 
 
-_SYNTAX = re.compile(r'["():*?~\[\]^]|\b(?:AND|OR|NOT|TO)\b|(?:^|(?<=[\s(]))[-+](?=[\w"(])')
 # Outside a phrase: a "-" or "+" starting a word ("-Armenia", "+CSTO", as search boxes
-# read them), not one inside a word (post-Soviet); and a "name:" before a value.
-_SIGN = re.compile(r'(?:^|(?<=[\s(]))([-+])(?=[\w"(])')
-_EMPTY_FIELD = re.compile(r"(?<![\w:/.])([^\W\d]\w*):(?=\s|$)")
-_FIELD = re.compile(r"(?<![\w:/.])([^\W\d]\w*):(?=[\w\"(\[])")
+# read them), not one inside a word (post-Soviet) nor before a figure (-5%, -30 degrees).
+_SIGN = re.compile(r'(?:^|(?<=[\s(]))([-+])(?=[^\W\d]|["(])')
+_SYNTAX = re.compile(r'["():*?~\[\]^]|\b(?:AND|OR|NOT|TO)\b|' + _SIGN.pattern)
+# A "name:" as a field is written (Latin letters; "doi:10..." or a time is not one).
+_FIELD_NAME = r"(?<![\w:/.])([A-Za-z]\w*):"
+_EMPTY_FIELD = re.compile(_FIELD_NAME + r"(?=\s|\)|$)")
+_FIELD = re.compile(_FIELD_NAME + r"(?=[^\W\d]|[\"(\[])")
+_FIELDS = frozenset({*QUERYABLE, *FIELD_ALIASES})
 
 
-def _signs(text: str) -> str:
-    """``text`` with "-word" read as "NOT word" and "+word" as the word (every word must
-    be there already); a field nobody has is refused rather than searched as a word."""
+def _operators(text: str) -> str:
+    """``text`` as the parser should read it: "-word" as "NOT word", "+word" as the word
+    (every word must be there already), field names in lower case; a field nobody has,
+    a field with nothing after it, or a lone operator is refused with a sentence."""
     def outside(match: re.Match[str]) -> bool:  # not within a phrase's quote marks
         return text.count('"', 0, match.start()) % 2 == 0
     if text.strip() in ("AND", "OR", "NOT"):
         raise BadQuery(f"{text.strip()} joins words (CSTO {text.strip()} Russia); give the "
                        f"words, or write it in lower case to search for the word.")
     for found in filter(outside, _EMPTY_FIELD.finditer(text)):
-        if found.group(1) in QUERYABLE or found.group(1) in FIELD_ALIASES:
+        if found.group(1).lower() in _FIELDS:
             raise BadQuery(f"Put what to look for right after {found.group(0)} with no space, "
                            f"as in title:Tokayev or date:2022-01.")
     for found in filter(outside, _FIELD.finditer(text)):
-        name = found.group(1)
-        if name.lower() not in QUERYABLE and name.lower() not in FIELD_ALIASES:
-            fields = ", ".join(sorted({*QUERYABLE, *FIELD_ALIASES} - {"exact", "names"}))
-            raise BadQuery(f"There is no field {name!r} to search in. Fields: {fields}; "
-                           f"to search for the words, leave out the colon.")
-    return _SIGN.sub(lambda m: m.group(0) if not outside(m) else
-                     "NOT " if m.group(1) == "-" else "", text)
+        if found.group(1).lower() not in _FIELDS:
+            fields = ", ".join(sorted(_FIELDS - {"exact", "names"}))
+            raise BadQuery(f"There is no field {found.group(1)!r} to search in. Fields: "
+                           f"{fields}; to search for the words, leave out the colon.")
+
+    def field(m: re.Match[str]) -> str:
+        return m.group(0).lower() if outside(m) else m.group(0)
+
+    def sign(m: re.Match[str]) -> str:
+        if not outside(m) or m.group(1) == "+" or text[:m.start()].rstrip().endswith("NOT"):
+            return "" if outside(m) else m.group(0)  # "NOT -Armenia" is NOT Armenia
+        return "NOT "
+    return _SIGN.sub(sign, _FIELD.sub(field, text))
 
 
 def plain_words(parsed: ParsedQuery) -> tuple[wq.Query, ...]:
@@ -217,8 +227,6 @@ def _check(q: wq.Query) -> None:
                     f"The wildcard {pattern!r} would match almost every word: "
                     "give at least two letters before it."
                 )
-        if leaf.field() not in QUERYABLE and leaf.field() is not None:
-            raise BadQuery(f"Unknown field {leaf.field()!r}. Fields: {', '.join(QUERYABLE)}.")
 
 
 def _leaves(q: wq.Query):

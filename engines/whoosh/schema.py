@@ -30,7 +30,7 @@ FIELD_ALIASES = {
     "authors": "author",
     "body": "exact",
 }
-# Fields a query may name ("outlet:turan"); anything else is searched as a word.
+# Fields a query may name ("outlet:turan"); another name before a colon is refused.
 QUERYABLE = ("title", "exact", "names", "outlet", "lang", "date", "month", "speaker", "author")
 # Changes whenever the fields change: an index of another version is rebuilt, not updated.
 VERSION = "5"
