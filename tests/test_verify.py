@@ -138,9 +138,9 @@ def _cut_sentences(seed_docs, tagged: bool = False) -> list[tuple[str, str]]:
     for doc in seed_docs.values():
         for sentence in re.split(r"(?<=[.!?])\s+|(?<=[.!?][”\"’])\s+|\n+", doc.text):
             head, comma, rest = sentence.partition(", ")
-            if comma and rest[:1].islower() and len(head.split()) >= 8 and head[:1].isupper():
-                if bool(_SPEECH.search(rest) and len(rest.split()) <= 10) == tagged:
-                    cuts.append((head, comma + rest))
+            cut = comma and rest[:1].islower() and len(head.split()) >= 8 and head[:1].isupper()
+            if cut and bool(_SPEECH.search(rest) and len(rest.split()) <= 10) == tagged:
+                cuts.append((head, comma + rest))
     return cuts
 
 
