@@ -39,10 +39,18 @@ def span(value: str) -> tuple[dt.date, dt.date]:
     return first, last
 
 
+def in_order(start: str | None, end: str | None) -> None:
+    """Refuse a range that ends before it starts: it would match nothing, and a person
+    would read "nothing in those days" rather than "the dates are the wrong way round"."""
+    if start and end and span(start)[0] > span(end)[1]:
+        raise BadDate(f"The dates are the wrong way round: {start} is after {end}.")
+
+
 def within(values: Iterable[str], start: str | None, end: str | None,
            start_excluded: bool = False, end_excluded: bool = False) -> list[str]:
     """The dates among ``values`` that fall wholly between ``start`` and ``end`` (either
     may be open); an excluded bound leaves out everything its own date stands for."""
+    in_order(start, end)
     low = high = None
     if start:
         first, last = span(start)

@@ -47,19 +47,6 @@ class PassageGone(LookupError):
         self.doc, self.nearest = doc, nearest
 
 
-def _check_range(start: str, end: str) -> None:
-    """Refuse a date range that ends before it starts: it would match nothing, and a
-    person would read "nothing that week" rather than "the dates are the wrong way round"."""
-    if not (start and end):
-        return
-    try:
-        starts, ends = dates.span(start)[0], dates.span(end)[1]
-    except dates.BadDate as exc:
-        raise BadQuery(str(exc)) from None
-    if starts > ends:
-        raise BadQuery(f"The dates are the wrong way round: from {start} is after to {end}.")
-
-
 def _worth_offering(typed: str, corrected: str) -> bool:
     """Whether a spelling suggestion says something: one that turns a word into one of
     the commonest ("x" into "in", "title" into "time" beside it) would find everything
@@ -127,7 +114,10 @@ class SearchService:
         started = time.perf_counter()
         if request.sort not in SORTS:
             raise BadQuery(f"Sort must be one of {', '.join(SORTS)}, not {request.sort!r}.")
-        _check_range(request.date_from, request.date_to)
+        try:
+            dates.in_order(request.date_from, request.date_to)
+        except dates.BadDate as exc:
+            raise BadQuery(str(exc)) from None
         version = self._current()
         parsed = version.parse(request.q, self.aliases, self.max_query_length)
         found = version.find(Ask(

@@ -105,8 +105,10 @@ def test_a_date_range_the_wrong_way_round_is_refused_not_answered_with_nothing(c
     answer = client.get("/api/search", query_string={"q": "CSTO", "from": "2022-01-09",
                                                      "to": "2022-01-01"})
     assert answer.status_code == 400
-    assert answer.get_json()["error"] == ("The dates are the wrong way round: from "
-                                          "2022-01-09 is after to 2022-01-01.")
+    assert answer.get_json()["error"] == ("The dates are the wrong way round: 2022-01-09 is "
+                                          "after 2022-01-01.")
+    typed = client.get("/api/search", query_string={"q": "date:[2022-01-09 TO 2022-01-01]"})
+    assert typed.status_code == 400 and "wrong way round" in typed.get_json()["error"]
     page = client.get("/?q=CSTO&from=2022-01-09&to=2022-01-01")
     assert page.status_code == 400 and b"wrong way round" in page.data
     # A month and a day inside it are the right way round.
