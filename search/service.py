@@ -11,7 +11,6 @@ import dataclasses
 import time
 from pathlib import Path
 
-from core import dates
 from core.aliases import AliasTable
 from core.analysis import WORD, common_words, fold
 from core.errors import BadQuery
@@ -114,10 +113,6 @@ class SearchService:
         started = time.perf_counter()
         if request.sort not in SORTS:
             raise BadQuery(f"Sort must be one of {', '.join(SORTS)}, not {request.sort!r}.")
-        try:
-            dates.in_order(request.date_from, request.date_to)
-        except dates.BadDate as exc:
-            raise BadQuery(str(exc)) from None
         version = self._current()
         parsed = version.parse(request.q, self.aliases, self.max_query_length)
         found = version.find(Ask(

@@ -138,7 +138,8 @@ def judge(quote: str, documents: list[Document], concepts: Concepts, weight: Wei
           limit: int = 5) -> Check:
     """The verdict on ``quote`` over the passages of ``documents``."""
     parts = segments(quote)
-    exact = sorted((m for doc in documents for m in _verbatim(parts, doc, closes_sentence(quote))),
+    closes = closes_sentence(quote)
+    exact = sorted((m for doc in documents for m in _verbatim(parts, doc, closes)),
                    key=lambda m: (m.cut, m.doc.metadata.date or "9999", len(m.passages)))
     if exact:
         # A quote that puts a full stop where the archive's sentence goes on ("... to an
@@ -204,8 +205,7 @@ def _verbatim(parts: list[list[str]], doc: Document, ends: bool = False) -> Iter
         end = _follow(parts, folded, stream, start)
         if end is not None:
             first, last = stream[start][1], stream[end - 1][1]
-            after = doc.text[stream[end - 1][2] : doc.passages[last].end]
-            cut = ends and wording.goes_on(after)
+            cut = ends and wording.goes_on(doc.text[stream[end - 1][2] : doc.passages[last].end])
             yield Match(doc, tuple(doc.passages[first : last + 1]), 1.0, not cut, holds=True,
                         cut=cut)
             start = _find(folded, parts[0], end)

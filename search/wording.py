@@ -22,9 +22,10 @@ _CLOSES = re.compile(r"(?<![.…])[.!?][\"'“”’»›)\]]*\s*$")
 # Where the archive's sentence has ended after a quoted stretch: a full stop (not a decimal
 # point), a closing quote mark or bracket, a comma before one ('"... an ally," he said'),
 # or the speaker named after a comma or dash ("..., he said.", "..., — заявил Токаев.").
-_ENDED = re.compile(r"""[\s)\]%‰°]*(?:[.!?…](?!\d)|[,;]?\s*["'“”’»›](?=\s|$|[,.;:!?—–-]))""")
+_ATTACHED = r"[\s)\]%‰°]*"  # a closing bracket or a unit sign stays with the word before
+_ENDED = re.compile(_ATTACHED + r"""(?:[.!?…](?!\d)|[,;]?\s*["'“”’»›](?=\s|$|[,.;:!?—–-]))""")
 _SPEECH_TAG = re.compile(
-    r"[\s)\]%‰°]*(?:[,–—-]\s*)+(?:[\w'’.-]+\s+){0,7}?(?:said|says|told|added|wrote|stated|noted|believes|"
+    _ATTACHED + r"(?:[,–—-]\s*)+(?:[\w'’.-]+\s+){0,7}?(?:said|says|told|added|wrote|stated|noted|believes|"
     r"explained|argued|warned|claimed|according\s+to|deyə|bildirib|qeyd\s+edib|сказал|заявил|"
     r"сообщил|отметил|считает)\b[^.!?…]*(?:[.!?…]|$)", re.IGNORECASE)
 # What is left of "don't", "didn't", "can't"... once "'t" is cut off: no content of its own.

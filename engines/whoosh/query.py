@@ -135,13 +135,18 @@ def read_questions(text: str) -> tuple[str, tuple[tuple[str, int], ...]]:
     return read + text[end:], tuple(marks)
 
 
+def _in_phrase(text: str, at: int) -> bool:
+    """Whether ``at`` stands within a phrase's quote marks."""
+    return text.count('"', 0, at) % 2 == 1
+
+
 def _unknown_before(text: str, marks, known: Callable[[str], bool]) -> tuple[tuple[str, str], ...]:
     """The words of ``marks`` the archive does not hold, each with ``text`` searching it
     as a prefix instead; not a field's value, a word in a phrase, or a single letter."""
     unknown = []
     for word, start in marks:
         if (len(word) < 2 or _SYNTAX.search(word) or text[start - 1 : start] == ":"
-                or text[:start].count('"') % 2):
+                or _in_phrase(text, start)):
             continue
         folded = [fold(w) for w in WORD.findall(word)]
         if not all(known(w) for w in folded):
@@ -165,8 +170,8 @@ def _operators(text: str) -> str:
     """``text`` as the parser should read it: "-word" as "NOT word", "+word" as the word
     (every word must be there already), field names in lower case; a field nobody has,
     a field with nothing after it, or a lone operator is refused with a sentence."""
-    def outside(match: re.Match[str]) -> bool:  # not within a phrase's quote marks
-        return text.count('"', 0, match.start()) % 2 == 0
+    def outside(match: re.Match[str]) -> bool:
+        return not _in_phrase(text, match.start())
     if text.strip() in ("AND", "OR", "NOT"):
         raise BadQuery(f"{text.strip()} joins words (CSTO {text.strip()} Russia); give the "
                        f"words, or write it in lower case to search for the word.")
