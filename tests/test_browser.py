@@ -268,7 +268,9 @@ def test_deleting_a_collection_asks_first(page, base_url):
     page.goto(base_url + "/collections")
     page.fill("#name", "To be deleted")
     page.click("form.new-collection button")
-    page.wait_for_selector("form.delete-collection")
+    # The confirmation is attached by a deferred script: wait until the page has loaded,
+    # not only until the form is in the DOM.
+    page.wait_for_url("**/collections/*", wait_until="load")
     asked = []
     page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
     page.click("form.delete-collection button")
