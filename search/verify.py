@@ -14,7 +14,8 @@ not at all?
   wording with a few words changed (synonyms); the passage holds every clause of the
   quote; and nothing reverses it;
 * not_found: anything else. Sharing a few names and topic words is not a statement, and
-  a quote stitched from two articles is not held by either.
+  a quote stitched from two articles is not held by either (nor a reversal of a third
+  where the words it seems to reverse stand word for word in one of them: :mod:`stitching`).
 
 A quote that is not verbatim and longer than MAX_WORDS is refused with that reason
 (:class:`QuoteTooLong`), never judged on part of it. The matches keep the archived text
@@ -30,7 +31,7 @@ from core.aliases import Variant
 from core.analysis import WORD, fold
 from core.names import looks_like_name, name_key
 from core.records import Document, Passage
-from search import coverage, opposites, polarity, senses, wording
+from search import coverage, opposites, polarity, senses, stitching, wording
 from search.alignment import diff
 from search.polarity import Reversal
 from search.wording import closes_sentence, content_words, is_content, quotations, segments, tokens, words
@@ -170,6 +171,9 @@ def judge(quote: str, documents: list[Document], concepts: Concepts, weight: Wei
                               m.doc.metadata.date or "9999", len(m.passages)))
     found = _distinct(found)
     held = [m for m in found if m.holds] if len(want.words) >= MIN_CONTENT_WORDS else []
+    if held and held[0].reversed and stitching.said_elsewhere(
+            quote, held[0].reversed, documents, {p.passage_id for p in held[0].passages}):
+        held = []  # the "reversed" words are another article's own: a stitched quote
     if held:
         reversed_ = bool(held[0].reversed)
         same = [m for m in held if bool(m.reversed) == reversed_]

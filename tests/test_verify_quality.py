@@ -69,6 +69,7 @@ def test_on_the_set_made_blind_no_reversal_passes_as_held_and_every_span_is_foun
     figures, rows = bench.score(cases, bench.checker(archive))
     wrong = [(r["id"], r["label"], r["verdict"]) for r in rows if r["verdict"] != r["label"]]
     assert figures["reversals_called_altered_or_verbatim"] == 0, wrong
+    assert figures["not_found_called_found"] == 0, wrong
     assert figures["verbatim_spans_found"] == figures["verbatim_spans"] >= 15, wrong
     assert figures["per_verdict"]["verbatim"]["recall"] == 1.0, wrong
     assert figures["per_verdict"]["contradicted"]["recall"] == 1.0, wrong
@@ -79,3 +80,24 @@ def test_a_figure_cut_at_its_decimal_point_is_not_verbatim(archive):
     check = archive.check_quote("Gross domestic product fell by 0.")
     assert check.verdict == "altered" and check.matches[0].cut
     assert archive.check_quote("Gross domestic product fell by 0.1%").verdict == "verbatim"
+
+
+def test_a_quote_stitched_from_two_articles_is_no_reversal_of_a_third(archive):
+    # Japan's "fell by 0.1% in the last three months of 2004" with the UK article's "the
+    # ONS added": the French article's "GDP rose by 0.8% ... last three months of 2004"
+    # seemed to be its statement reversed. The archive does say "fell", word for word.
+    quote = ("Gross domestic product fell by 0.1% in the last three months of 2004, the "
+             "Office for National Statistics (ONS) added.")
+    for half in quote.split(", the "):
+        assert archive.check_quote(half).verdict == "verbatim"
+    assert archive.check_quote(quote).verdict == "not_found"
+
+
+def test_a_negation_dropped_stays_a_reversal_where_the_article_is_archived_twice(archive):
+    # Two copies of the Opec article say "we do not need to cut supply if the prices are";
+    # "need to cut supply if the prices are" standing in the other copy is no sign of a
+    # stitched quote: the word before it is the negation the quote dropped.
+    check = archive.check_quote("I agree that we need to cut supply if the prices are as "
+                                "much as this")
+    assert check.verdict == "contradicted"
+    assert len({m.doc.doc_id for m in check.matches}) == 2
