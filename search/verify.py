@@ -12,7 +12,8 @@ not at all?
   has) are in the passage, in any order and any form (another inflection, another
   spelling of a name, an alias: KTMT for CSTO), or the passage keeps the quote's
   wording with a few words changed (synonyms); the passage holds every clause of the
-  quote; and nothing reverses it;
+  quote (or keeps its wording: one word of a two-word clause may be the one changed);
+  and nothing reverses it;
 * not_found: anything else. Sharing a few names and topic words is not a statement, and
   a quote stitched from two articles is not held by either (nor a reversal of a third
   where the words it seems to reverse stand word for word in one of them: :mod:`stitching`).
@@ -267,10 +268,11 @@ def _compare(want: _Wanted, doc: Document, window: tuple[Passage, ...], concepts
     if covered >= KEPT_WORDING_SHARE:
         ends = wording.sentence_ends(text, [m.span() for m in WORD.finditer(text)])
         covered = min(covered, coverage.sentence_coverage(want.sentences, keys, ends, JOINED))
-    if covered < KEPT_WORDING_SHARE or not coverage.every_clause(want.clauses, keys):
+    if covered < KEPT_WORDING_SHARE:
         return Match(doc, window, round(covered, 4), False)
     reading = polarity.read(want.quote, text)
-    if covered < ALTERED_SHARE and reading.aligned < KEPT_WORDING:
+    kept = reading.aligned >= KEPT_WORDING
+    if not (kept or covered >= ALTERED_SHARE and coverage.every_clause(want.clauses, keys)):
         return Match(doc, window, round(covered, 4), False)
     return Match(doc, window, round(covered, 4), False, reading.reversed, True,
                  round(reading.aligned, 4))

@@ -128,6 +128,42 @@ def test_a_passage_that_keeps_the_wording_holds_a_quote_with_synonyms(service):
     assert top.similarity < verify.ALTERED_SHARE  # three content words of eleven changed
 
 
+
+def _one_word_swapped_in_a_short_clause(seed_docs) -> list[tuple[str, str]]:
+    """Every seed sentence of ten words or more with a clause of two content words, the
+    first lower-case one swapped for a word of another article: (sentence, quote)."""
+    from search.negation import clauses
+    from search.wording import is_content, tokens
+    cases = []
+    for name, doc in seed_docs.items():
+        foreign = [w for other, d in seed_docs.items() if other != name
+                   for w in re.findall(r"\b[a-z]{7,}\b", d.text) if w not in doc.text.lower()]
+        for sentence in re.split(r"(?<=[.!?])\s+|\n+", doc.text):
+            said = tokens(sentence)
+            for unit in (u for u in clauses(sentence, said) if len(said) >= 10):
+                content = [said[k] for k in unit if is_content(said[k].raw)]
+                plain = [t for t in content if t.raw.islower()]
+                if len(content) == 2 and plain:
+                    new = foreign[len(cases) * 7 % len(foreign)]
+                    cases.append((sentence, sentence[: plain[0].start] + new
+                                  + sentence[plain[0].end :]))
+                    break
+    return cases
+
+
+def test_a_word_changed_in_a_short_clause_is_altered_where_the_wording_is_kept(
+        service, seed_docs):
+    """One word of ten changed keeps the archive's wording: the quote is that sentence,
+    misquoted, even when the word is half of a two-word clause ("His conclusion was
+    simple:" quoted as "His verdict was simple:")."""
+    cases = _one_word_swapped_in_a_short_clause(seed_docs)
+    assert len(cases) >= 3
+    for sentence, quote in cases:
+        check = service.check_quote(quote)
+        assert check.verdict == "altered", quote
+        assert sentence in check.matches[0].text, quote
+
+
 _SPEECH = re.compile(r"\b(?:said|says|told|wrote|according to|added|believes)\b")
 
 
