@@ -6,10 +6,12 @@ from __future__ import annotations
 Wanted = list[tuple[frozenset[str], float]]  # content words: what each stands for, its weight
 
 
-def every_clause(clauses: list[Wanted], keys: list[frozenset[str]]) -> bool:
-    """Whether the text holds more than half (by weight) of each clause's content words."""
+def every_clause(clauses: list[Wanted], keys: list[frozenset[str]], spare: int = 0) -> bool:
+    """Whether the text holds more than half (by weight) of each clause's content words,
+    or all but ``spare`` of them."""
     there = frozenset().union(*keys)
     return all(sum(w for k, w in clause if k & there) * 2 > sum(w for _, w in clause)
+               or sum(not k & there for k, _ in clause) <= spare
                for clause in clauses if len(clause) >= 2)
 
 

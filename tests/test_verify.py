@@ -220,3 +220,30 @@ def test_the_page_says_a_quote_was_cut_short_and_its_json_says_the_same(client, 
     whole = client.post("/api/verify", json={"quote": head}).get_json()
     assert whole["verdict"] == "verbatim" and whole["matches"][0]["cut"] is False
     assert "data-cut" not in client.get("/verify", query_string={"quote": head}).data.decode()
+
+
+_NEGATION = re.compile(r"(?<=\w )(?:not|never|deyil|не)(?= \w)")
+
+
+def test_an_ellipsis_standing_for_a_negation_is_never_verbatim(client, seed_docs):
+    """Every "not" (never, deyil, не) of the seeds left out with an ellipsis: the archive
+    said the opposite or at least something else, and the page and its JSON say so; the
+    same sentence with the ellipsis for its first word and a half stays verbatim."""
+    dropped = [(sentence, sentence[: m.start()] + "… " + sentence[m.end() + 1 :])
+               for doc in seed_docs.values()
+               for sentence in re.split(r"(?<=[.!?])\s+|\n+", doc.text)
+               for m in _NEGATION.finditer(sentence)]
+    assert len(dropped) >= 15
+    for sentence, quote in dropped:
+        answer = client.post("/api/verify", json={"quote": quote}).get_json()
+        assert answer["verdict"] in {"contradicted", "altered"}, quote
+        assert answer["matches"][0]["dropped_negation"] is True, quote
+        page = client.get("/verify", query_string={"quote": quote}).data.decode()
+        assert "data-dropped" in page and f'data-verdict="{answer["verdict"]}"' in page, quote
+    contradicted = sum(client.post("/api/verify", json={"quote": q}).get_json()["verdict"]
+                       == "contradicted" for _, q in dropped)
+    assert contradicted >= len(dropped) * 0.8
+    sentence, quote = dropped[0]
+    left = sentence.split(" ", 2)
+    kept = client.post("/api/verify", json={"quote": "… " + left[2]}).get_json()
+    assert kept["verdict"] == "verbatim" and kept["matches"][0]["dropped_negation"] is False
