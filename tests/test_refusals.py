@@ -23,7 +23,8 @@ ON_ENGINES = ENGINES  # the tests of the seed app run on each engine
 
 # Queries /api/search answers with a 400 and a sentence.
 REFUSED = ['"unbalanced', "a*", "date:[x TO y]", "(Tokayev", "date:2022-13", "a" * 1001,
-           "text:CSTO", "title:", "outlet: Turan", "AND", "NOT"]
+           "text:CSTO", "title:", "outlet: Turan", "AND", "NOT", "Putin OR", "OR CSTO",
+           "Putin AND", "Putin NOT", "(CSTO OR) Russia", "CSTO AND OR Russia"]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])
@@ -231,3 +232,12 @@ def test_signs_and_field_names_are_read_as_a_person_means_them(client, typed, me
         assert answer.status_code == 200, (q, answer.get_json())
         return {r["doc_id"] for r in answer.get_json()["results"]}
     assert total(typed) == total(meant)
+
+
+def test_an_operator_with_no_word_on_one_side_is_refused_not_searched_for(client):
+    # "Putin OR" once found the documents with the word "or" as well (none of Putin's).
+    said = client.get("/api/search", query_string={"q": "Putin OR"}).get_json()["error"]
+    assert said.startswith("OR joins words") and "word on each side" in said
+    for fine in ('"Kazakhstan is not a member" OR Putin', "CSTO AND NOT Russia", "NOT Armenia",
+                 'Putin "OR"'):
+        assert client.get("/api/search", query_string={"q": fine}).status_code == 200, fine

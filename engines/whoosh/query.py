@@ -164,6 +164,9 @@ _FIELD_NAME = r"(?<![\w:/.])([A-Za-z]\w*):"
 _EMPTY_FIELD = re.compile(_FIELD_NAME + r"(?=\s|\)|$)")
 _FIELD = re.compile(_FIELD_NAME + r"(?=[^\W\d]|[\"(\[])")
 _FIELDS = frozenset({*QUERYABLE, *FIELD_ALIASES})
+# AND or OR with no word before it, or any operator with none after it ("Putin OR"): the
+# parser would read the operator as a word every result must have.
+_DANGLING = re.compile(r"(?:^|\(|\b(?:AND|OR|NOT)\s)\s*(AND|OR)\b|\b(AND|OR|NOT)\s*(?=$|\))")
 
 
 def _operators(text: str) -> str:
@@ -172,9 +175,10 @@ def _operators(text: str) -> str:
     a field with nothing after it, or a lone operator is refused with a sentence."""
     def outside(match: re.Match[str]) -> bool:
         return not _in_phrase(text, match.start())
-    if text.strip() in ("AND", "OR", "NOT"):
-        raise BadQuery(f"{text.strip()} joins words (CSTO {text.strip()} Russia); give the "
-                       f"words, or write it in lower case to search for the word.")
+    for found in filter(outside, _DANGLING.finditer(text)):
+        word = found.group(1) or found.group(2)
+        raise BadQuery(f"{word} joins words (CSTO {word} Russia): give a word on each side, "
+                       f"or write it in lower case to search for the word.")
     for found in filter(outside, _EMPTY_FIELD.finditer(text)):
         if found.group(1).lower() in _FIELDS:
             raise BadQuery(f"Put what to look for right after {found.group(0)} with no space, "
