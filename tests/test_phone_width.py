@@ -144,3 +144,46 @@ def test_a_batch_table_fits(browser, site, width):
         _fits(page, width, "/batch after five names")
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def long_url_site(tmp_path_factory):
+    """The app over a saved New York Times page (../shared/bench/extraction), whose
+    address is one unbroken run of 90 characters, served on a port."""
+    import gzip
+    import shutil
+
+    from indexer import build
+
+    from .conftest import shared
+    page = shared("bench/extraction/html/04a6711caa7c687592777718866e781e976e0fe684faebe8b3"
+                  "cedcef8cd0ea34.html.gz")
+    folder = tmp_path_factory.mktemp("long-url")
+    (folder / "corpus").mkdir()
+    with gzip.open(page) as packed, open(folder / "corpus" / "nyt.html", "wb") as out:
+        shutil.copyfileobj(packed, out)
+    build.index_corpus(folder / "corpus", folder / "index")
+    app = create_app(Settings.defaults(index=folder / "index", corpus=folder / "corpus",
+                                       collections=str(folder / "c.sqlite3")))
+    found = app.test_client().get("/api/search?q=Virginia").get_json()["results"][0]
+    assert len(found["url"]) > 80
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}", found
+    server.shutdown()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_long_address_in_a_citation_wraps(browser, long_url_site, width):
+    base, found = long_url_site
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        for url in (f"/p/{found['passages'][0]['passage_id']}", f"/doc/{found['doc_id']}",
+                    "/?q=Virginia"):
+            page.goto(base + url)
+            page.locator("details.citation").evaluate_all(
+                "(all) => all.forEach((d) => { d.open = true; })")
+            _fits(page, width, url)
+    finally:
+        context.close()
