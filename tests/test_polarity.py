@@ -38,6 +38,9 @@ def _pairs(quote: str, archived: str) -> list[tuple[str, str]]:
     ("The opposition said it was wise to cut taxes this year.",
      "The opposition said: we do not think it wise to cut taxes this year.",
      [("it", "do not think it")]),
+    # "Hardly" denies: left out, the statement says the opposite (a newcomer's example).
+    ("The plan has any support in parliament.", "The plan has hardly any support in parliament.",
+     [("has any support", "has hardly any support")]),
 ])
 def test_a_reversal_is_named_where_it_stands(quote, archived, expected):
     assert _pairs(quote, archived) == expected
@@ -52,6 +55,9 @@ def test_a_reversal_is_named_where_it_stands(quote, archived, expected):
     ("The company refused to comment on the report.",
      "The company did not comment on the report."),
     ("The strike is unlikely to end this week.", "The strike will not end this week."),
+    # "Hardly" and "not" say the same.
+    ("Locals do not have the opportunity to use the Internet.",
+     "Locals hardly have the opportunity to use the Internet."),
     # A long clause dropped with a negation in it reverses nothing.
     ("The plan was approved by parliament on Monday.",
      "The plan, which the opposition did not support at first, was approved by parliament on Monday."),

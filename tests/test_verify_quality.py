@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 
 import pytest
 
@@ -24,12 +25,17 @@ def _bench():
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory):
-    """The bench's archive (the seeds and 300 BBC articles), indexed."""
+def archive_folder(tmp_path_factory):
+    """The bench's archive (the seeds and 300 BBC articles): its corpus and its index."""
     shared("data/news-corpus/bbc-news-2225.jsonl.gz")
     work = tmp_path_factory.mktemp("verify-archive")
     build.index_corpus(_bench().build_corpus(work / "corpus"), work / "index")
-    return SearchService(work / "index")
+    return work
+
+
+@pytest.fixture(scope="module")
+def archive(archive_folder):
+    return SearchService(archive_folder / "index")
 
 
 def test_verdicts_on_the_labelled_cases(archive):
@@ -101,3 +107,33 @@ def test_a_negation_dropped_stays_a_reversal_where_the_article_is_archived_twice
                                 "much as this")
     assert check.verdict == "contradicted"
     assert len({m.doc.doc_id for m in check.matches}) == 2
+
+
+# Opposites added for a newcomer's reversals ("rarely" for "often", "sceptical" for
+# "enthusiastic", "restrained" for "outspoken"), tried on the BBC articles they were not
+# written from: each side's first word swapped in for any word of the other side.
+_SIDES = [(("often", "frequently", "regularly", "usually", "routinely", "commonly"),
+           ("rarely", "seldom")),
+          (("optimistic", "enthusiastic", "hopeful", "upbeat", "bullish"),
+           ("pessimistic", "sceptical", "skeptical", "gloomy", "bearish"))]
+
+
+def test_the_added_opposites_reverse_sentences_they_were_not_written_from(
+        archive, archive_folder):
+    swapped = []
+    for path in sorted((archive_folder / "corpus").glob("bbc-*.txt")):
+        for sentence in re.split(r"(?<=[.!?])\s+|\n+", path.read_text(encoding="utf-8")):
+            for one, other in (*_SIDES, *((b, a) for a, b in _SIDES)):
+                found = re.search(rf"\b({'|'.join(one)})\b", sentence)
+                if found and len(sentence.split()) >= 8:
+                    swapped.append((sentence, found, other[0]))
+    checked = 0
+    for sentence, found, opposite in swapped:
+        if archive.check_quote(sentence).verdict != "verbatim":
+            continue  # (a line the cleaner read as a title or a byline)
+        checked += 1
+        quote = sentence[: found.start()] + opposite + sentence[found.end() :]
+        check = archive.check_quote(quote)
+        assert check.verdict == "contradicted", quote
+        assert (opposite, found.group()) in [(r.quote, r.archive) for r in check.matches[0].reversed]
+    assert checked >= 10
