@@ -58,6 +58,12 @@ class AliasTable:
                 self._stamp = stamp
             return self._groups
 
+    def same(self, one: str, other: str) -> bool:
+        """Whether two names are in one group (KTMT and CSTO; Qazaxıstan and Kazakhstan)."""
+        a, b = ([fold(w) for w in WORD.findall(n)] for n in (one, other))
+        return any(any(_matches(v, a) for v in group) and any(_matches(v, b) for v in group)
+                   for group in self.groups())
+
     def expand(self, query: str) -> Expansion:
         """``query`` with each alias outside quotes and fields replaced by its group."""
         tokens = [(m.start(), m.end(), fold(m.group())) for m in WORD.finditer(query)]

@@ -59,8 +59,22 @@ def name_of(service: SearchService, name: str) -> str:
     """The one name the archive knows the person (or body) ``name`` by."""
     names = service.names("mentioned")
     known = service.entities.counted_as(name, names)
+    if known not in names:
+        known = _written_otherwise(service, known, names)
     # A name the corrections send on again (a chain or a loop in the file) stays as asked.
     return known if service.entities.counted_as(known, names) == known else name
+
+
+def _written_otherwise(service: SearchService, name: str, names: tuple[str, ...]) -> str:
+    """The one name among ``names`` that ``name`` writes another way: in another script or
+    spelling ("Əli Kərimli", "Али Керимли": Ali Karimli), or as an alias (KTMT: CSTO)."""
+    key = name_key(name)
+    for alike in (lambda n: bool(key) and name_key(n) == key,
+                  lambda n: service.aliases.same(name, n)):
+        found = [n for n in names if alike(n)]
+        if len(found) == 1:
+            return found[0]
+    return name
 
 
 def quoted(service: SearchService, name: str) -> Person | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import time
+from urllib.parse import quote
 
 import pytest
 from bs4 import BeautifulSoup
@@ -107,3 +108,31 @@ def test_names_in_three_languages(text, names):
     from indexer import mentions
     finder = mentions.Finder([["Kazakhstan", "Qazaxıstan*"], ["Almaty", "Алматы"]], lambda n: n)
     assert set(finder.find([text])) >= names
+
+
+def test_a_name_written_another_way_leads_to_its_one_page(client, service, seed_docs):
+    """Every way the seeds write a person's full name ("Əli Kərimli", "Ali Kerimli" for
+    Ali Karimli: the oracle is the texts, read two words at a time) and every alias of a
+    name (KTMT, ОДКБ for CSTO) leads to the name's page; an unknown name stays a 404."""
+    import re
+
+    from core.names import name_key
+    facet = client.get("/api/search").get_json()["facets"]["mentioned"]
+    people = {name_key(v["value"]): v["value"] for v in facet
+              if v["type"] == "person" and " " in v["value"]}
+    written = {(f"{a} {b}", people[name_key(f"{a} {b}")])
+               for doc in seed_docs.values()
+               for a, b in re.findall(r"(?=\b(\w+) (\w+)\b)", doc.text)
+               if a[:1].isupper() and b[:1].isupper() and name_key(f"{a} {b}") in people}
+    known = {v["value"] for v in facet}
+    aliased = {(variant.text, other.text) for group in service.aliases.groups()
+               for variant in group for other in group
+               if other.text in known and variant.text != other.text and not variant.prefix}
+    assert any(text != name for text, name in written) and aliased
+    for text, name in written | aliased:
+        response = client.get(f"/entity/{text}")
+        assert response.status_code in (200, 302), text
+        if text != name:
+            assert response.headers["Location"].endswith("/entity/" + quote(name)), text
+            assert client.get(f"/api/entities/{text}").get_json()["name"] == name, text
+    assert client.get("/entity/Ali%20Nobody").status_code == 404
