@@ -241,3 +241,13 @@ def test_an_operator_with_no_word_on_one_side_is_refused_not_searched_for(client
     for fine in ('"Kazakhstan is not a member" OR Putin', "CSTO AND NOT Russia", "NOT Armenia",
                  'Putin "OR"'):
         assert client.get("/api/search", query_string={"q": fine}).status_code == 200, fine
+
+
+@pytest.mark.parametrize(("q", "says"), [
+    ("<script>", "< and > compare dates"), ("<b>Tokayev</b>", "< and > compare dates"),
+    ("a~3", "put ~ and * right after a word"), ("(Tokayev", "never closed")])
+def test_a_query_the_parser_cannot_read_says_what_to_mend(client, q, says):
+    answer = client.get("/api/search", query_string={"q": q})
+    assert answer.status_code == 400 and says in answer.get_json()["error"], q
+    for fine in ("Tokaev~2", '"<script>"', "date:>2022-01-06"):
+        assert client.get("/api/search", query_string={"q": fine}).status_code == 200, fine

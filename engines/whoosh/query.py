@@ -100,8 +100,7 @@ def parse(text: str, schema, max_length: int = 1000, aliases: AliasTable | None 
         typed = parser(schema).parse(expansion.text)
     except Exception as exc:  # Whoosh raises bare errors on exotic syntax
         # Whoosh's own words ("'NoneType' object has no attribute 'maxdist'") help nobody.
-        raise BadQuery("The query could not be read: check its quotes and brackets, and put "
-                       "~ and * right after a word (Tokaev~, Kazakh*).") from exc
+        raise BadQuery(_unreadable(expansion.text)) from exc
     _check(typed)
     if typed is wq.NullQuery:
         raise BadQuery("The query has no words to search for.")
@@ -114,6 +113,15 @@ def parse(text: str, schema, max_length: int = 1000, aliases: AliasTable | None 
             return word in variants.get(stem(word), ())
     return ParsedQuery(text, ranked, expansion.text, expansion.used,
                        _unknown_before(text, marks, known) if known else ())
+
+
+def _unreadable(text: str) -> str:
+    """What to mend in a query the parser could not read, as far as it can be told."""
+    if "<" in text or ">" in text:
+        return ("The query could not be read: < and > compare dates after date: "
+                "(date:>2022-01-05); to search for them as text, put them in quote marks.")
+    return ("The query could not be read: check its quotes and brackets, and put ~ and * "
+            "right after a word (Tokaev~, Kazakh*).")
 
 
 # A "?" ending a word, at the end of the query or before a space or punctuation, ends a
