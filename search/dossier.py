@@ -96,17 +96,18 @@ def resolve(collection: Collection, service: SearchService) -> list[Entry]:
 
 
 def _resolved(cutting: Cutting, service: SearchService) -> Entry:
+    gone = None
     try:
         found = service.passage(cutting.passage_id)
-    except PassageGone as gone:
-        same = identical(cutting, service)
-        return Entry(cutting, *same, True, True) if same else Entry(cutting, gone.doc,
-                                                                     gone.nearest, True)
-    if found is None:
-        same = identical(cutting, service)
-        return Entry(cutting, *same, True, True) if same else Entry(cutting, None, None, True)
-    doc, passage = found
-    return Entry(cutting, doc, passage, doc.passage_text(passage) != cutting.text)
+    except PassageGone as retired:
+        found, gone = None, retired
+    if found is not None:
+        doc, passage = found
+        return Entry(cutting, doc, passage, doc.passage_text(passage) != cutting.text)
+    # The very same words elsewhere before the nearest passage of an edited document.
+    if same := identical(cutting, service):
+        return Entry(cutting, *same, changed=True, moved=True)
+    return Entry(cutting, gone.doc if gone else None, gone.nearest if gone else None, True)
 
 
 def identical(cutting: Cutting, service: SearchService) -> tuple[Document, Passage] | None:
@@ -139,7 +140,7 @@ def keep_sources(store: Store, service: SearchService) -> int:
             if found is not None:
                 given += store.keep(passage_id, kept.of(*found))
     except (IndexMissing, EngineUnavailable):
-        pass  # no archive to read them from yet: the next start or run gives them
+        pass  # no archive to read them from yet: the next run, or reading the collection
     return given
 
 

@@ -51,8 +51,9 @@ class PassageMoved(LookupError):
     in it under another id (its file moved or was renamed): ``passage`` of ``doc``."""
 
     def __init__(self, doc: Document, passage: Passage):
-        super().__init__("This passage's document is no longer in the archive under this id; "
-                         "the same paragraph, word for word, is there under another: linked.")
+        super().__init__("This passage's document is no longer in the archive under this "
+                         "address (its file moved or was renamed); the same paragraph, word "
+                         "for word, is linked under its new id.")
         self.doc, self.passage = doc, passage
 
 
