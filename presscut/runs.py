@@ -17,6 +17,9 @@ from core.settings import Settings
 from engines import open_engine
 from engines.whoosh import store
 from indexer import build
+from search import dossier
+from search.collection_store import Store
+from search.service import SearchService
 
 EXIT_BUSY = 75  # EX_TEMPFAIL: try again later
 
@@ -67,6 +70,9 @@ def index(settings: Settings, rebuild: bool = False, wait: float = 0.0):
     sentence, exit status EX_TEMPFAIL."""
     try:
         with ended_by_kill():
+            if settings.collections_file().exists():  # before the run can lose a source
+                dossier.keep_sources(Store(settings.collections_file()),
+                                     SearchService.for_settings(settings))
             engine = open_engine(settings.index, settings.engine, settings)
             return build.index_corpus(settings.corpus, settings.index, rebuild=rebuild,
                                       progress=progress_bar, wait=wait, engine=engine,

@@ -52,16 +52,18 @@ class UnknownFormat(ValueError):
     """A citation format we do not produce."""
 
 
-def cite(doc: Document, passage: Passage, fmt: str, permalink: str, archive: str = "") -> str:
+def cite(doc: Document, passage: Passage, fmt: str, permalink: str, archive: str = "",
+         remark: str = "") -> str:
     """The citation of ``passage`` in format ``fmt`` (one of :data:`FORMATS`); ``archive``
-    names the archive where formats have a field for it (RIS)."""
+    names the archive where formats have a field for it (RIS); ``remark`` ends a note."""
     if fmt not in FORMATS:
         raise UnknownFormat(f"Unknown citation format {fmt!r}; use one of {', '.join(FORMATS)}.")
-    return _FORMATTERS[fmt](_Facts(doc, passage, permalink, archive))
+    return _FORMATTERS[fmt](_Facts(doc, passage, permalink, archive, remark))
 
 
 class _Facts:
-    def __init__(self, doc: Document, passage: Passage, permalink: str, archive: str = ""):
+    def __init__(self, doc: Document, passage: Passage, permalink: str, archive: str = "",
+                 remark: str = ""):
         meta = doc.metadata
         self.doc, self.passage, self.permalink, self.archive = doc, passage, permalink, archive
         self.language = meta.language
@@ -80,6 +82,8 @@ class _Facts:
         self.accessed = [int(p) for p in doc.indexed.split("-")] if doc.indexed else []
         # The page of a paged source (a PDF) the passage starts on.
         self.page = passage.page
+        remark = f" {one_line(remark)}" if remark else ""
+        self.note = f"Quoted passage: “{self.quote}” ({permalink}).{self.archived_text}{remark}"
 
     @property
     def nested_quote(self) -> str:
@@ -192,7 +196,7 @@ def _bibtex(f: _Facts) -> str:
     fields.append(("url", f.url))
     if f.doc.indexed:
         fields.append(("urldate", f.doc.indexed))
-    fields.append(("note", f"Quoted passage: “{f.quote}” ({f.permalink}).{f.archived_text}"))
+    fields.append(("note", f.note))
     body = ",\n".join(f"  {name} = {{{_bib_escape(value)}}}" for name, value in fields)
     return f"@article{{{key}{f.year or ''}_{f.passage.passage_id.replace('-', '_')},\n{body}\n}}\n"
 
@@ -226,7 +230,7 @@ def _ris(f: _Facts, as_html: bool = False) -> str:
     lines += [("LA", f.language)] if f.language else []
     lines += [("DB", f.archive)] if f.archive else []
     lines.append(("AN", archive_location(f.permalink, f.archived)))
-    lines.append(("N1", f"Quoted passage: “{f.quote}” ({f.permalink}).{f.archived_text}"))
+    lines.append(("N1", f.note))
     if as_html:
         lines = [(tag, html.escape(value, quote=False)) for tag, value in lines]
         lines[-1] = ("N1", f"<p>{lines[-1][1]}</p>")
@@ -243,7 +247,7 @@ def csl_item(f: _Facts) -> dict:
         "id": f.passage.passage_id, "type": "article-newspaper", "title": f.title,
         "container-title": f.outlet, "URL": f.url,
         "author": [_csl_name(a) for a in f.authors],
-        "note": f"Quoted passage: “{f.quote}” ({f.permalink}).{f.archived_text}",
+        "note": f.note,
     }
     if f.accessed:
         item["accessed"] = {"date-parts": [f.accessed]}

@@ -1,8 +1,9 @@
 """Press cuttings: named collections of passages, each with a note and tags, kept in a
 SQLite database beside the index (never inside it, so a rebuild keeps them).
 
-Each cutting keeps the passage's text as it was cut: if a later re-index changes the
-passage, the collection still shows what was collected, and says that it changed.
+Each cutting keeps the passage's text as it was cut, and its source's citation data
+(:class:`Kept`): if a later re-index changes the passage or drops its document, the
+collection still shows and cites what was collected, and says that it changed.
 
 One connection per call, WAL mode and ``BEGIN IMMEDIATE`` for every write: two browsers
 adding to one collection at once are serialised by SQLite, not by luck.
@@ -19,28 +20,9 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
-# Each entry brings the schema from the version before it to its own (PRAGMA user_version).
-MIGRATIONS = (
-    """
-    CREATE TABLE collections (
-        id TEXT PRIMARY KEY,
-        name TEXT NOT NULL,
-        description TEXT NOT NULL DEFAULT '',
-        created TEXT NOT NULL
-    );
-    CREATE TABLE cuttings (
-        collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
-        passage_id TEXT NOT NULL,
-        position INTEGER NOT NULL,
-        note TEXT NOT NULL DEFAULT '',
-        tags TEXT NOT NULL DEFAULT '[]',
-        text TEXT NOT NULL,
-        added TEXT NOT NULL,
-        PRIMARY KEY (collection_id, passage_id)
-    );
-    CREATE INDEX cuttings_order ON cuttings (collection_id, position);
-    """,
-)
+from search.collection_schema import migrate
+from search.kept import Kept
+
 MAX_NAME = 200
 MAX_NOTE = 10_000
 MAX_TAGS = 50
@@ -59,6 +41,7 @@ class Cutting:
     tags: tuple[str, ...]
     text: str
     added: str
+    kept: Kept | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -106,7 +89,7 @@ class Store:
             db.execute("PRAGMA foreign_keys = ON")
             if not self._ready:
                 db.execute("PRAGMA journal_mode = WAL")
-                self._migrate(db)
+                migrate(db)
                 self._ready = True
             if not write:
                 yield db
@@ -120,23 +103,6 @@ class Store:
                 db.execute("ROLLBACK")
                 raise
             db.execute("COMMIT")
-
-    @staticmethod
-    def _migrate(db: sqlite3.Connection) -> None:
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version > len(MIGRATIONS):
-                raise RuntimeError(f"the collections database is of a newer Presscut (schema "
-                                   f"{version}, this one knows {len(MIGRATIONS)})")
-            for number, script in enumerate(MIGRATIONS[version:], version + 1):
-                for statement in filter(str.strip, script.split(";")):
-                    db.execute(statement)
-                db.execute(f"PRAGMA user_version = {number}")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
 
     # -- collections ----------------------------------------------------------------------
     def create(self, name: str, description: str = "") -> Collection:
@@ -165,10 +131,11 @@ class Store:
 
     # -- cuttings -------------------------------------------------------------------------
     def add(self, collection_id: str, passage_id: str, text: str, note: str | None = None,
-            tags: list[str] | tuple[str, ...] | str | None = None) -> Added | None:
-        """Cut a passage into the collection (last). One already there loses nothing: a
-        note given goes under its note, tags given join its tags. None when there is no
-        such collection."""
+            tags: list[str] | tuple[str, ...] | str | None = None,
+            kept: Kept | None = None) -> Added | None:
+        """Cut a passage, with its source's citation data ``kept``, into the collection
+        (last). One already there loses nothing: a note given goes under its note, tags
+        given join its tags. None when there is no such collection."""
         note, tags = _note(note), _tags(tags or [])
         with self._connection(write=True) as db:
             if not _exists(db, collection_id):
@@ -177,16 +144,18 @@ class Store:
                                "passage_id = ?", (collection_id, passage_id)).fetchone()
             if there is None:
                 db.execute(
-                    "INSERT INTO cuttings (collection_id, passage_id, position, note, tags, text, added)"
-                    " VALUES (?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM cuttings"
-                    " WHERE collection_id = ?), ?, ?, ?, ?)",
+                    "INSERT INTO cuttings (collection_id, passage_id, position, note, tags, text,"
+                    " added, source) VALUES (?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM"
+                    " cuttings WHERE collection_id = ?), ?, ?, ?, ?, ?)",
                     (collection_id, passage_id, collection_id, note,
-                     json.dumps(tags, ensure_ascii=False), text, _now()))
+                     json.dumps(tags, ensure_ascii=False), text, _now(),
+                     kept.to_json() if kept else None))
             else:
                 joined = json.dumps(_tags(json.loads(there[1]) + tags), ensure_ascii=False)
-                db.execute("UPDATE cuttings SET note = ?, tags = ? WHERE collection_id = ? AND "
-                           "passage_id = ?", (_joined(there[0], note), joined, collection_id,
-                                              passage_id))
+                db.execute("UPDATE cuttings SET note = ?, tags = ?, source = COALESCE(source, ?) "
+                           "WHERE collection_id = ? AND passage_id = ?",
+                           (_joined(there[0], note), joined, kept.to_json() if kept else None,
+                            collection_id, passage_id))
             return Added(_read(db, collection_id), there is not None)
 
     def annotate(self, collection_id: str, passage_id: str, note: str | None,
@@ -201,6 +170,26 @@ class Store:
                 "WHERE collection_id = ? AND passage_id = ?",
                 (note, tags_json, collection_id, passage_id)).rowcount
             return _read(db, collection_id) if changed else None
+
+    def unkept(self) -> list[str]:
+        """The passages cut without their source's citation data (before it was kept)."""
+        with self._connection() as db:
+            return [row[0] for row in db.execute(
+                "SELECT DISTINCT passage_id FROM cuttings WHERE source IS NULL")]
+
+    def keep(self, passage_id: str, kept: Kept) -> int:
+        """Give every cutting of ``passage_id`` that has none its source's data ``kept``."""
+        with self._connection(write=True) as db:
+            return db.execute("UPDATE cuttings SET source = ? WHERE passage_id = ? AND "
+                              "source IS NULL", (kept.to_json(), passage_id)).rowcount
+
+    def cutting(self, passage_id: str) -> Cutting | None:
+        """``passage_id`` as it was cut into a collection (the first), or None: its text
+        finds the paragraph again once its document left the archive."""
+        with self._connection() as db:
+            row = db.execute("SELECT passage_id, note, tags, text, added, source FROM cuttings "
+                             "WHERE passage_id = ? ORDER BY added LIMIT 1", (passage_id,)).fetchone()
+        return _cutting(*row) if row else None
 
     def remove(self, collection_id: str, passage_id: str) -> Collection | None:
         """Take a cutting out; None when it is not there."""
@@ -234,12 +223,15 @@ def _read(db: sqlite3.Connection, collection_id: str) -> Collection | None:
                      (collection_id,)).fetchone()
     if row is None:
         return None
-    cuttings = tuple(
-        Cutting(pid, note, tuple(json.loads(tags)), text, added)
-        for pid, note, tags, text, added in db.execute(
-            "SELECT passage_id, note, tags, text, added FROM cuttings WHERE collection_id = ? "
-            "ORDER BY position", (collection_id,)))
+    cuttings = tuple(_cutting(*found) for found in db.execute(
+        "SELECT passage_id, note, tags, text, added, source FROM cuttings WHERE "
+        "collection_id = ? ORDER BY position", (collection_id,)))
     return Collection(*row, cuttings=cuttings)
+
+
+def _cutting(passage_id: str, note: str, tags: str, text: str, added: str,
+             source: str | None) -> Cutting:
+    return Cutting(passage_id, note, tuple(json.loads(tags)), text, added, Kept.from_json(source))
 
 
 def _name(name: str) -> str:

@@ -19,7 +19,7 @@ from core.ids import doc_id_of
 from core.records import Document, Passage
 from engines import open_engine
 from engines.protocol import Ask, Engine, Found, Version
-from search import highlight, quotes, snippets, timeline, verify
+from search import highlight, identical, quotes, snippets, timeline, verify
 from search.corrections import Corrections
 from search.results import FacetValue, PassageHit, Relaxed, ResultDoc, SearchRequest, SearchResult
 
@@ -31,7 +31,7 @@ FACET_VALUES = 100
 # row, an export and the page it links to give the same number).
 RELAX_BELOW = 10
 
-__all__ = ["BadQuery", "PassageGone", "SearchRequest", "SearchResult", "SearchService"]
+__all__ = ["BadQuery", "PassageGone", "PassageMoved", "SearchRequest", "SearchResult", "SearchService"]
 
 
 class PassageGone(LookupError):
@@ -44,6 +44,17 @@ class PassageGone(LookupError):
                         else "")
         )
         self.doc, self.nearest = doc, nearest
+
+
+class PassageMoved(LookupError):
+    """A permalink whose document left the archive, while the very same paragraph stands
+    in it under another id (its file moved or was renamed): ``passage`` of ``doc``."""
+
+    def __init__(self, doc: Document, passage: Passage):
+        super().__init__("This passage's document is no longer in the archive under this "
+                         "address (its file moved or was renamed); the same paragraph, word "
+                         "for word, is linked under its new id.")
+        self.doc, self.passage = doc, passage
 
 
 def _worth_offering(typed: str, corrected: str) -> bool:
@@ -210,6 +221,11 @@ class SearchService:
                            None)
             raise PassageGone(doc, nearest)
         return None
+
+    def identical(self, text: str) -> list[tuple[Document, Passage]]:
+        """Every passage holding exactly ``text`` now, under whatever id: where a passage
+        whose document left the archive (a file moved or renamed) stands now."""
+        return identical.passages(self._current(), text)
 
     def copies_of(self, doc: Document) -> list[str]:
         """Corpus files that hold the same article as ``doc`` and were not indexed apart."""

@@ -25,6 +25,7 @@ from werkzeug.serving import make_server
 
 from core.settings import Settings
 from indexer import build
+from search import collection_schema as schema
 from search import collection_store as cuttings
 from webapp import create_app
 
@@ -273,9 +274,9 @@ def test_the_database_is_versioned_and_migrated(tmp_path):
     store = cuttings.Store(path)
     store.create("First")
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == len(cuttings.MIGRATIONS)
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(schema.MIGRATIONS)
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        db.execute(f"PRAGMA user_version = {len(cuttings.MIGRATIONS) + 1}")
+        db.execute(f"PRAGMA user_version = {len(schema.MIGRATIONS) + 1}")
     with pytest.raises(RuntimeError, match="newer Presscut"):
         cuttings.Store(path).list()
 

@@ -212,8 +212,10 @@ def test_collection_pages_and_the_dossier_render_api_collections(site):
     listing = same(app, "/collections", "/api/collections")
     assert sorted(c["count"] for c in listing["collections"]) == [0, 3]
     answer = same(app, f"/collections/{cid}", f"/api/collections/{cid}")
-    assert [(c["changed"], bool(c["successor"]), bool(c["doc_id"])) for c in answer["passages"]] == [
-        (True, True, True), (False, False, True), (True, False, False)]
+    # The removed document's cutting cites its source as kept, no longer in the archive.
+    assert [(c["changed"], bool(c["successor"]), bool(c["doc_id"]), c["in_archive"])
+            for c in answer["passages"]] == [
+        (True, True, True, True), (False, False, True, True), (True, False, True, False)]
     data, _ = page_data(app, f"/collections/{cid}/export.html")
     assert data == answer
     data, _ = page_data(app, f"/api/collections/{cid}/export?{urlencode({'format': 'html'})}")

@@ -11,11 +11,11 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from core.facets import FACETS, SORTS
 from core.records import Document
-from search import citations, people
+from search import citations, dossier, people
 from search import story as stories
 from search.people import person_json
 from search.results import SearchRequest, document_json, passage_json, verify_json
-from search.service import BadQuery, SearchService
+from search.service import BadQuery, PassageMoved, SearchService
 from webapp.downloads import attachment
 from webapp.limits import long_requests
 from webapp.links import permalink
@@ -89,8 +89,14 @@ def passage_data(doc, p) -> dict:
 
 
 def find_passage(passage_id: str):
+    """The passage and its document; 404 otherwise, linking where a collection's cutting
+    of it stands now when its document left the archive (:class:`PassageMoved`)."""
     found = service().passage(passage_id)
     if found is None:
+        cutting = current_app.extensions["presscut.collections"].cutting(passage_id)
+        same = cutting and dossier.identical(cutting, service())
+        if same:
+            raise PassageMoved(*same)
         abort(404, f"No passage with id {passage_id!r}.")
     return found
 

@@ -10,8 +10,9 @@ import zipfile
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
-from search import dossier
+from search import dossier, kept
 from search.collection_store import ALREADY, Collection, Invalid, Store
+from search.kept import Kept
 from search.service import PassageGone
 from webapp.access import csrf, require_write
 from webapp.api import service
@@ -44,7 +45,15 @@ def find_collection(collection_id: str) -> Collection:
 
 def collection_data(collection: Collection) -> dict:
     """``/api/collections/<id>``'s object (the collection page's and the dossier's ``data``)."""
-    return dossier.collection_json(collection, dossier.resolve(collection, service()), permalink)
+    return dossier.collection_json(collection, resolved(collection), permalink)
+
+
+def resolved(collection: Collection) -> list[dossier.Entry]:
+    """The collection read against the archive; a cutting made before collections kept
+    their sources gets its source kept now, if the archive still holds it."""
+    entries = dossier.resolve(collection, service())
+    dossier.keep_found(store(), entries)
+    return entries
 
 
 def listing_data() -> dict:
@@ -53,8 +62,9 @@ def listing_data() -> dict:
                             for c in store().list()]}
 
 
-def passage_text(passage_id: str) -> str:
-    """The text of a passage that is in the archive now; 404 otherwise."""
+def to_cut(passage_id: str) -> tuple[str, Kept]:
+    """The text of a passage that is in the archive now, and its source's citation data
+    (kept with the cutting); 404 otherwise."""
     try:
         found = service().passage(passage_id)
     except PassageGone as gone:
@@ -62,7 +72,7 @@ def passage_text(passage_id: str) -> str:
     if found is None:
         abort(404, f"No passage with id {passage_id!r}.")
     doc, passage = found
-    return doc.passage_text(passage)
+    return doc.passage_text(passage), kept.of(doc, passage)
 
 
 def _json_body() -> dict:
@@ -109,9 +119,10 @@ def add(collection_id: str):
     body = _json_body()
     passage_id = _field(body, "passage_id", default="")
     find_collection(collection_id)
+    text, source = to_cut(passage_id)
     try:
-        added = store().add(collection_id, passage_id, passage_text(passage_id),
-                            _field(body, "note"), body.get("tags"))
+        added = store().add(collection_id, passage_id, text, _field(body, "note"),
+                            body.get("tags"), source)
     except Invalid as exc:
         raise BadParameter(str(exc)) from None
     if added is None:
@@ -156,7 +167,7 @@ def exported(collection: Collection, fmt: str) -> Response:
     if fmt not in dossier.EXPORTS:
         raise BadParameter(f"Unknown export format {fmt!r}; use one of "
                            f"{', '.join(dossier.EXPORTS)}.")
-    entries = dossier.resolve(collection, service())
+    entries = resolved(collection)
     extension, content_type, _ = dossier.EXPORTS[fmt]
     name, ascii_name = _file_names(collection)
     headers = {"Content-Disposition": attachment(f"{name}.{extension}", f"{ascii_name}.{extension}")}

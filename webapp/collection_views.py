@@ -13,8 +13,8 @@ from webapp.collection_api import (
     exported,
     find_collection,
     listing_data,
-    passage_text,
     store,
+    to_cut,
 )
 from webapp.params import BadParameter
 from webapp.presentation import render, tools
@@ -55,7 +55,7 @@ def add_page():
     """"Add to collection" on a passage: into the chosen collection, or a new one."""
     require_write()
     passage_id = request.form.get("passage_id", "")
-    text = passage_text(passage_id)
+    text, source = to_cut(passage_id)
     collection_id = request.form.get("collection", "")
     try:
         if collection_id in ("", "new"):
@@ -64,7 +64,7 @@ def add_page():
                                    "the passage again.")
             collection_id = store().create(request.form["name"]).id
         added = store().add(collection_id, passage_id, text, request.form.get("note"),
-                            request.form.get("tags"))
+                            request.form.get("tags"), source)
     except Invalid as exc:
         raise BadParameter(str(exc)) from None
     if added is None:

@@ -8,7 +8,7 @@ from flask import Flask, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from core.errors import EngineUnavailable, IndexMissing
-from search.service import BadQuery, PassageGone
+from search.service import BadQuery, PassageGone, PassageMoved
 from search.verify import QuoteTooLong
 from webapp.params import BadParameter
 
@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(IndexMissing, lambda exc: _answer(503, str(exc)))
     app.register_error_handler(EngineUnavailable, lambda exc: _answer(503, str(exc)))
     app.register_error_handler(PassageGone, _gone)
+    app.register_error_handler(PassageMoved, _moved)
     app.register_error_handler(HTTPException, _http)
     app.register_error_handler(Exception, _unexpected)
 
@@ -40,6 +41,16 @@ def _gone(exc: PassageGone):
              "nearest": exc.nearest.passage_id if exc.nearest else None,
              "nearest_url": url_for("views.passage", passage_id=exc.nearest.passage_id)
              if exc.nearest else None}
+    return _answer(404, str(exc), links)
+
+
+def _moved(exc: PassageMoved):
+    """A permalink whose document left the archive: 404, with the way to the very same
+    paragraph under its new id (the old id named a file's path, which changed)."""
+    links = {"doc_id": exc.doc.doc_id,
+             "document_url": url_for("views.document", doc_id=exc.doc.doc_id),
+             "successor": exc.passage.passage_id,
+             "successor_url": url_for("views.passage", passage_id=exc.passage.passage_id)}
     return _answer(404, str(exc), links)
 
 
