@@ -28,12 +28,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 
-from core.aliases import Variant
 from core.analysis import WORD, fold
-from core.names import looks_like_name, name_key
 from core.records import Document, Passage
-from search import coverage, negation, opposites, polarity, senses, stitching, wording
+from search import coverage, negation, polarity, senses, stitching, wording
 from search.alignment import diff
+from search.concepts import Concepts
 from search.polarity import Reversal
 from search.wording import closes_sentence, content_words, is_content, quotations, segments, tokens, words
 
@@ -102,42 +101,6 @@ class Check:
     verdict: str
     matches: tuple[Match, ...]
     nearest: tuple[Match, ...] = ()
-
-
-class Concepts:
-    """What a word stands for, whatever its form: its stem or its synonyms' key
-    (:mod:`senses`), its name key if it is written as a name, its alias group (CSTO, KTMT
-    and ОДКБ are one), and its opposites (a passage that says the opposite holds the
-    statement, reversed)."""
-
-    def __init__(self, groups: Iterable[list[Variant]]):
-        self.exact: dict[str, int] = {}
-        self.prefixes: list[tuple[str, int]] = []
-        for number, group in enumerate(groups):
-            for variant in group:
-                if len(variant.words) == 1:
-                    if variant.prefix:
-                        self.prefixes.append((variant.words[0], number))
-                    else:
-                        self.exact[variant.words[0]] = number
-        self._known: dict[tuple[str, bool], frozenset[str]] = {}
-
-    def of(self, word: str, quoted: bool = False) -> frozenset[str]:
-        """The keys of ``word`` as the archive has it, or as a ``quoted`` word: the two
-        share a key when they stand for each other, or for opposites."""
-        found = self._known.get((word, quoted))
-        if found is None:
-            folded = fold(word)
-            keys = {"s:" + senses.key(folded), *opposites.kin(folded, quoted)}
-            if looks_like_name(word) and (key := name_key(word)):
-                keys.add("n:" + key)
-            group = self.exact.get(folded)
-            if group is None:
-                group = next((n for prefix, n in self.prefixes if folded.startswith(prefix)), None)
-            if group is not None:
-                keys.add(f"a:{group}")
-            found = self._known[word, quoted] = frozenset(keys)
-        return found
 
 
 def judge(quote: str, documents: list[Document], concepts: Concepts, weight: Weight,
