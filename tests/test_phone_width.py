@@ -5,6 +5,7 @@ shared check of a long quote, a long collection name in an open "Add to collecti
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from pathlib import Path
 
@@ -51,6 +52,16 @@ def _pages(seed_docs, collection_id: str) -> list[str]:
             f"/doc/{'0' * 12}"]
 
 
+@contextlib.contextmanager
+def _page_at(browser, width: int):
+    """A page in a fresh Chromium context as wide as ``width``."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 def _fits(page, width: int, what: str) -> None:
     wide = page.evaluate("document.documentElement.scrollWidth")
     if wide > width:
@@ -75,22 +86,16 @@ def _fits(page, width: int, what: str) -> None:
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_page_fits_the_screen(browser, site, seed_docs, width):
     base, collection_id = site
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    try:
+    with _page_at(browser, width) as page:
         for url in _pages(seed_docs, collection_id):
             page.goto(base + url)
             _fits(page, width, url)
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_check_of_a_long_quote_and_its_shared_link_fit(browser, site, seed_docs, width):
     base, _ = site
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    try:
+    with _page_at(browser, width) as page:
         text = " ".join(d.text.replace("\n", " ") for d in seed_docs.values())
         for quote in (text[:1500], text[:5000], "Tokayev said the moon is made of cheese today"):
             page.goto(base + "/verify")
@@ -105,16 +110,12 @@ def test_a_check_of_a_long_quote_and_its_shared_link_fit(browser, site, seed_doc
                 _fits(page, width, f"the shared check of {len(quote)} characters")
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"verify-shared-{width}.png"), full_page=True)
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_add_to_collection_open_with_a_long_name_fits(browser, site, width):
     base, _ = site
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    try:
+    with _page_at(browser, width) as page:
         for url in ("/?q=CSTO",):
             page.goto(base + url)
             boxes = page.locator("details.collect")
@@ -126,24 +127,18 @@ def test_add_to_collection_open_with_a_long_name_fits(browser, site, width):
             _fits(page, width, f"{url} with Add to collection open")
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"collect-open-{width}.png"), full_page=True)
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_batch_table_fits(browser, site, width):
     base, _ = site
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    try:
+    with _page_at(browser, width) as page:
         page.goto(base + "/batch")
         page.fill("#queries", "Tokayev\nKasym Jomart Tokayev\nCollective Security Treaty "
                               "Organization\nNational Council of Democratic Forces\n\"unbalanced")
         page.click("form.batch button[type=submit]")
         page.wait_for_selector("table.batch tbody tr")
         _fits(page, width, "/batch after five names")
-    finally:
-        context.close()
 
 
 @pytest.fixture(scope="module")
@@ -176,14 +171,10 @@ def long_url_site(tmp_path_factory):
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_long_address_in_a_citation_wraps(browser, long_url_site, width):
     base, found = long_url_site
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    try:
+    with _page_at(browser, width) as page:
         for url in (f"/p/{found['passages'][0]['passage_id']}", f"/doc/{found['doc_id']}",
                     "/?q=Virginia"):
             page.goto(base + url)
             page.locator("details.citation").evaluate_all(
                 "(all) => all.forEach((d) => { d.open = true; })")
             _fits(page, width, url)
-    finally:
-        context.close()
