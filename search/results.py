@@ -225,14 +225,14 @@ def match_json(m: Match, diff: list[tuple[str, str]] | None = None, quote: str =
     ``+`` the archive only, ``=`` both, ``~`` archive text around the quoted stretch;
     ``fact``: a changed figure or name; ``cut``: the quote ends the sentence where the
     archive's goes on); ``dropped_negation``: an ellipsis of the quote stands for a
-    "not"). A match the quote reverses says what it
+    "not"; ``skipped_passages``: one stands for whole paragraphs). A match the quote reverses says what it
     reverses (``reversed``) and gives the sentence as published with those words marked."""
     meta = m.doc.metadata
     found = {"passage_id": m.passage.passage_id, "doc_id": m.doc.doc_id,
              "passage_ids": [p.passage_id for p in m.passages],
              "outlet": meta.outlet, "title": meta.title, "date": meta.date, "url": meta.url,
              "similarity": m.similarity, "exact": m.exact, "cut": m.cut,
-             "dropped_negation": m.dropped, "text": m.text,
+             "dropped_negation": m.dropped, "skipped_passages": m.skipped, "text": m.text,
              "reversed": [{"quote": r.quote, "archive": r.archive} for r in m.reversed]}
     if m.reversed:
         found["sentences"] = [[{"text": text, "reversed": marked} for text, marked in sentence]

@@ -60,6 +60,8 @@ SAME_STATEMENT = 0.8
 # An ellipsis standing for a negation among this many words has dropped it ("will …
 # reconcile" for "will not reconcile"); one for a longer stretch leaves out a passage.
 DROPPED_WORDS = 3
+# Whole passages an ellipsis may leave out between two parts of a quote (they are shown).
+SKIPPED_PASSAGES = 3
 # The longest quote compared word by word (about eight long paragraphs); a longer one is
 # still found verbatim, or refused with that reason.
 MAX_WORDS = 1500
@@ -81,6 +83,7 @@ class Match:
     aligned: float = 0.0  # share of the quote's words standing in the passage's order
     cut: bool = False  # word for word, but the quote ends a sentence the archive goes on with
     dropped: bool = False  # word for word, but an ellipsis stands for a negation
+    skipped: bool = False  # word for word, but an ellipsis stands for whole passages
 
     @property
     def passage(self) -> Passage:
@@ -171,9 +174,9 @@ class _Wanted:
 
 def _verbatim(parts: list[list[str]], doc: Document, ends: bool = False) -> Iterator[Match]:
     """Each place ``doc`` holds the quote's words in order: each part (between ellipses)
-    word for word, a part starting in the passage the one before ended in, or the next.
-    When the quote ``ends`` a sentence, a place where the archive's sentence goes on is
-    marked ``cut``."""
+    word for word, a part starting in the passage the one before ended in, or the next
+    (or, leaving out whole passages, a few passages on: not ``exact``). When the quote
+    ``ends`` a sentence, a place where the archive's sentence goes on is marked ``cut``."""
     if not parts:
         return
     stream = [(fold(w.group()), n, w.end()) for n, p in enumerate(doc.passages)
@@ -181,12 +184,13 @@ def _verbatim(parts: list[list[str]], doc: Document, ends: bool = False) -> Iter
     folded = [w for w, _, _ in stream]
     start = _find(folded, parts[0], 0)
     while start >= 0:
-        end, dropped = _follow(parts, folded, stream, start)
+        end, dropped, skipped = _follow(parts, folded, stream, start)
         if end is not None:
             first, last = stream[start][1], stream[end - 1][1]
             cut = ends and wording.goes_on(doc.text[stream[end - 1][2] : doc.passages[last].end])
-            yield Match(doc, tuple(doc.passages[first : last + 1]), 1.0, not (cut or dropped),
-                        holds=True, cut=cut, dropped=dropped)
+            yield Match(doc, tuple(doc.passages[first : last + 1]), 1.0,
+                        not (cut or dropped or skipped), holds=True, cut=cut, dropped=dropped,
+                        skipped=skipped)
             start = _find(folded, parts[0], end)
         else:
             start = _find(folded, parts[0], start + 1)
@@ -199,19 +203,22 @@ def _skipping(quote: str, match: Match) -> Match:
 
 
 def _follow(parts, folded: list[str], stream: list[tuple[str, int, int]], start: int
-            ) -> tuple[int | None, bool]:
+            ) -> tuple[int | None, bool, bool]:
     """Where the quote ends when its first part stands at ``start`` (None: it does not),
-    and whether an ellipsis stands for a negation ("will … reconcile": altered at least)."""
-    end, dropped = start + len(parts[0]), False
+    whether an ellipsis stands for a negation ("will … reconcile": altered at least), and
+    whether one leaves out whole passages (altered: the words are the archive's, their
+    paragraphs apart)."""
+    end, dropped, skipped = start + len(parts[0]), False, False
     for part in parts[1:]:
         found = _find(folded, part, end)
-        if found < 0 or stream[found][1] > stream[end - 1][1] + 1:
-            return None, False
+        if found < 0 or stream[found][1] > stream[end - 1][1] + 1 + SKIPPED_PASSAGES:
+            return None, False, False
+        skipped |= stream[found][1] > stream[end - 1][1] + 1
         left_out = folded[end:found]
         dropped |= len(left_out) <= DROPPED_WORDS and bool(negation.lexicon().strong
                                                            & set(left_out))
         end = found + len(part)
-    return end, dropped
+    return end, dropped, skipped
 
 
 def _find(haystack: list[str], needle: list[str], start: int) -> int:

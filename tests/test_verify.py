@@ -247,3 +247,30 @@ def test_an_ellipsis_standing_for_a_negation_is_never_verbatim(client, seed_docs
     left = sentence.split(" ", 2)
     kept = client.post("/api/verify", json={"quote": "… " + left[2]}).get_json()
     assert kept["verdict"] == "verbatim" and kept["matches"][0]["dropped_negation"] is False
+
+
+def test_an_ellipsis_leaving_out_whole_paragraphs_is_altered_with_them_shown(client, seed_docs):
+    """The first sentences of two paragraphs one to three apart, joined with an ellipsis:
+    every word the archive's, their paragraphs apart (a newcomer got "not found")."""
+    checked = 0
+    for doc in seed_docs.values():
+        firsts = [re.split(r"(?<=[.!?])\s", doc.passage_text(p))[0] for p in doc.passages]
+        for gap in (2, 4):
+            for i in range(0, len(firsts) - gap, 3):
+                if len(firsts[i].split()) < 6 or len(firsts[i + gap].split()) < 6:
+                    continue
+                quote = f"{firsts[i]} … {firsts[i + gap]}"
+                answer = client.post("/api/verify", json={"quote": quote}).get_json()
+                assert answer["verdict"] == "altered", quote
+                top = answer["matches"][0]
+                assert top["skipped_passages"] is True and len(top["passage_ids"]) == gap + 1
+                # The paragraph left out is shown, as the archive's own words (but for a
+                # word at either end the alignment may give to the quote's own).
+                between = " ".join(re.findall(r"\w+", doc.passage_text(doc.passages[i + 1]))[1:-1])
+                shown = " ".join(re.findall(r"\w+", " ".join(
+                    p["text"] for p in top["diff"] if p["op"] == "+")))
+                assert between in shown, quote
+                checked += 1
+    assert checked >= 5
+    page = client.get("/verify", query_string={"quote": quote}).data.decode()
+    assert "data-skipped" in page and 'data-verdict="altered"' in page
