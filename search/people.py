@@ -85,9 +85,7 @@ def quoted(service: SearchService, name: str) -> Person | None:
 
 
 def _spoken_as(service: SearchService, person: str) -> tuple[str, ...]:
-    mentioned = service.names("mentioned")
-    return tuple(s for s in service.names("speaker")
-                 if s == person or service.entities.counted_as(s, mentioned) == person)
+    return tuple(s for s in service.spoken_as(person) if s in service.names("speaker"))
 
 
 def _quoted(service: SearchService, person: str, spoken_as: tuple[str, ...]) -> Person | None:

@@ -126,8 +126,11 @@ class SearchService:
             raise BadQuery(f"Sort must be one of {', '.join(SORTS)}, not {request.sort!r}.")
         version = self._current()
         parsed = version.parse(request.q, self.aliases, self.max_query_length)
+        filters = {f: frozenset(v) for f, v in request.filters if v}
+        if "speaker" in filters:  # Kasym Jomart Tokayev is quoted as "Tokayev" too
+            filters["speaker"] = frozenset(s for v in filters["speaker"] for s in self.spoken_as(v))
         found = version.find(Ask(
-            parsed=parsed, filters={f: frozenset(v) for f, v in request.filters if v},
+            parsed=parsed, filters=filters,
             date_from=request.date_from, date_to=request.date_to,
             sort="-date" if request.sort == "relevance" and not parsed.has_terms else request.sort,
             first=(request.page - 1) * request.per_page, last=request.page * request.per_page,
@@ -181,6 +184,14 @@ class SearchService:
             facets[name] = tuple(FacetValue(value, count, value in selected, label(value),
                                             kind(value) or "") for value, count in counts)
         return facets
+
+    def spoken_as(self, name: str) -> tuple[str, ...]:
+        """``name`` and every speaker value that is the person it counts as (by the
+        corpus's corrections, or a surname as the one full name it belongs to)."""
+        mentioned = self.names("mentioned")
+        person = self.entities.counted_as(name, mentioned)
+        return (name, *(s for s in self.names("speaker") if s != name and (
+            s == person or self.entities.counted_as(s, mentioned) == person)))
 
     def names(self, facet: str) -> tuple[str, ...]:
         """Every value of ``facet``: the people pages resolve a name against them."""
