@@ -58,11 +58,11 @@ class AliasTable:
                 self._stamp = stamp
             return self._groups
 
-    def same(self, one: str, other: str) -> bool:
-        """Whether two names are in one group (KTMT and CSTO; Qazaxıstan and Kazakhstan)."""
-        a, b = ([fold(w) for w in WORD.findall(n)] for n in (one, other))
-        return any(any(_matches(v, a) for v in group) and any(_matches(v, b) for v in group)
-                   for group in self.groups())
+    def group_of(self, name: str) -> list[Variant]:
+        """The group ``name`` is in (KTMT's has CSTO and ОДКБ), or none."""
+        words = [fold(w) for w in WORD.findall(name)]
+        return next((group for group in self.groups()
+                     if words and any(_matches(v, words) for v in group)), [])
 
     def expand(self, query: str) -> Expansion:
         """``query`` with each alias outside quotes and fields replaced by its group."""

@@ -8,6 +8,7 @@ import contextlib
 import functools
 import os
 import signal
+import sqlite3
 import sys
 
 import click
@@ -71,8 +72,7 @@ def index(settings: Settings, rebuild: bool = False, wait: float = 0.0):
     try:
         with ended_by_kill():
             if settings.collections_file().exists():  # before the run can lose a source
-                dossier.keep_sources(Store(settings.collections_file()),
-                                     SearchService.for_settings(settings))
+                _keep_sources(settings)
             engine = open_engine(settings.index, settings.engine, settings)
             return build.index_corpus(settings.corpus, settings.index, rebuild=rebuild,
                                       progress=progress_bar, wait=wait, engine=engine,
@@ -80,6 +80,17 @@ def index(settings: Settings, rebuild: bool = False, wait: float = 0.0):
     except EngineUnavailable as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_BUSY)
+
+
+def _keep_sources(settings: Settings) -> None:
+    """Keep collected passages' sources; a collections database that cannot be read (a
+    newer version's, locked, broken) is said, and the run goes on: indexing comes first."""
+    try:
+        dossier.keep_sources(Store(settings.collections_file()),
+                             SearchService.for_settings(settings))
+    except (sqlite3.Error, RuntimeError) as exc:
+        click.echo(f"Warning: the collections in {settings.collections_file()} could not be "
+                   f"read to keep their sources ({exc}); indexing goes on.", err=True)
 
 
 def progress_bar(items, total, label):

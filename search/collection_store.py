@@ -186,6 +186,8 @@ class Store:
     def cutting(self, passage_id: str) -> Cutting | None:
         """``passage_id`` as it was cut into a collection (the first), or None: its text
         finds the paragraph again once its document left the archive."""
+        if not self.path.exists():  # (a permalink nobody collected opens no database)
+            return None
         with self._connection() as db:
             row = db.execute("SELECT passage_id, note, tags, text, added, source FROM cuttings "
                              "WHERE passage_id = ? ORDER BY added LIMIT 1", (passage_id,)).fetchone()

@@ -106,7 +106,7 @@ class Corrections:
         its surname alone (which counts as it where it is its one full name)."""
         self.stamp  # noqa: B018
         found = {name} | {raw for raw, target in self.merge.items() if target == name}
-        if " " in name and self.kind(name) == "person":
+        if len(name.split()) > 1 and self.kind(name) == "person":
             found.add(name.split()[-1])
         return frozenset(found)
 

@@ -104,24 +104,28 @@ def _resolved(cutting: Cutting, service: SearchService) -> Entry:
     if found is not None:
         doc, passage = found
         return Entry(cutting, doc, passage, doc.passage_text(passage) != cutting.text)
-    # The very same words elsewhere before the nearest passage of an edited document.
-    if same := identical(cutting, service):
+    # Its document gone, the very same words in the same source under another id (a moved
+    # or renamed file); an edited document's nearest passage otherwise.
+    if gone is None and (same := identical(cutting, service)):
         return Entry(cutting, *same, changed=True, moved=True)
     return Entry(cutting, gone.doc if gone else None, gone.nearest if gone else None, True)
 
 
 def identical(cutting: Cutting, service: SearchService) -> tuple[Document, Passage] | None:
-    """The passage holding the cut text now, under another id: in the source's own
-    article (the same address, else title and outlet) where more than one holds it."""
-    found = [(doc, p) for doc, p in service.identical(cutting.text)
-             if p.passage_id != cutting.passage_id]
+    """The passage holding the cut text now, under another id, in the source the cutting
+    kept (the same address, else the same title and outlet): another outlet carrying the
+    same paragraph is another source, and without a kept source nothing says which."""
     was = cutting.kept
+    if was is None:
+        return None
 
-    def likeness(pair: tuple[Document, Passage]) -> tuple[bool, bool]:
-        meta = pair[0].metadata
-        return (bool(was and was.url and meta.url == was.url),
-                bool(was and (meta.title, meta.outlet) == (was.title, was.outlet)))
-    return max(found, key=likeness, default=None)
+    def address(pair: tuple[Document, Passage]) -> bool:
+        return bool(was.url) and pair[0].metadata.url == was.url
+    found = [pair for pair in service.identical(cutting.text)
+             if pair[1].passage_id != cutting.passage_id and (
+                 address(pair) or (pair[0].metadata.title, pair[0].metadata.outlet)
+                 == (was.title, was.outlet))]
+    return max(found, key=address, default=None)
 
 
 def keep_sources(store: Store, service: SearchService) -> int:

@@ -69,12 +69,25 @@ def _written_otherwise(service: SearchService, name: str, names: tuple[str, ...]
     """The one name among ``names`` that ``name`` writes another way: in another script or
     spelling ("Əli Kərimli", "Али Керимли": Ali Karimli), or as an alias (KTMT: CSTO)."""
     key = name_key(name)
-    for alike in (lambda n: bool(key) and name_key(n) == key,
-                  lambda n: service.aliases.same(name, n)):
-        found = [n for n in names if alike(n)]
-        if len(found) == 1:
-            return found[0]
-    return name
+    found = _by_key(names).get(key, []) if key else []
+    if len(found) != 1:
+        listed = frozenset(names)
+        found = [v.text for v in service.aliases.group_of(name)
+                 if not v.prefix and v.text in listed]
+    return found[0] if len(found) == 1 else name
+
+
+# The last names asked about, by name key: a page asks for one name among thousands.
+_KEYED: list = [None, {}]
+
+
+def _by_key(names: tuple[str, ...]) -> dict[str, list[str]]:
+    if _KEYED[0] is not names:
+        keyed: dict[str, list[str]] = {}
+        for n in names:
+            keyed.setdefault(name_key(n) or "", []).append(n)
+        _KEYED[:] = [names, keyed]
+    return _KEYED[1]
 
 
 def quoted(service: SearchService, name: str) -> Person | None:

@@ -126,11 +126,11 @@ class SearchService:
             raise BadQuery(f"Sort must be one of {', '.join(SORTS)}, not {request.sort!r}.")
         version = self._current()
         parsed = version.parse(request.q, self.aliases, self.max_query_length)
-        filters = {f: frozenset(v) for f, v in request.filters if v}
-        if "speaker" in filters:  # Kasym Jomart Tokayev is quoted as "Tokayev" too
-            filters["speaker"] = frozenset(s for v in filters["speaker"] for s in self.spoken_as(v))
+        # Kasym Jomart Tokayev is quoted as "Tokayev": the request says the values filtered.
+        request = dataclasses.replace(request, filters=tuple(
+            (f, self._as_quoted(v) if f == "speaker" else v) for f, v in request.filters))
         found = version.find(Ask(
-            parsed=parsed, filters=filters,
+            parsed=parsed, filters={f: frozenset(v) for f, v in request.filters if v},
             date_from=request.date_from, date_to=request.date_to,
             sort="-date" if request.sort == "relevance" and not parsed.has_terms else request.sort,
             first=(request.page - 1) * request.per_page, last=request.page * request.per_page,
@@ -184,6 +184,14 @@ class SearchService:
             facets[name] = tuple(FacetValue(value, count, value in selected, label(value),
                                             kind(value) or "") for value, count in counts)
         return facets
+
+    def _as_quoted(self, wanted: tuple[str, ...]) -> tuple[str, ...]:
+        """The speaker values a speaker filter stands for: a value the facet has as it is,
+        another name of a person as the values they are quoted under (so that the facet
+        counts and selects what is filtered)."""
+        known = frozenset(self.names("speaker"))
+        found = (s for v in wanted for s in ((v,) if v in known else self.spoken_as(v)[1:] or (v,)))
+        return tuple(dict.fromkeys(found))
 
     def spoken_as(self, name: str) -> tuple[str, ...]:
         """``name`` and every speaker value that is the person it counts as (by the

@@ -61,7 +61,7 @@ SAME_STATEMENT = 0.8
 # reconcile" for "will not reconcile"); one for a longer stretch leaves out a passage.
 DROPPED_WORDS = 3
 # Whole passages an ellipsis may leave out between two parts of a quote (they are shown).
-SKIPPED_PASSAGES = 3
+SKIPPED_PASSAGES, SKIPPED_PIECE = 3, 6  # the pieces on either side: at least 6 words
 # The longest quote compared word by word (about eight long paragraphs); a longer one is
 # still found verbatim, or refused with that reason.
 MAX_WORDS = 1500
@@ -115,10 +115,10 @@ def judge(quote: str, documents: list[Document], concepts: Concepts, weight: Wei
                    key=lambda m: (not m.exact, m.doc.metadata.date or "9999", len(m.passages)))
     if len(parts) > 1:  # "will … reconcile" for "will not reconcile": the ellipsis reverses
         exact = [_skipping(quote, m) for m in exact]
-        if exact and exact[0].reversed:
-            return Check(quote, CONTRADICTED, tuple(_distinct(
-                [m for m in exact if m.reversed])[:limit]))
-        exact = [m for m in exact if not m.reversed]
+        clean = [m for m in exact if not m.reversed]
+        if exact and not clean:  # (another article may hold it with nothing reversed)
+            return Check(quote, CONTRADICTED, tuple(_distinct(exact)[:limit]))
+        exact = clean
     if exact:
         # A quote that puts a full stop where the archive's sentence goes on ("... to an
         # ally." for "... to an ally, while continuing to wield influence") has dropped
@@ -151,7 +151,8 @@ def judge(quote: str, documents: list[Document], concepts: Concepts, weight: Wei
     held = [m for m in found if m.holds] if len(want.words) >= MIN_CONTENT_WORDS else []
     if held and held[0].reversed and stitching.said_elsewhere(
             quote, held[0].reversed, documents, {p.passage_id for p in held[0].passages}):
-        held = []  # the "reversed" words are another article's own: a stitched quote
+        # The "reversed" words are another article's own: a stitched quote.
+        held = [m for m in held if not m.reversed]
     if held:
         reversed_ = bool(held[0].reversed)
         same = [m for m in held if bool(m.reversed) == reversed_]
@@ -209,11 +210,14 @@ def _follow(parts, folded: list[str], stream: list[tuple[str, int, int]], start:
     whether one leaves out whole passages (altered: the words are the archive's, their
     paragraphs apart)."""
     end, dropped, skipped = start + len(parts[0]), False, False
-    for part in parts[1:]:
+    for before, part in zip(parts, parts[1:], strict=False):
         found = _find(folded, part, end)
-        if found < 0 or stream[found][1] > stream[end - 1][1] + 1 + SKIPPED_PASSAGES:
+        apart = max(0, stream[found][1] - stream[end - 1][1] - 1) if found >= 0 else 0
+        # Paragraphs apart, short pieces are names and attributions, not a statement.
+        if found < 0 or apart > SKIPPED_PASSAGES or (
+                apart and min(len(before), len(part)) < SKIPPED_PIECE):
             return None, False, False
-        skipped |= stream[found][1] > stream[end - 1][1] + 1
+        skipped |= apart > 0
         left_out = folded[end:found]
         dropped |= len(left_out) <= DROPPED_WORDS and bool(negation.lexicon().strong
                                                            & set(left_out))

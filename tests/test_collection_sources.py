@@ -219,3 +219,42 @@ def test_every_seed_passage_is_found_by_its_text_alone(service):
         for passage in doc.passages:
             found = [p.passage_id for _, p in service.identical(doc.passage_text(passage))]
             assert passage.passage_id in found
+
+
+def test_the_same_paragraph_in_another_outlet_is_not_the_cuttings_source(archive):
+    """Another outlet carrying the cut paragraph word for word (wire copy) is another
+    source: once the cut article leaves the archive, the cutting still cites its own."""
+    settings, reindex = archive
+    client = create_app(settings).test_client()
+    cut = client.get(f"/api/passages/{CUT}").get_json()
+    doc = client.get(f"/api/documents/{cut['doc_id']}").get_json()
+    carried = settings.corpus / "carried.txt"
+    carried.write_text("Wire copy\n\nAn agency's round-up of the reactions in Baku.\n\n"
+                       + cut["text"] + "\n", "utf-8")
+    with open(settings.corpus / "sources.csv", "a", encoding="utf-8") as manifest:
+        manifest.write("carried.txt,https://wire.example/roundup,Wire Agency,Wire copy,"
+                       "2022-02-01,en,\n")
+    reindex()
+    cid = collect(client := create_app(settings).test_client(), CUT)
+
+    delete_with_its_row(settings.corpus, SEEDS["caucasus"])
+    reindex()
+    client = create_app(settings).test_client()
+    [entry] = client.get(f"/api/collections/{cid}").get_json()["passages"]
+    assert (entry["outlet"], entry["title"], entry["url"]) == (doc["outlet"], doc["title"],
+                                                                doc["url"])
+    assert (entry["in_archive"], entry["moved"], entry["successor"]) == (False, False, None)
+    old = client.get(f"/api/passages/{CUT}")
+    assert old.status_code == 404 and not old.get_json().get("successor")
+    [cited] = rispy.loads(client.get(f"/api/collections/{cid}/export?format=ris").get_data(
+        as_text=True))
+    assert cited["secondary_title"] == doc["outlet"]
+
+
+def test_a_collections_database_that_cannot_be_read_does_not_stop_indexing(archive, capsys):
+    settings, reindex = archive
+    settings.collections_file().write_bytes(b"not a database, but a file in its place\n" * 50)
+    (settings.corpus / SEEDS["caucasus"]).unlink()
+    summary = reindex(by_cli=True)
+    assert summary.deleted == 1  # the run went on
+    assert "could not be read to keep their sources" in capsys.readouterr().err

@@ -136,3 +136,6 @@ def test_a_name_written_another_way_leads_to_its_one_page(client, service, seed_
             assert response.headers["Location"].endswith("/entity/" + quote(name)), text
             assert client.get(f"/api/entities/{text}").get_json()["name"] == name, text
     assert client.get("/entity/Ali%20Nobody").status_code == 404
+    for odd in ("...", "!!!", "—", "%20", "KTMT%20Nobody"):  # no word, or no one: not a 500
+        for route in ("/entity/", "/speaker/", "/api/entities/", "/api/speakers/"):
+            assert client.get(route + odd, follow_redirects=True).status_code == 404, route + odd

@@ -87,5 +87,10 @@ def test_a_speaker_filter_by_the_name_of_their_page_finds_what_they_are_quoted_s
         page_name = unquote(_lands(client, "/speaker/" + value["value"]).split("/entity/")[1])
         quoted = client.get(f"/api/speakers/{page_name}").get_json()["passages"]
         assert found(page_name) == found(value["value"]) == {p["doc_id"] for p in quoted}
+        # The facet counts and selects what was filtered: the values they are quoted under.
+        answer = client.get("/api/search", query_string={"speaker": page_name}).get_json()
+        selected = {v["value"]: v["count"] for v in answer["facets"]["speaker"] if v["selected"]}
+        assert value["value"] in selected and all(selected.values()), selected
+        assert set(answer["filters"]["speaker"]) == set(selected)
         renamed += page_name != value["value"]
     assert renamed >= 1

@@ -55,6 +55,11 @@ def test_a_reversal_is_named_where_it_stands(quote, archived, expected):
     ("The company refused to comment on the report.",
      "The company did not comment on the report."),
     ("The strike is unlikely to end this week.", "The strike will not end this week."),
+    # "Hardly" before a quantity or opening "hardly had ... when" says "just", not "not".
+    ("A week after the election, protests began in the capital.",
+     "Scarcely a week after the election, protests began in the capital."),
+    ("The talks had begun when police arrived at the building.",
+     "Hardly had the talks begun when police arrived at the building."),
     # "Hardly" and "not" say the same.
     ("Locals do not have the opportunity to use the Internet.",
      "Locals hardly have the opportunity to use the Internet."),

@@ -4,6 +4,7 @@ statement. The sentences here are written for these tests, none from a bench set
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import pytest
@@ -125,3 +126,19 @@ def test_the_synonym_table_joins_no_opposites_and_lists_a_word_once():
     for word, key in zip(words, keys, strict=True):
         owner = next(g[0] for g in groups if word in g)
         assert owners.setdefault(key, owner) == owner, word  # one group per key
+
+
+def test_a_quote_one_article_holds_with_a_harmless_ellipsis_is_not_called_reversed():
+    # The earlier article's ellipsis leaves out a "not"; the later one's leaves out an
+    # aside: the quote stands in the archive, and it is no reversal.
+    earlier = _document("He said the new wage deal does not in any way matter to the "
+                        "workers at the plant in the valley.")
+    later = dataclasses.replace(
+        _document("He said the new wage deal does, as everyone in town knows, matter to the "
+                  "workers at the plant in the valley."), doc_id="d2",
+        metadata=dataclasses.replace(earlier.metadata, date="2006-01"))
+    quote = "He said the new wage deal does … matter to the workers at the plant in the valley."
+    check = verify.judge(quote, [earlier, later], verify.Concepts([]), lambda w: 1.0)
+    assert check.verdict == "verbatim" and check.matches[0].doc.doc_id == "d2"
+    alone = verify.judge(quote, [earlier], verify.Concepts([]), lambda w: 1.0)
+    assert alone.verdict == "contradicted"
