@@ -16,7 +16,6 @@ import json
 from collections.abc import Callable
 
 from core.errors import EngineUnavailable, IndexMissing
-from core.ids import doc_id_of
 from core.records import Document, Passage
 from search import citations as cite
 from search import kept
@@ -59,6 +58,11 @@ class Entry:
         return self.doc is not None
 
     @property
+    def recorded(self) -> bool:
+        """Whether its source is known: in the archive now, or kept when it was cut."""
+        return self.doc is not None or self.cutting.kept is not None
+
+    @property
     def link_id(self) -> str:
         """The passage a citation links: as it is now, else the cut one's permalink."""
         return self.current_id or self.cutting.passage_id
@@ -67,7 +71,7 @@ class Entry:
         """The source's citation data: as indexed now, else as kept when it was cut."""
         if self.doc is not None and (self.passage is not None or self.cutting.kept is None):
             return kept.of(self.doc, self.passage)
-        return self.cutting.kept or _unrecorded(self.cutting.passage_id)
+        return self.cutting.kept or kept.unrecorded(self.cutting.passage_id)
 
     def cited(self) -> tuple[Document, Passage]:
         """What a citation of the cutting cites: the passage as indexed now, else the
@@ -83,11 +87,6 @@ class Entry:
             return ""
         where = "its document" if self.doc is not None else "the archive"
         return f" No longer in {where}: quoted as it was cut on {self.cutting.added[:10]}."
-
-
-def _unrecorded(passage_id: str) -> Kept:
-    """A cutting made before sources were kept, whose document has left the archive."""
-    return Kept(doc_id_of(passage_id), "Source not recorded", "", None, None, "")
 
 
 def resolve(collection: Collection, service: SearchService) -> list[Entry]:
@@ -167,8 +166,7 @@ def collection_json(collection: Collection, entries: list[Entry], permalink: Per
 
 
 def _cutting_json(entry: Entry, permalink: Permalink) -> dict:
-    cutting, source = entry.cutting, entry.source()
-    recorded = entry.doc is not None or cutting.kept is not None
+    cutting, source, recorded = entry.cutting, entry.source(), entry.recorded
     return {
         "passage_id": cutting.passage_id, "text": cutting.text, "note": cutting.note,
         "tags": list(cutting.tags), "doc_id": source.doc_id if recorded else None,
@@ -250,7 +248,7 @@ def markdown(collection: Collection, entries: list[Entry], permalink: Permalink)
 def _entry_markdown(number: int, entry: Entry, permalink: Permalink) -> list[str]:
     cutting, source = entry.cutting, entry.source()
     head = (f"{_md(source.outlet)}, {source.date or 'undated'}: {_md(source.title)}"
-            if entry.doc is not None or cutting.kept is not None else "No longer in the archive")
+            if entry.recorded else "No longer in the archive")
     lines = [f"## {number}. {head}", "", _quote(cutting.text), ""]
     if said := status(entry):
         lines += [f"*{_md(said)}*" + (f" {permalink(entry.current_id)}" if entry.passage

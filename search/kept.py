@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
+from core.ids import doc_id_of
 from core.records import Document, Metadata, Passage
 
 
@@ -46,6 +47,11 @@ def of(doc: Document, passage: Passage | None) -> Kept:
     return Kept(doc.doc_id, meta.title, meta.outlet, meta.date, meta.url, meta.language,
                 tuple(meta.authors), meta.archived_url, doc.indexed,
                 passage.page if passage else None, passage.speakers if passage else ())
+
+
+def unrecorded(passage_id: str) -> Kept:
+    """A cutting made before sources were kept, whose document has left the archive."""
+    return Kept(doc_id_of(passage_id), "Source not recorded", "", None, None, "")
 
 
 def as_document(kept: Kept, passage_id: str, text: str) -> tuple[Document, Passage]:

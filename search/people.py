@@ -94,11 +94,7 @@ def quoted(service: SearchService, name: str) -> Person | None:
     """Everything the person ``name`` stands for is quoted saying, under any speaker name
     that is theirs, oldest first; None when the archive quotes them nowhere."""
     person = name_of(service, name)
-    return _quoted(service, person, _spoken_as(service, person))
-
-
-def _spoken_as(service: SearchService, person: str) -> tuple[str, ...]:
-    return tuple(s for s in service.spoken_as(person) if s in service.names("speaker"))
+    return _quoted(service, person, service.spoken_as(person))
 
 
 def _quoted(service: SearchService, person: str, spoken_as: tuple[str, ...]) -> Person | None:

@@ -190,16 +190,16 @@ class SearchService:
         another name of a person as the values they are quoted under (so that the facet
         counts and selects what is filtered)."""
         known = frozenset(self.names("speaker"))
-        found = (s for v in wanted for s in ((v,) if v in known else self.spoken_as(v)[1:] or (v,)))
+        found = (s for v in wanted for s in ((v,) if v in known else self.spoken_as(v) or (v,)))
         return tuple(dict.fromkeys(found))
 
     def spoken_as(self, name: str) -> tuple[str, ...]:
-        """``name`` and every speaker value that is the person it counts as (by the
+        """Every speaker value that is ``name`` or the person it counts as (by the
         corpus's corrections, or a surname as the one full name it belongs to)."""
         mentioned = self.names("mentioned")
         person = self.entities.counted_as(name, mentioned)
-        return (name, *(s for s in self.names("speaker") if s != name and (
-            s == person or self.entities.counted_as(s, mentioned) == person)))
+        return tuple(s for s in self.names("speaker") if s in (name, person)
+                     or self.entities.counted_as(s, mentioned) == person)
 
     def names(self, facet: str) -> tuple[str, ...]:
         """Every value of ``facet``: the people pages resolve a name against them."""

@@ -111,14 +111,12 @@ def judge(quote: str, documents: list[Document], concepts: Concepts, weight: Wei
     """The verdict on ``quote`` over the passages of ``documents``."""
     parts = segments(quote)
     closes = closes_sentence(quote)
-    exact = sorted((m for doc in documents for m in _verbatim(parts, doc, closes)),
+    exact = sorted((m for doc in documents for m in _verbatim(quote, parts, doc, closes)),
                    key=lambda m: (not m.exact, m.doc.metadata.date or "9999", len(m.passages)))
-    if len(parts) > 1:  # "will … reconcile" for "will not reconcile": the ellipsis reverses
-        exact = [_skipping(quote, m) for m in exact]
-        clean = [m for m in exact if not m.reversed]
-        if exact and not clean:  # (another article may hold it with nothing reversed)
-            return Check(quote, CONTRADICTED, tuple(_distinct(exact)[:limit]))
-        exact = clean
+    clean = [m for m in exact if not m.reversed]
+    if exact and not clean:  # "will … reconcile" for "will not reconcile", in every article
+        return Check(quote, CONTRADICTED, tuple(_distinct(exact)[:limit]))
+    exact = clean
     if exact:
         # A quote that puts a full stop where the archive's sentence goes on ("... to an
         # ally." for "... to an ally, while continuing to wield influence") has dropped
@@ -173,56 +171,55 @@ class _Wanted:
     width: int
 
 
-def _verbatim(parts: list[list[str]], doc: Document, ends: bool = False) -> Iterator[Match]:
+def _verbatim(quote: str, parts: list[list[str]], doc: Document, ends: bool = False
+              ) -> Iterator[Match]:
     """Each place ``doc`` holds the quote's words in order: each part (between ellipses)
     word for word, a part starting in the passage the one before ended in, or the next
     (or, leaving out whole passages, a few passages on: not ``exact``). When the quote
-    ``ends`` a sentence, a place where the archive's sentence goes on is marked ``cut``."""
+    ``ends`` a sentence, a place where the archive's sentence goes on is marked ``cut``;
+    where an ellipsis leaves out a negation, what that reverses is read."""
     if not parts:
         return
     stream = [(fold(w.group()), n, w.end()) for n, p in enumerate(doc.passages)
               for w in WORD.finditer(doc.text, p.start, p.end)]
     folded = [w for w, _, _ in stream]
+    denials = negation.lexicon().strong
     start = _find(folded, parts[0], 0)
     while start >= 0:
-        end, dropped, skipped = _follow(parts, folded, stream, start)
-        if end is not None:
-            first, last = stream[start][1], stream[end - 1][1]
-            cut = ends and wording.goes_on(doc.text[stream[end - 1][2] : doc.passages[last].end])
-            yield Match(doc, tuple(doc.passages[first : last + 1]), 1.0,
-                        not (cut or dropped or skipped), holds=True, cut=cut, dropped=dropped,
-                        skipped=skipped)
-            start = _find(folded, parts[0], end)
-        else:
+        end, left_out, skipped = _follow(parts, folded, stream, start)
+        if end is None:
             start = _find(folded, parts[0], start + 1)
-
-
-def _skipping(quote: str, match: Match) -> Match:
-    """A match whose ellipses leave out words, with what leaving them out reverses."""
-    reversed_ = polarity.read(quote, match.text).reversed
-    return dataclasses.replace(match, exact=False, reversed=reversed_) if reversed_ else match
+            continue
+        first, last = stream[start][1], stream[end - 1][1]
+        cut = ends and wording.goes_on(doc.text[stream[end - 1][2] : doc.passages[last].end])
+        denying = [gap for gap in left_out if denials & set(gap)]
+        dropped = any(len(gap) <= DROPPED_WORDS for gap in denying)
+        match = Match(doc, tuple(doc.passages[first : last + 1]), 1.0,
+                      not (cut or dropped or skipped), holds=True, cut=cut, dropped=dropped,
+                      skipped=skipped)
+        if denying and (turned := polarity.read(quote, match.text).reversed):
+            match = dataclasses.replace(match, exact=False, reversed=turned)
+        yield match
+        start = _find(folded, parts[0], end)
 
 
 def _follow(parts, folded: list[str], stream: list[tuple[str, int, int]], start: int
-            ) -> tuple[int | None, bool, bool]:
+            ) -> tuple[int | None, list[list[str]], bool]:
     """Where the quote ends when its first part stands at ``start`` (None: it does not),
-    whether an ellipsis stands for a negation ("will … reconcile": altered at least), and
-    whether one leaves out whole passages (altered: the words are the archive's, their
-    paragraphs apart)."""
-    end, dropped, skipped = start + len(parts[0]), False, False
+    the words each ellipsis stands for, and whether one leaves out whole passages
+    (altered: the words are the archive's, their paragraphs apart)."""
+    end, left_out, skipped = start + len(parts[0]), [], False
     for before, part in zip(parts, parts[1:], strict=False):
         found = _find(folded, part, end)
         apart = max(0, stream[found][1] - stream[end - 1][1] - 1) if found >= 0 else 0
         # Paragraphs apart, short pieces are names and attributions, not a statement.
         if found < 0 or apart > SKIPPED_PASSAGES or (
                 apart and min(len(before), len(part)) < SKIPPED_PIECE):
-            return None, False, False
+            return None, [], False
         skipped |= apart > 0
-        left_out = folded[end:found]
-        dropped |= len(left_out) <= DROPPED_WORDS and bool(negation.lexicon().strong
-                                                           & set(left_out))
+        left_out.append(folded[end:found])
         end = found + len(part)
-    return end, dropped, skipped
+    return end, left_out, skipped
 
 
 def _find(haystack: list[str], needle: list[str], start: int) -> int:
